@@ -1,0 +1,190 @@
+# One Makefile for everything: the freestanding aarch64 kernel image, the
+# hosted library, tests and tools (native and cross-compiled for aarch64
+# Linux), and the commands that run them. Outputs go under build/.
+#
+#   make run     boot the kernel in QEMU (installs what is missing first)
+#   make test    every test: unit tests under valgrind and under qemu-aarch64,
+#                the freestanding link check, the QEMU boot test
+#   make image | host | host-arm64 | debug | clean      (V=1: full commands)
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+HOSTCC ?= gcc
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+KCC := $(CROSS_COMPILE)gcc
+KLD := $(CROSS_COMPILE)ld
+KOBJCOPY := $(CROSS_COMPILE)objcopy
+KNM := $(CROSS_COMPILE)nm
+ARM64CC := $(CROSS_COMPILE)gcc
+
+QEMU := qemu-system-aarch64
+QEMU_MACHINE ?= virt
+QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m 1G -smp 2 -nographic -nic none -kernel $(BUILD)/Image
+
+# ---------------------------------------------------------------- sources
+# The engine core: portable C with no libc, in both builds.
+CORE_SRCS := lib/fmt.c lib/err.c mm/arena.c $(wildcard llm/*.c)
+# Kernel pieces that are plain C over memory, also built on the host for tests.
+PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \
+	kernel/line_edit.c arch/aarch64/cpu_features.c arch/aarch64/page_table.c
+# Kernel-only: boot, exceptions, system registers, devices, shell.
+KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
+	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/timer.c drivers/pl011.c \
+	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c lib/string.c
+# Run before the MMU is on, when unaligned accesses fault.
+STRICT_ALIGN_SRCS := lib/string.c lib/fmt.c lib/err.c drivers/fdt.c kernel/boot_info.c \
+	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \
+	arch/aarch64/psci.c
+
+TEST_SRCS := $(wildcard tests/*.c)
+TOOL_SRCS := $(wildcard tools/*.c)
+
+KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(PORTABLE_KERNEL_SRCS)
+
+# ---------------------------------------------------------------- flags
+WARN := -std=c11 -Wall -Wextra -Werror
+COMMON_CFLAGS := $(WARN) -O2 -g -I. -Iinclude -MMD -MP
+
+KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null) \
+	-march=armv8-a -mno-outline-atomics -fno-stack-protector -fno-pie -fno-pic \
+	-fno-tree-loop-distribute-patterns
+KASFLAGS := -I. -Iinclude -MMD -MP -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -T linker.ld --no-warn-rwx-segments -Map=$(BUILD)/kernel.map
+
+# Hosted builds: libc present, valgrind told about the arena.
+HOST_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND
+HOST_LDLIBS := -lcunit -lm
+ARM64_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND -idirafter /usr/include
+ARM64_LDFLAGS := -static
+ARM64_LDLIBS := -lcunit -lm
+
+# ---------------------------------------------------------------- outputs
+kobj = $(patsubst %,$(BUILD)/kernel/%.o,$(1))
+KERNEL_OBJS := $(call kobj,$(KERNEL_SRCS))
+
+HOST_LIB := $(BUILD)/host/libllm.a
+HOST_TESTS := $(BUILD)/host/tests/unit_tests
+HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/tools/%,$(TOOL_SRCS))
+ARM64_LIB := $(BUILD)/host-arm64/libllm.a
+ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
+
+.PHONY: all image host host-arm64 test run debug setup clean \
+	test-unit test-unit-arm64 test-freestanding test-boot
+
+all: image host
+
+image: $(BUILD)/Image
+
+host: $(HOST_LIB) $(HOST_TESTS) $(HOST_TOOLS)
+
+host-arm64: $(ARM64_LIB) $(ARM64_TESTS)
+
+# ---------------------------------------------------------------- kernel
+$(BUILD)/kernel/%.c.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(KCC) $(KCFLAGS) $(if $(filter $<,$(STRICT_ALIGN_SRCS)),-mstrict-align) -c $< -o $@
+
+$(BUILD)/kernel/%.S.o: %.S
+	$(call say,AS,$@)
+	@mkdir -p $(@D)
+	$(Q)$(KCC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) linker.ld
+	$(call say,LD,$@)
+	$(Q)$(KLD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/Image: $(BUILD)/kernel.elf
+	$(call say,OBJCOPY,$@)
+	$(Q)$(KOBJCOPY) -O binary $< $@
+
+# ---------------------------------------------------------------- hosted
+# $(1): build dir, $(2): compiler, $(3): cflags, $(4) ldflags, $(5) ldlibs
+define hosted_build
+$(1)/%.c.o: %.c
+	$$(call say,CC,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $(3) -c $$< -o $$@
+
+$(1)/libllm.a: $$(patsubst %,$(1)/%.o,$$(CORE_SRCS))
+	$$(call say,AR,$$@)
+	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
+
+# lib/string.c with its symbols renamed (kstr_memcpy, ...), so the tests
+# can exercise the kernel's versions beside the host libc's.
+$(1)/tests/kstring.o: lib/string.c
+	$$(call say,CC,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$(2) $(3) -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-stack-protector \
+		-c $$< -o $$@.tmp
+	$$(Q)$(OBJCOPY_$(notdir $(1))) --prefix-symbols=kstr_ $$@.tmp $$@ && rm -f $$@.tmp
+
+$(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS) $$(PORTABLE_KERNEL_SRCS)) \
+		$(1)/tests/kstring.o $(1)/libllm.a
+	$$(call say,LD,$$@)
+	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
+
+$(1)/tools/%: $(1)/tools/%.c.o $(1)/libllm.a
+	$$(call say,LD,$$@)
+	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
+endef
+
+CROSS_AR_host := ar
+CROSS_AR_host-arm64 := $(CROSS_COMPILE)ar
+OBJCOPY_host := objcopy
+OBJCOPY_host-arm64 := $(CROSS_COMPILE)objcopy
+
+$(eval $(call hosted_build,$(BUILD)/host,$(HOSTCC),$(HOST_CFLAGS),,$(HOST_LDLIBS)))
+$(eval $(call hosted_build,$(BUILD)/host-arm64,$(ARM64CC),$(ARM64_CFLAGS),$(ARM64_LDFLAGS),$(ARM64_LDLIBS)))
+
+# ---------------------------------------------------------------- running
+setup:
+	@tools/setup.sh
+
+run: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) image
+	@echo "Starting QEMU. Leave with Ctrl-A X."
+	$(QEMU) $(QEMU_FLAGS)
+
+debug: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) image
+	@echo "QEMU waits for gdb on :1234. In another terminal:"
+	@echo "  gdb-multiarch $(BUILD)/kernel.elf -ex 'target remote :1234'"
+	$(QEMU) $(QEMU_FLAGS) -s -S
+
+# ---------------------------------------------------------------- tests
+test: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
+	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-boot
+	@echo "make test: all passed"
+
+test-unit: $(HOST_TESTS)
+	@echo "== unit tests (host, under valgrind)"
+	valgrind -q --error-exitcode=1 --leak-check=full $(HOST_TESTS)
+
+test-unit-arm64: $(ARM64_TESTS)
+	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS)
+
+test-freestanding: $(BUILD)/kernel.elf
+	@echo "== freestanding link check"
+	tests/check_freestanding.sh $(BUILD)/kernel.elf $(BUILD)/kernel.map $(KNM)
+
+test-boot: $(BUILD)/Image
+	@echo "== boot test (QEMU)"
+	python3 tests/boot_test.py --qemu $(QEMU) --image $(BUILD)/Image
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,140 @@
+/*
+ * The shell's built-in commands: help, info, mem, uptime, poweroff, reboot
+ * and fault. Each prints through the console and returns to the prompt
+ * (except poweroff, reboot and fault, which end the run).
+ */
+#include "arch/aarch64/cpu_features.h"
+#include "arch/aarch64/psci.h"
+#include "arch/aarch64/timer.h"
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "kernel/shell.h"
+#include "lib/string.h"
+
+#define FAULT_ADDRESS 0x7000000000ull /* inside the 39-bit space, never mapped */
+
+static void cmd_help(int argc, char **argv)
+{
+    for (size_t i = 0; i < shell_n_commands; i++) {
+        const shell_command_t *c = &shell_commands[i];
+        if (argc > 1 && strcmp(argv[1], c->name) != 0)
+            continue;
+        kprintf("  %-8s %-10s %s\n", c->name, c->args, c->summary);
+        if (argc > 1)
+            return;
+    }
+    if (argc > 1)
+        kprintf("error: unknown command '%s'\n", argv[1]);
+}
+
+static void read_id_regs(cpu_id_regs_t *r)
+{
+    __asm__ volatile("mrs %0, midr_el1" : "=r"(r->midr));
+    __asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(r->pfr0));
+    __asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(r->isar0));
+    __asm__ volatile("mrs %0, id_aa64isar1_el1" : "=r"(r->isar1));
+}
+
+static uint64_t ram_total(void)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < kernel.boot.n_ram; i++)
+        total += kernel.boot.ram[i].size;
+    return total;
+}
+
+static void cmd_info(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    cpu_id_regs_t regs;
+    cpu_features_t feat;
+    char model[48], features[160], psci[32];
+    unsigned long long freq = timer_freq_hz();
+
+    read_id_regs(&regs);
+    cpu_features_decode(&regs, &feat);
+    cpu_features_describe(&feat, features, sizeof features);
+    kprintf("machine:   %s\n", kernel.boot.model[0] ? kernel.boot.model : "(device tree has no model)");
+    kprintf("cpu:       %s (MIDR_EL1 0x%08llx), %u core(s)\n", cpu_model_name(regs.midr, model, sizeof model),
+            (unsigned long long)regs.midr, kernel.boot.n_cpus);
+    kprintf("features:  %s\n", features);
+    kprintf("SIMD:      fp16 %s, dotprod %s, i8mm %s\n", feat.fp16 ? "yes" : "no", feat.dotprod ? "yes" : "no",
+            feat.i8mm ? "yes" : "no");
+    kprintf("el:        running at EL1, entered at EL%u\n", kernel.entry_el);
+    kprintf("memory:    %llu MiB RAM\n", (unsigned long long)(ram_total() >> 20));
+    kprintf("timer:     %llu Hz (%llu.%03llu MHz)\n", freq, freq / 1000000, freq / 1000 % 1000);
+    kprintf("firmware:  %s\n", psci_describe(psci, sizeof psci));
+    kprintf("bootargs:  \"%s\"\n", kernel.boot.bootargs);
+}
+
+static void print_range(const char *what, mem_range_t r)
+{
+    kprintf("  %-8s 0x%010llx-0x%010llx %10llu KiB\n", what, (unsigned long long)r.base,
+            (unsigned long long)(r.base + r.size), (unsigned long long)(r.size >> 10));
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    arena_stats_t st;
+    arena_get_stats(&kernel.arena, &st);
+
+    kprintf("physical memory:\n");
+    for (size_t i = 0; i < kernel.boot.n_ram; i++)
+        print_range("ram", kernel.boot.ram[i]);
+    print_range("kernel", kernel.image);
+    print_range("dtb", kernel.dtb);
+    if (kernel.boot.has_initrd)
+        print_range("initrd", (mem_range_t){ kernel.boot.initrd_start,
+                                             kernel.boot.initrd_end - kernel.boot.initrd_start });
+    for (size_t i = 0; i < kernel.boot.n_reserved; i++)
+        print_range("reserved", kernel.boot.reserved[i]);
+    print_range("arena", kernel.arena_ram);
+    kprintf("arena:\n");
+    kprintf("  capacity   %zu bytes (%zu MiB)\n", st.capacity_bytes, st.capacity_bytes >> 20);
+    kprintf("  used       %zu bytes\n", st.used_bytes);
+    kprintf("  free       %zu bytes\n", st.free_bytes);
+    kprintf("  high-water %zu bytes\n", st.high_water_bytes);
+    kprintf("  failed     %zu requests\n", st.n_failed);
+}
+
+static void cmd_uptime(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    uint64_t us = timer_now_us() - kernel.boot_us;
+    kprintf("up %llu.%06llu s\n", (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
+}
+
+static void cmd_poweroff(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    kprintf("Powering off.\n");
+    psci_system_off();
+    kprintf("error: PSCI SYSTEM_OFF did not power off (no PSCI in the device tree?)\n");
+}
+
+static void cmd_reboot(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    kprintf("Rebooting.\n");
+    psci_system_reset();
+    kprintf("error: PSCI SYSTEM_RESET did not reset (no PSCI in the device tree?)\n");
+}
+
+static void cmd_fault(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    kprintf("Reading unmapped address 0x%llx.\n", FAULT_ADDRESS);
+    (void)*(volatile uint64_t *)(uintptr_t)FAULT_ADDRESS;
+}
+
+const shell_command_t shell_commands[] = {
+    { "help", "[COMMAND]", "list the commands, or describe one", 1, cmd_help },
+    { "info", "", "CPU model and features, cores, memory, timer, firmware", 0, cmd_info },
+    { "mem", "", "physical memory map and arena statistics", 0, cmd_mem },
+    { "uptime", "", "time since the kernel started", 0, cmd_uptime },
+    { "poweroff", "", "power off (PSCI SYSTEM_OFF; QEMU exits)", 0, cmd_poweroff },
+    { "reboot", "", "reset the machine (PSCI SYSTEM_RESET)", 0, cmd_reboot },
+    { "fault", "", "take a deliberate data abort (tests the exception report; powers off)", 0, cmd_fault },
+};
+const size_t shell_n_commands = sizeof shell_commands / sizeof shell_commands[0];

@@ -1,0 +1,78 @@
+/*
+ * kernel_main: the C side of boot. Reads the device tree, switches the
+ * console to the UART it names, turns on the MMU and caches, carves the arena
+ * out of free RAM and starts the shell. Everything before mmu_enable() runs
+ * with the MMU off (Device memory: no unaligned accesses), which is why the
+ * files it calls are built -mstrict-align.
+ */
+#include "kernel/kernel.h"
+
+#include "arch/aarch64/mmu.h"
+#include "arch/aarch64/psci.h"
+#include "arch/aarch64/timer.h"
+#include "kernel/console.h"
+#include "kernel/memory_map.h"
+#include "kernel/shell.h"
+
+#define EARLY_UART_BASE 0x09000000u /* QEMU virt's PL011, used until the device tree is read */
+#define FDT_MAX_BYTES (2u << 20)     /* the arm64 boot protocol's limit */
+#define ARENA_ALIGN 4096u
+
+kernel_state_t kernel;
+
+extern char _start_image[], _end[];
+
+static void __attribute__((noreturn)) boot_failed(const char *what, const err_t *err)
+{
+    kprintf("boot: %s: %s\nboot: halted\n", what, err->msg);
+    psci_system_off(); /* works once the PSCI conduit is known */
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+static void make_arena(void)
+{
+    const boot_info_t *bi = &kernel.boot;
+    mem_range_t busy[BOOT_MAX_RESERVED + 3];
+    size_t n = 0;
+    busy[n++] = kernel.image;
+    busy[n++] = kernel.dtb;
+    if (bi->has_initrd)
+        busy[n++] = (mem_range_t){ bi->initrd_start, bi->initrd_end - bi->initrd_start };
+    for (size_t i = 0; i < bi->n_reserved; i++)
+        busy[n++] = bi->reserved[i];
+
+    if (!memory_largest_free(bi->ram, bi->n_ram, busy, n, ARENA_ALIGN, &kernel.arena_ram))
+        kernel.arena_ram = (mem_range_t){ 0, 0 };
+    arena_init(&kernel.arena, (void *)(uintptr_t)kernel.arena_ram.base, (size_t)kernel.arena_ram.size);
+}
+
+void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
+{
+    err_t err;
+    fdt_t fdt;
+
+    kernel.boot_us = timer_now_us();
+    kernel.entry_el = (unsigned)entry_el;
+    console_init(EARLY_UART_BASE);
+
+    if (fdt_open(&fdt, (const void *)(uintptr_t)dtb_addr, FDT_MAX_BYTES, &err) != ERR_OK)
+        boot_failed("device tree", &err);
+    if (boot_info_from_fdt(&fdt, &kernel.boot, &err) != ERR_OK)
+        boot_failed("device tree", &err);
+    psci_init(kernel.boot.psci);
+    if (kernel.boot.has_uart && kernel.boot.uart_base != EARLY_UART_BASE)
+        console_init((uintptr_t)kernel.boot.uart_base);
+    if (mmu_enable(&kernel.boot, &err) != ERR_OK)
+        boot_failed("MMU", &err);
+
+    kernel.image = (mem_range_t){ (uintptr_t)_start_image, (uint64_t)(_end - _start_image) };
+    kernel.dtb = (mem_range_t){ dtb_addr, fdt_total_size(&fdt) };
+    make_arena();
+
+    kprintf("\nllm-kernel: aarch64, entered at EL%u, running at EL1 with MMU and caches on\n", kernel.entry_el);
+    kprintf("llm-kernel: %u CPU(s), arena %llu MiB at 0x%llx\n", kernel.boot.n_cpus,
+            (unsigned long long)(kernel.arena_ram.size >> 20), (unsigned long long)kernel.arena_ram.base);
+    kprintf("Type 'help' for commands.\n");
+    shell_run();
+}

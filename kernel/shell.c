@@ -1,0 +1,71 @@
+/*
+ * The shell loop (see shell.h): prompt, edit, split, dispatch. Errors are one
+ * line each and the loop always comes back to the prompt.
+ */
+#include "kernel/shell.h"
+
+#include "kernel/args.h"
+#include "kernel/console.h"
+#include "kernel/line_edit.h"
+#include "lib/string.h"
+
+#define PROMPT "kernel> "
+#define MAX_ARGS 32
+
+static line_editor_t editor; /* static: the history makes it ~35 KiB */
+
+static void echo_to_console(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    console_write(s, n);
+}
+
+static const shell_command_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < shell_n_commands; i++) {
+        if (strcmp(shell_commands[i].name, name) == 0)
+            return &shell_commands[i];
+    }
+    return NULL;
+}
+
+static void execute(const char *line)
+{
+    char work[LINE_MAX_BYTES];
+    char *argv[MAX_ARGS];
+    int argc;
+    err_t err;
+
+    memcpy(work, line, strlen(line) + 1);
+    if (args_split(work, argv, MAX_ARGS, &argc, &err) != ERR_OK) {
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
+    if (argc == 0)
+        return;
+    const shell_command_t *cmd = find_command(argv[0]);
+    if (!cmd) {
+        kprintf("error: unknown command '%s'; type 'help' for the list\n", argv[0]);
+        return;
+    }
+    if (argc - 1 > cmd->max_args) {
+        kprintf("error: too many arguments; usage: %s %s\n", cmd->name, cmd->args);
+        return;
+    }
+    cmd->run(argc, argv);
+}
+
+void shell_run(void)
+{
+    line_init(&editor, echo_to_console, NULL);
+    for (;;) {
+        kprintf(PROMPT);
+        line_event_t ev;
+        while ((ev = line_feed(&editor, console_getc())) == LINE_PENDING)
+            ;
+        if (ev == LINE_TOO_LONG)
+            kprintf("error: line too long (more than %d bytes); ignored\n", LINE_MAX_BYTES - 1);
+        else if (ev == LINE_READY)
+            execute(line_text(&editor));
+    }
+}

@@ -1,0 +1,27 @@
+/*
+ * The CUnit suites of the unit-test binary: each tests/test_<module>.c
+ * defines one register function, called by test_main.c.
+ */
+#ifndef TESTS_SUITES_H
+#define TESTS_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+/* Adds a suite or aborts the run: a suite that silently is not there would pass. */
+CU_pSuite test_suite(const char *name);
+void test_add(CU_pSuite suite, const char *name, CU_TestFunc fn);
+#define TEST_ADD(suite, fn) test_add((suite), #fn, (fn))
+
+void test_string_register(void);
+void test_fmt_register(void);
+void test_err_register(void);
+void test_arena_register(void);
+void test_fdt_register(void);
+void test_boot_info_register(void);
+void test_memory_map_register(void);
+void test_args_register(void);
+void test_line_edit_register(void);
+void test_cpu_features_register(void);
+void test_page_table_register(void);
+
+#endif
