@@ -64,7 +64,7 @@ KLDFLAGS := -nostdlib -static -T linker.ld --no-warn-rwx-segments -Map=$(BUILD)/
 # Hosted builds: libc present, valgrind told about the arena.
 HOST_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND
 HOST_LDLIBS := -lcunit -lm
-ARM64_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND -idirafter /usr/include
+ARM64_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND
 ARM64_LDFLAGS := -static
 ARM64_LDLIBS := -lcunit -lm
 

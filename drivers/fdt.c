@@ -174,7 +174,7 @@ static err_code_t check_struct(fdt_t *f, err_t *err)
                 return err_set(err, ERR_FORMAT,
                                "device tree: property outside any node at "
                                "byte %zu", at);
-            if (0)
+            if (after_child)
                 return err_set(err, ERR_FORMAT,
                                "device tree: property after a child node at "
                                "byte %zu", at);

@@ -37,22 +37,23 @@ static const virt_opts_t virt_default = {
 static uint8_t blob[4096];
 static size_t blob_size;
 
-/* Writes (base, size) pairs as a reg in the root's cell sizes. */
+/* Appends v as n cells (high cells beyond 64 bits are zero). */
+static void put_cells(uint32_t *cells, size_t *k, uint64_t v, uint32_t n)
+{
+    while (n-- > 0 && *k < 64)
+        cells[(*k)++] = n >= 2 ? 0 : (uint32_t)(v >> (32 * n));
+}
+
+/* Writes ranges as a reg in the root's cell sizes (0 meaning default). */
 static void prop_reg(dtb_builder_t *b, const virt_opts_t *o,
-                     const uint64_t (*r)[2], size_t n)
+                     const mem_range_t *r, size_t n)
 {
     uint32_t cells[64];
-    uint32_t per[2] = {o->addr_cells ? o->addr_cells : 2,
-                       o->size_cells ? o->size_cells : 1};
-    size_t i, j, k = 0;
+    size_t i, k = 0;
 
     for (i = 0; i < n; i++) {
-        for (j = 0; j < 2; j++) {
-            uint32_t c;
-
-            for (c = per[j]; c-- > 0 && k < 64;)
-                cells[k++] = c >= 2 ? 0 : (uint32_t)(r[i][j] >> (32 * c));
-        }
+        put_cells(cells, &k, r[i].base, o->addr_cells ? o->addr_cells : 2);
+        put_cells(cells, &k, r[i].size, o->size_cells ? o->size_cells : 1);
     }
     dtb_prop_cells(b, "reg", cells, k);
 }
@@ -60,10 +61,18 @@ static void prop_reg(dtb_builder_t *b, const virt_opts_t *o,
 static void node_with_reg(dtb_builder_t *b, const virt_opts_t *o,
                           const char *name, uint64_t base, uint64_t size)
 {
-    uint64_t r[1][2] = {{base, size}};
+    mem_range_t r = {base, size};
 
     dtb_begin_node(b, name);
-    prop_reg(b, o, r, 1);
+    prop_reg(b, o, &r, 1);
+}
+
+static void add_memory_node(dtb_builder_t *b, const virt_opts_t *o,
+                            const char *name, uint64_t base, uint64_t size)
+{
+    node_with_reg(b, o, name, base, size);
+    dtb_prop_str(b, "device_type", "memory");
+    dtb_end_node(b);
 }
 
 static void add_root_cells(dtb_builder_t *b, const virt_opts_t *o)
@@ -76,15 +85,13 @@ static void add_root_cells(dtb_builder_t *b, const virt_opts_t *o)
 
 static void add_memory(dtb_builder_t *b, const virt_opts_t *o)
 {
-    uint64_t r[8][2];
+    mem_range_t r[8];
     size_t i;
 
     for (i = 0; i < o->n_ram && i < 8; i++) {
-        r[i][0] = 0x40000000 + i * 0x10000000ull;
-        r[i][1] = 0x8000000;
+        r[i].base = 0x40000000 + i * 0x10000000ull;
+        r[i].size = o->n_ram == 1 ? 0x40000000 : 0x8000000;
     }
-    if (o->n_ram == 1)
-        r[0][1] = 0x40000000;
     if (o->n_ram > 0) {
         dtb_begin_node(b, "memory@40000000");
         dtb_prop_str(b, "device_type", "memory");
@@ -164,7 +171,7 @@ static void begin_pl011(dtb_builder_t *b, const virt_opts_t *o,
     DTB_PROP_LIT(b, "compatible", "arm,pl011\0arm,primecell");
 }
 
-/* Builds the tree into blob, leaving root open; returns the builder. */
+/* Builds the tree into blob, leaving the root open for more children. */
 static void build_open(dtb_builder_t *b, const virt_opts_t *o)
 {
     dtb_init(b, blob, sizeof blob);
@@ -195,11 +202,8 @@ static void build_open(dtb_builder_t *b, const virt_opts_t *o)
     dtb_prop_str(b, "serial0", "/pl011@9000000");
     dtb_prop_str(b, "serial1", "/pl011@9040000");
     dtb_end_node(b);
-    if (o->second_memory) {
-        node_with_reg(b, o, "memory@c0000000", 0xc0000000, 0x1000000);
-        dtb_prop_str(b, "device_type", "memory");
-        dtb_end_node(b);
-    }
+    if (o->second_memory)
+        add_memory_node(b, o, "memory@c0000000", 0xc0000000, 0x1000000);
 }
 
 static void finish_root(dtb_builder_t *b)
@@ -313,9 +317,7 @@ static void begin_bare(dtb_builder_t *b)
 
 static void add_bare_memory(dtb_builder_t *b)
 {
-    node_with_reg(b, &bare, "memory", 0x40000000, 0x1000);
-    dtb_prop_str(b, "device_type", "memory");
-    dtb_end_node(b);
+    add_memory_node(b, &bare, "memory", 0x40000000, 0x1000);
 }
 
 static void test_uart_more(void)
@@ -434,6 +436,7 @@ static void test_psci(void)
 static void test_cells(void)
 {
     virt_opts_t o = virt_default;
+    static const uint32_t soc_reg[4] = {0x80000000, 0x2000, 0x90000000, 0};
     dtb_builder_t b;
     boot_info_t bi;
     err_t err;
@@ -471,7 +474,7 @@ static void test_cells(void)
     dtb_prop_u32(&b, "#size-cells", 1);
     dtb_begin_node(&b, "memory@80000000");
     dtb_prop_str(&b, "device_type", "memory");
-    dtb_prop_u64(&b, "reg", 0x8000000000002000ull);
+    dtb_prop_cells(&b, "reg", soc_reg, 4); /* the empty range is dropped */
     dtb_end_node(&b);
     dtb_end_node(&b);
     CU_ASSERT_EQUAL_FATAL(decode(&b, &bi, &err), ERR_OK);
@@ -601,10 +604,7 @@ static void test_corrupt_bytes(void)
 
 void test_boot_info_register(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static CU_TestInfo tests[] = {
         {"QEMU virt tree decoded", test_virt_full},
         {"console from stdout-path, alias, fallback", test_uart},
         {"console: disabled, linux,stdout-path", test_uart_more},
@@ -614,10 +614,10 @@ void test_boot_info_register(void)
         {"documented errors", test_errors},
         {"malformed properties", test_malformed},
         {"single-byte corruptions", test_corrupt_bytes},
+        CU_TEST_INFO_NULL,
     };
     CU_pSuite s = CU_add_suite("boot_info", NULL, NULL);
-    size_t i;
 
-    for (i = 0; s != NULL && i < sizeof tests / sizeof tests[0]; i++)
-        CU_add_test(s, tests[i].name, tests[i].fn);
+    for (CU_TestInfo *t = tests; s != NULL && t->pName != NULL; t++)
+        CU_add_test(s, t->pName, t->pTestFunc);
 }

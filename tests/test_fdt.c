@@ -373,6 +373,47 @@ static void test_bad_layout(void)
     expect_fail(blob, blob_size, ERR_FORMAT);
 }
 
+/*
+ * Inserts `by` zero bytes at blob offset `at` of a fresh sample, moving
+ * the blocks behind it and fixing the header; the gap itself is legal.
+ */
+static void shift_blocks(size_t at, size_t by)
+{
+    static const size_t fields[] = {DTB_HDR_OFF_STRUCT, DTB_HDR_OFF_STRINGS,
+                                    DTB_HDR_OFF_RSVMAP};
+    size_t i;
+
+    build_sample();
+    memmove(blob + at + by, blob + at, blob_size - at);
+    memset(blob + at, 0, by);
+    blob_size += by;
+    dtb_put_be32(blob, DTB_HDR_TOTALSIZE, (uint32_t)blob_size);
+    for (i = 0; i < 3; i++) {
+        if (dtb_get_be32(blob, fields[i]) >= at)
+            dtb_put_be32(blob, fields[i],
+                         dtb_get_be32(blob, fields[i]) + (uint32_t)by);
+    }
+}
+
+static void test_alignment(void)
+{
+    fdt_t f;
+    err_t err;
+    size_t st;
+
+    build_sample();
+    st = dtb_get_be32(blob, DTB_HDR_OFF_STRUCT);
+    shift_blocks(DTB_HDR_SIZE, 8); /* a gap after the header is fine */
+    CU_ASSERT_EQUAL(fdt_open(&f, blob, blob_size, &err), ERR_OK);
+    CU_ASSERT(fdt_path_offset(&f, "/cpus/cpu@1") >= 0);
+    shift_blocks(DTB_HDR_SIZE, 4); /* map at 44 */
+    expect_fail(blob, blob_size, ERR_FORMAT);
+    shift_blocks(st, 4); /* so is one before the structure block */
+    CU_ASSERT_EQUAL(fdt_open(&f, blob, blob_size, &err), ERR_OK);
+    shift_blocks(st, 2); /* structure block misaligned */
+    expect_fail(blob, blob_size, ERR_FORMAT);
+}
+
 static void test_bad_tokens(void)
 {
     static const uint8_t uart_node[] = {0, 0, 0, 1, 'u', 'a', 'r', 't', '@'};
@@ -458,10 +499,7 @@ static void test_bad_structure(void)
 
 void test_fdt_register(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc fn;
-    } tests[] = {
+    static CU_TestInfo tests[] = {
         {"open a valid blob", test_open_valid},
         {"open a version 16 blob", test_version16},
         {"path lookup", test_path_lookup},
@@ -471,12 +509,13 @@ void test_fdt_register(void)
         {"bad header", test_bad_header},
         {"every truncation", test_truncated},
         {"bad block layout", test_bad_layout},
+        {"block alignment", test_alignment},
         {"bad tokens", test_bad_tokens},
         {"bad structure", test_bad_structure},
+        CU_TEST_INFO_NULL,
     };
     CU_pSuite s = CU_add_suite("fdt", NULL, NULL);
-    size_t i;
 
-    for (i = 0; s != NULL && i < sizeof tests / sizeof tests[0]; i++)
-        CU_add_test(s, tests[i].name, tests[i].fn);
+    for (CU_TestInfo *t = tests; s != NULL && t->pName != NULL; t++)
+        CU_add_test(s, t->pName, t->pTestFunc);
 }

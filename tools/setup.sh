@@ -10,6 +10,7 @@ PKGS=(
   "gcc:/usr/bin/gcc"
   "gcc-aarch64-linux-gnu:/usr/bin/aarch64-linux-gnu-gcc"
   "binutils-aarch64-linux-gnu:/usr/bin/aarch64-linux-gnu-objcopy"
+  "libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/include/stdio.h"
   "qemu-system-arm:/usr/bin/qemu-system-aarch64"
   "qemu-user:/usr/bin/qemu-aarch64"
   "libcunit1-dev:/usr/include/CUnit/CUnit.h"

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Boot test: boots the kernel image in QEMU, types scripted sessions on the
+serial console and checks what comes back. Fails when the kernel faults,
+hangs (every wait has a deadline) or prints the wrong thing, or when QEMU
+does not exit 0 after `poweroff`.
+
+Usage: boot_test.py --image build/Image [--qemu qemu-system-aarch64]
+"""
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+
+PROMPT = "kernel> "
+STEP_TIMEOUT_S = 30
+EXIT_TIMEOUT_S = 30
+
+
+class Failure(Exception):
+    pass
+
+
+class Console:
+    """A QEMU process whose serial port is our stdin/stdout pipes."""
+
+    def __init__(self, qemu, image, machine):
+        cmd = [qemu, "-M", machine, "-cpu", "max", "-m", "1G", "-smp", "2",
+               "-display", "none", "-monitor", "none", "-nic", "none",
+               "-serial", "stdio", "-kernel", image]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.out = ""
+        self.seen = 0  # output before this index has been matched already
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                return
+            with self.lock:
+                self.out += chunk.decode("utf-8", "replace").replace("\r", "")
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def expect(self, pattern, timeout=STEP_TIMEOUT_S):
+        """Waits for pattern after what was already matched; returns the text up to and including it."""
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while time.monotonic() < deadline:
+            with self.lock:
+                m = rx.search(self.out, self.seen)
+                if m:
+                    text = self.out[self.seen:m.end()]
+                    self.seen = m.end()
+                    return text
+            if self.proc.poll() is not None and not self.reader.is_alive():
+                break
+            time.sleep(0.02)
+        tail = self.out[self.seen:][-1500:]
+        raise Failure(f"did not see /{pattern}/ within {timeout} s; output after the last match:\n{tail}")
+
+    def settle(self, quiet_s=0.5, timeout=STEP_TIMEOUT_S):
+        """Waits until the output has been quiet for quiet_s, then skips past all of it."""
+        deadline = time.monotonic() + timeout
+        last = -1
+        while time.monotonic() < deadline:
+            with self.lock:
+                n = len(self.out)
+            if n == last:
+                with self.lock:
+                    self.seen = len(self.out)
+                return
+            last = n
+            time.sleep(quiet_s)
+        raise Failure(f"output did not settle within {timeout} s")
+
+    def command(self, line):
+        """Types line + Enter and returns its output up to the next prompt."""
+        self.send(line + "\r")
+        return self.expect(re.escape(PROMPT))
+
+    def wait_exit(self, timeout=EXIT_TIMEOUT_S):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"QEMU did not exit within {timeout} s")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
+
+
+def require(text, *patterns):
+    for p in patterns:
+        if not re.search(p, text):
+            raise Failure(f"expected /{p}/ in:\n{text}")
+
+
+def forbid(text, *patterns):
+    for p in patterns:
+        if re.search(p, text):
+            raise Failure(f"did not expect /{p}/ in:\n{text}")
+
+
+def boot(con):
+    banner = con.expect(re.escape(PROMPT))
+    require(banner, r"llm-kernel: aarch64", r"MMU and caches on", r"Type 'help'")
+    return banner
+
+
+def session_el1(con, passed):
+    """The scripted session of the issue, plus line editing and noise."""
+    banner = boot(con)
+    require(banner, r"entered at EL1")
+
+    def step(name, fn):
+        fn()
+        passed(name)
+
+    step("help lists every command", lambda: require(
+        con.command("help"), *[rf"\n  {c} " for c in
+                               ("help", "info", "mem", "uptime", "poweroff", "reboot", "fault")]))
+    step("info shows CPU, features, cores, memory, timer, PSCI", lambda: require(
+        con.command("info"), r"cpu: .*MIDR_EL1 0x[0-9a-f]{8}.*2 core\(s\)",
+        r"features: .*\bfp\b.*\basimd\b.*\bdotprod\b.*\bi8mm\b", r"SIMD: +fp16 yes, dotprod yes, i8mm yes",
+        r"memory: +1024 MiB RAM", r"timer: +[1-9][0-9]* Hz", r"PSCI 1\.\d via hvc", r"entered at EL1"))
+
+    def mem():
+        out = con.command("mem")
+        require(out, r"ram +0x0040000000-0x0080000000", r"kernel +0x00402", r"capacity +\d+ bytes",
+                r"used +0 bytes", r"high-water +0 bytes", r"failed +0 requests")
+        cap = int(re.search(r"capacity +(\d+) bytes", out).group(1))
+        if not 512 << 20 < cap < 1 << 30:
+            raise Failure(f"arena capacity {cap} is not between 512 MiB and 1 GiB")
+    step("mem shows the memory map and arena statistics", mem)
+
+    step("unknown command gets one clear line", lambda: require(
+        con.command("frobnicate now"), r"\nerror: unknown command 'frobnicate'; type 'help' for the list\n"))
+    step("too many arguments", lambda: require(con.command("info extra"), r"error: too many arguments; usage: info"))
+    step("unterminated quote", lambda: require(con.command('help "mem'), r"error: unterminated \" quote"))
+    step("quoted argument", lambda: require(con.command('help "mem"'), r"\n  mem +physical memory map"))
+
+    def overlong():
+        out = con.command("x" * 4096)
+        require(out, r"error: line too long \(more than 1023 bytes\); ignored")
+        require(con.command("uptime"), r"up \d+\.\d{6} s")
+    step("a 4 KiB line is refused and the shell stays usable", overlong)
+
+    step("backspace edits the line", lambda: require(con.command("upx\x7ftime"), r"up \d+\.\d{6} s"))
+    step("Ctrl-U erases the line", lambda: require(con.command("garbage\x15uptime"), r"up \d+\.\d{6} s"))
+
+    def ctrl_c():
+        con.send("poweroff\x03")
+        out = con.expect(re.escape(PROMPT))
+        require(out, r"\^C")
+        forbid(out, r"Powering off")
+    step("Ctrl-C cancels the line", ctrl_c)
+
+    def history():
+        con.command("help mem")
+        out = con.command("\x1b[A")  # up: the previous line again
+        require(out, r"\n  mem +physical memory map")
+        out = con.command("\x1b[A\x1b[A\x1b[B")  # up, up, down: back to "help mem"
+        require(out, r"\n  mem +physical memory map")
+    step("up/down arrows recall history", history)
+
+    def noise():
+        rng = random.Random(2)
+        junk = bytes(rng.randrange(256) for _ in range(2048))
+        con.send(junk + b"\x03")
+        con.settle()
+        out = con.command("uptime")
+        require(out, r"up \d+\.\d{6} s")
+    step("2 KiB of random bytes leave the shell usable", noise)
+
+    def reboot():
+        con.send("reboot\r")
+        con.expect(r"Rebooting\.")
+        require(boot(con), r"entered at EL1")
+        require(con.command("mem"), r"used +0 bytes")
+    step("reboot comes back to a fresh shell", reboot)
+
+    con.send("poweroff\r")
+    con.expect(r"Powering off\.")
+    rc = con.wait_exit()
+    if rc != 0:
+        raise Failure(f"QEMU exit status {rc} after poweroff")
+    forbid(con.out, r"UNEXPECTED EXCEPTION")
+    passed("poweroff exits QEMU with status 0")
+
+
+def session_el2_fault(con, passed):
+    """Boot at EL2 (virtualization=on), then check the exception report."""
+    banner = boot(con)
+    require(banner, r"entered at EL2")
+    require(con.command("info"), r"entered at EL2", r"PSCI 1\.\d via smc")
+    passed("boots from EL2, drops to EL1, PSCI via smc")
+    con.send("fault\r")
+    report = con.expect(r"powering off")
+    require(report, r"UNEXPECTED EXCEPTION: synchronous, current EL", r"class 0x25: Data abort, same EL",
+            r"ESR_EL1=0x0000000096", r"FAR_EL1=0x0000007000000000", r"ELR_EL1=0x00000000402")
+    rc = con.wait_exit()
+    if rc != 0:
+        raise Failure(f"QEMU exit status {rc} after the exception report")
+    passed("a data abort is reported (class, ESR, FAR, ELR) and powers off")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--image", required=True)
+    ap.add_argument("--qemu", default="qemu-system-aarch64")
+    args = ap.parse_args()
+
+    counts = {"passed": 0, "failed": 0}
+    for name, machine, session in (("EL1 session", "virt", session_el1),
+                                   ("EL2 boot and fault", "virt,virtualization=on", session_el2_fault)):
+        con = Console(args.qemu, args.image, machine)
+        start = time.monotonic()
+
+        def passed(check, name=name):
+            print(f"  ok    {name}: {check}", flush=True)
+            counts["passed"] += 1
+        try:
+            session(con, passed)
+        except Failure as e:
+            print(f"  FAIL  {name}: {e}", flush=True)
+            counts["failed"] += 1
+        finally:
+            con.close()
+        print(f"  ({name}: {time.monotonic() - start:.1f} s)")
+    print(f"boot test: {counts['passed']} passed, {counts['failed']} failed")
+    return 1 if counts["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
