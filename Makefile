@@ -166,7 +166,6 @@ debug: setup
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
 	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-boot
-	@echo "make test: all passed"
 
 test-unit: $(HOST_TESTS)
 	@echo "== unit tests (host, under valgrind)"

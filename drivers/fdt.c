@@ -302,19 +302,15 @@ err_code_t fdt_open(fdt_t *f, const void *blob, size_t max_size, err_t *err)
     f->root = -1;
     if (b == NULL)
         return err_set(err, ERR_INVALID, "device tree: no blob");
-    if (max_size < 4)
+    if (max_size < HDR_SIZE_V17)
         return err_set(err, ERR_FORMAT,
-                       "device tree: %zu bytes cannot hold a header",
+                       "device tree: a %zu-byte buffer cannot hold a header",
                        max_size);
     magic = be32(b + HDR_MAGIC);
     if (magic != FDT_MAGIC)
         return err_set(err, ERR_FORMAT,
                        "device tree: bad magic 0x%08x at byte 0 (want "
                        "0x%08x)", (unsigned)magic, FDT_MAGIC);
-    if (max_size < HDR_SIZE_V17)
-        return err_set(err, ERR_FORMAT,
-                       "device tree: %zu bytes cannot hold a header",
-                       max_size);
     version = be32(b + HDR_VERSION);
     last_comp = be32(b + HDR_LAST_COMP);
     if (version < 16)

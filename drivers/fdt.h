@@ -39,15 +39,20 @@ typedef struct fdt {
 } fdt_t;
 
 /*
- * Opens the blob at `blob`, of which at most max_size bytes may be read.
- * Checks the header (magic, totalsize <= max_size, version >= 16 with
+ * Opens the blob at `blob` (any alignment), of which at most max_size
+ * bytes may be read; only [0, totalsize) is used afterwards. Checks the
+ * header (magic, totalsize <= max_size, version >= 16 with
  * last_comp_version <= 17, every block inside totalsize, aligned and not
- * overlapping another) and walks every token of the structure block once
- * (names terminated, property lengths and name offsets in bounds, nodes
- * balanced and at most FDT_MAX_DEPTH deep, properties before child nodes,
- * a single root, FDT_END present). On failure returns ERR_FORMAT,
- * ERR_UNSUPPORTED or ERR_RANGE with a message naming the fault and its byte
- * offset in the blob, and *fdt must not be used.
+ * overlapping another or the header; a version 16 structure block, having
+ * no size field, runs to the next block or the end) and walks every token
+ * of the structure block once (names terminated, property lengths and name
+ * offsets in bounds, nodes balanced and at most FDT_MAX_DEPTH deep,
+ * properties before child nodes, a single root, FDT_END present).
+ * Returns ERR_OK, leaving err untouched, or: ERR_INVALID (blob NULL),
+ * ERR_RANGE (totalsize > max_size), ERR_UNSUPPORTED (version, or a
+ * structure block of 2 GiB or more) or ERR_FORMAT (anything else), with a
+ * message naming the fault and its byte offset in the blob; *fdt must then
+ * not be used.
  */
 err_code_t fdt_open(fdt_t *fdt, const void *blob, size_t max_size, err_t *err);
 

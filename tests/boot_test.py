@@ -27,10 +27,10 @@ class Failure(Exception):
 class Console:
     """A QEMU process whose serial port is our stdin/stdout pipes."""
 
-    def __init__(self, qemu, image, machine):
+    def __init__(self, qemu, image, machine, extra=()):
         cmd = [qemu, "-M", machine, "-cpu", "max", "-m", "1G", "-smp", "2",
                "-display", "none", "-monitor", "none", "-nic", "none",
-               "-serial", "stdio", "-kernel", image]
+               "-serial", "stdio", "-kernel", image, *extra]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.out = ""
@@ -202,12 +202,31 @@ def session_el1(con, passed):
     passed("poweroff exits QEMU with status 0")
 
 
+INITRD_BYTES = 3 * 1024 * 1024 + 123
+BOOTARGS = 'test "quoted" args'
+
+
 def session_el2_fault(con, passed):
-    """Boot at EL2 (virtualization=on), then check the exception report."""
+    """Boot at EL2 (virtualization=on) with an initrd and a command line, then
+    check the exception report."""
     banner = boot(con)
     require(banner, r"entered at EL2")
-    require(con.command("info"), r"entered at EL2", r"PSCI 1\.\d via smc")
-    passed("boots from EL2, drops to EL1, PSCI via smc")
+    require(con.command("info"), r"entered at EL2", r"PSCI 1\.\d via smc",
+            r'bootargs: +"' + re.escape(BOOTARGS) + '"')
+    passed("boots from EL2, drops to EL1, PSCI via smc, bootargs from /chosen")
+
+    out = con.command("mem")
+    m = re.search(r"initrd +0x([0-9a-f]+)-0x([0-9a-f]+)", out)
+    a = re.search(r"arena +0x([0-9a-f]+)-0x([0-9a-f]+)", out)
+    if not m or not a:
+        raise Failure(f"mem shows no initrd or arena range:\n{out}")
+    start, end = int(m.group(1), 16), int(m.group(2), 16)
+    if end - start != INITRD_BYTES:
+        raise Failure(f"initrd is {end - start} bytes, expected {INITRD_BYTES}")
+    a_start, a_end = int(a.group(1), 16), int(a.group(2), 16)
+    if a_start < end and start < a_end:
+        raise Failure("the arena overlaps the initrd")
+    passed("the initrd from /chosen is found and kept out of the arena")
     con.send("fault\r")
     report = con.expect(r"powering off")
     require(report, r"UNEXPECTED EXCEPTION: synchronous, current EL", r"class 0x25: Data abort, same EL",
@@ -224,10 +243,16 @@ def main():
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     args = ap.parse_args()
 
+    initrd = os.path.join(os.path.dirname(os.path.abspath(args.image)), "boot_test_initrd.bin")
+    with open(initrd, "wb") as f:
+        f.write(random.Random(1).randbytes(INITRD_BYTES))
+
     counts = {"passed": 0, "failed": 0}
-    for name, machine, session in (("EL1 session", "virt", session_el1),
-                                   ("EL2 boot and fault", "virt,virtualization=on", session_el2_fault)):
-        con = Console(args.qemu, args.image, machine)
+    for name, machine, extra, session in (
+            ("EL1 session", "virt", (), session_el1),
+            ("EL2 boot and fault", "virt,virtualization=on", ("-initrd", initrd, "-append", BOOTARGS),
+             session_el2_fault)):
+        con = Console(args.qemu, args.image, machine, extra)
         start = time.monotonic()
 
         def passed(check, name=name):
@@ -241,7 +266,7 @@ def main():
         finally:
             con.close()
         print(f"  ({name}: {time.monotonic() - start:.1f} s)")
-    print(f"boot test: {counts['passed']} passed, {counts['failed']} failed")
+    print(f"boot-test: {counts['passed']} passed, {counts['failed']} failed")
     return 1 if counts["failed"] else 0
 
 
