@@ -79,7 +79,10 @@ ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 .PHONY: all image host host-arm64 test run debug setup clean \
-	test-unit test-unit-arm64 test-freestanding test-boot
+	test-unit test-unit-arm64 test-freestanding test-dtb test-boot
+
+# Keep objects that only serve to link a tool.
+.SECONDARY:
 
 all: image host
 
@@ -120,6 +123,11 @@ $(1)/libllm.a: $$(patsubst %,$(1)/%.o,$$(CORE_SRCS))
 	$$(call say,AR,$$@)
 	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
 
+# The kernel's portable pieces (device tree, line editor, ...) for tests and tools.
+$(1)/libkernel-pieces.a: $$(patsubst %,$(1)/%.o,$$(PORTABLE_KERNEL_SRCS))
+	$$(call say,AR,$$@)
+	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
+
 # lib/string.c with its symbols renamed (kstr_memcpy, ...), so the tests
 # can exercise the kernel's versions beside the host libc's.
 $(1)/tests/kstring.o: lib/string.c
@@ -129,12 +137,12 @@ $(1)/tests/kstring.o: lib/string.c
 		-c $$< -o $$@.tmp
 	$$(Q)$(OBJCOPY_$(notdir $(1))) --prefix-symbols=kstr_ $$@.tmp $$@ && rm -f $$@.tmp
 
-$(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS) $$(PORTABLE_KERNEL_SRCS)) \
-		$(1)/tests/kstring.o $(1)/libllm.a
+$(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS)) $(1)/tests/kstring.o \
+		$(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
 	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
 
-$(1)/tools/%: $(1)/tools/%.c.o $(1)/libllm.a
+$(1)/tools/%: $(1)/tools/%.c.o $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
 	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
 endef
@@ -165,7 +173,7 @@ debug: setup
 # ---------------------------------------------------------------- tests
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
-	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-boot
+	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot
 
 test-unit: $(HOST_TESTS)
 	@echo "== unit tests (host, under valgrind)"
@@ -178,6 +186,10 @@ test-unit-arm64: $(ARM64_TESTS)
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"
 	tests/check_freestanding.sh $(BUILD)/kernel.elf $(BUILD)/kernel.map $(KNM)
+
+test-dtb: $(BUILD)/host/tools/dtb-info $(BUILD)/Image
+	@echo "== device trees from QEMU through the kernel's parser"
+	tests/dtb_test.sh $(BUILD)/host/tools/dtb-info $(BUILD)/Image $(QEMU) $(BUILD)/dtb-test
 
 test-boot: $(BUILD)/Image
 	@echo "== boot test (QEMU)"

@@ -16,6 +16,7 @@ PKGS=(
   "libcunit1-dev:/usr/include/CUnit/CUnit.h"
   "libcunit1-dev:arm64:/usr/lib/aarch64-linux-gnu/libcunit.so"
   "valgrind:/usr/bin/valgrind"
+  "python3:/usr/bin/python3"
   "python3-pip:/usr/lib/python3/dist-packages/pip"
   "gdb-multiarch:/usr/bin/gdb-multiarch"
   "cpio:/usr/bin/cpio"
