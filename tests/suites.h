@@ -23,5 +23,6 @@ void test_args_register(void);
 void test_line_edit_register(void);
 void test_cpu_features_register(void);
 void test_page_table_register(void);
+void test_sha256_register(void);
 
 #endif

@@ -43,6 +43,7 @@ int main(void)
     test_line_edit_register();
     test_cpu_features_register();
     test_page_table_register();
+    test_sha256_register();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
