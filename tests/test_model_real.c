@@ -169,6 +169,32 @@ static void test_derived_q8_0(void)
     check_derived("test_models/smollm2-135m-q8_0.gguf", "Q8_0", "Q8_0");
 }
 
+/*
+ * The real header (1.7 MB of metadata) cut short: every offset in its first
+ * 64 KiB, then every 257th byte up to the tensor data. Each must be refused
+ * as malformed, with the arena returned.
+ */
+static void test_truncated_real_header(void)
+{
+    loaded_t l;
+    CU_ASSERT_TRUE_FATAL(load("test_models/smollm2-135m-q4_1.gguf", &l));
+    size_t header = (size_t)l.file.data_start;
+    int n_refused = 0, n_tried = 0;
+    for (size_t n = 0; n < header; n += n < (64u << 10) ? 1 : 257) {
+        gguf_file_t g;
+        err_t e;
+        size_t used = l.arena.used_bytes;
+        n_tried++;
+        if (gguf_parse(&g, l.blob, n, &l.arena, &e) == ERR_FORMAT && l.arena.used_bytes == used)
+            n_refused++;
+        else
+            fprintf(stderr, "\n  cut at %zu: not refused cleanly (%s)\n", n, e.msg);
+    }
+    CU_ASSERT_EQUAL(n_refused, n_tried);
+    CU_ASSERT(n_tried > 70000);
+    unload(&l);
+}
+
 void test_model_real_register(void)
 {
     CU_pSuite s = test_suite("smollm2");
@@ -176,4 +202,5 @@ void test_model_real_register(void)
     TEST_ADD(s, test_dequantize_matches_gguf);
     TEST_ADD(s, test_derived_q4_0);
     TEST_ADD(s, test_derived_q8_0);
+    TEST_ADD(s, test_truncated_real_header);
 }
