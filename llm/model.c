@@ -98,6 +98,9 @@ static err_code_t tensor(const gguf_file_t *f, const char *name, uint64_t ne0, u
                      t->n_dims);
         return err_set(err, ERR_FORMAT, "model: tensor '%s' has shape %s, expected %s", name, got, want);
     }
+    if (dims == 2 && !t->format->vec_dot)
+        return err_set(err, ERR_UNSUPPORTED, "model: tensor '%s' is %s, an activation format, not a weight format",
+                       name, t->format->name);
     *out = t;
     return ERR_OK;
 }

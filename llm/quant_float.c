@@ -126,32 +126,10 @@ static float dot_halves(const uint8_t *x, const uint8_t *y, size_t n, half_to_f3
     return (float)sum;
 }
 
-void quant_dequantize_f16(const void *src, float *dst, size_t n)
-{
-    halves_to_f32(src, dst, n, quant_fp16_to_f32);
-}
+void quant_dequantize_f16(const void *src, float *dst, size_t n) { halves_to_f32(src, dst, n, quant_fp16_to_f32); }
+void quant_quantize_f16(const float *src, void *dst, size_t n) { f32_to_halves(src, dst, n, quant_f32_to_fp16); }
+float quant_vec_dot_f16(const void *w, const void *act, size_t n) { return dot_halves(w, act, n, quant_fp16_to_f32); }
 
-void quant_quantize_f16(const float *src, void *dst, size_t n)
-{
-    f32_to_halves(src, dst, n, quant_f32_to_fp16);
-}
-
-float quant_vec_dot_f16(const void *w, const void *act, size_t n)
-{
-    return dot_halves(w, act, n, quant_fp16_to_f32);
-}
-
-void quant_dequantize_bf16(const void *src, float *dst, size_t n)
-{
-    halves_to_f32(src, dst, n, quant_bf16_to_f32);
-}
-
-void quant_quantize_bf16(const float *src, void *dst, size_t n)
-{
-    f32_to_halves(src, dst, n, quant_f32_to_bf16);
-}
-
-float quant_vec_dot_bf16(const void *w, const void *act, size_t n)
-{
-    return dot_halves(w, act, n, quant_bf16_to_f32);
-}
+void quant_dequantize_bf16(const void *src, float *dst, size_t n) { halves_to_f32(src, dst, n, quant_bf16_to_f32); }
+void quant_quantize_bf16(const float *src, void *dst, size_t n) { f32_to_halves(src, dst, n, quant_f32_to_bf16); }
+float quant_vec_dot_bf16(const void *w, const void *act, size_t n) { return dot_halves(w, act, n, quant_bf16_to_f32); }

@@ -1,14 +1,9 @@
 /*
  * ggml's K-quants, 256-element super-blocks with per-group integer scales:
- * Q2_K, Q3_K, Q4_K, Q5_K, Q6_K (weights: dequantize and the scalar dot
- * product against Q8_K) and Q8_K (activations: ggml's reference quantizer).
- * Block layouts, scale packing and the float accumulation order are ggml's.
- * Not for quantizing weights to K-quants (nothing here chooses scales) nor
- * for SIMD.
- *
- * Each weight format has an unpack function that turns one block into the
- * same plain form (integer quants, integer scales and mins per group, the two
- * fp16 super-scales); dequantize and the dot products work on that form.
+ * dequantize and the scalar dot product against Q8_K for Q2_K ... Q6_K, and
+ * ggml's reference quantizer for the activation format Q8_K, bit for bit
+ * ggml's. Not for quantizing weights to K-quants (nothing here chooses
+ * scales) nor for SIMD.
  */
 #include "llm/quant.h"
 
@@ -76,6 +71,12 @@ _Static_assert(sizeof(block_q8_k) == 292, "block_q8_K is 292 bytes");
 
 /* ---------------------------------------------------------- the plain form */
 
+/*
+ * Each weight format has an unpack function that turns one block into the
+ * same plain form (integer quants, integer scales and mins per group, the two
+ * fp16 super-scales); dequantize and the dot products work on that form.
+ */
+
 /* Element e is (d * scale[e / group]) * q[e] - dmin * min[e / group]. */
 typedef struct kblock {
     int8_t q[QK_K];
@@ -87,6 +88,12 @@ typedef struct kblock {
 } kblock_t;
 
 typedef void (*unpack_fn)(const void *block, kblock_t *k);
+
+/* A weight format: its block size and how to unpack a block. */
+typedef struct kformat {
+    size_t block_bytes;
+    unpack_fn unpack;
+} kformat_t;
 
 static void kblock_no_min(kblock_t *k, int group, float d)
 {
@@ -209,11 +216,12 @@ static void unpack_q6_k(const void *block, kblock_t *k)
 
 /* As ggml: dl = d * scale, ml = dmin * min, y = dl * q - ml (ml is +0
  * without mins, and subtracting +0 changes nothing). */
-static void dequantize_k(const uint8_t *src, size_t block_bytes, unpack_fn unpack, float *dst, size_t n)
+static void dequantize_k(const kformat_t *f, const void *src, float *dst, size_t n)
 {
+    const uint8_t *blk = src;
     kblock_t k;
     for (size_t i = 0; i < n / QK_K; i++) {
-        unpack(src + i * block_bytes, &k);
+        f->unpack(blk + i * f->block_bytes, &k);
         float *y = dst + i * QK_K;
         for (int e = 0; e < QK_K; e++) {
             const float dl = k.d * (float)k.scale[e / k.group];
@@ -251,14 +259,16 @@ static int32_t min_sum(const kblock_t *k, const block_q8_k *y)
  * added into eight float sums (times d * y.d), the mins (Q4_K, Q5_K) are
  * taken off a running total at once, and the eight sums join it at the end.
  */
-static float vec_dot_lanes(const uint8_t *w, size_t block_bytes, unpack_fn unpack, const block_q8_k *y, size_t n)
+static float vec_dot_lanes(const kformat_t *f, const void *w, const void *act, size_t n)
 {
+    const uint8_t *x = w;
+    const block_q8_k *y = act;
     kblock_t k;
     float sums[8] = { 0 };
     float sum = 0.0f;
     int32_t lanes[8];
     for (size_t i = 0; i < n / QK_K; i++) {
-        unpack(w + i * block_bytes, &k);
+        f->unpack(x + i * f->block_bytes, &k);
         const float yd = quant_ld_f32(y[i].d);
         scaled_lanes(&k, y[i].qs, lanes);
         const float d = k.d * yd;
@@ -270,13 +280,6 @@ static float vec_dot_lanes(const uint8_t *w, size_t block_bytes, unpack_fn unpac
     for (int l = 0; l < 8; l++)
         sum += sums[l];
     return sum;
-}
-
-/* ---------------------------------------------------------- Q2_K */
-
-void quant_dequantize_q2_k(const void *src, float *dst, size_t n)
-{
-    dequantize_k(src, sizeof(block_q2_k), unpack_q2_k, dst, n);
 }
 
 /* ggml: per block sumf += dall * isum - dmin * summs, with dall = y.d * d. */
@@ -301,47 +304,24 @@ float quant_vec_dot_q2_k_q8_k(const void *w, const void *act, size_t n)
     return sum;
 }
 
-/* ---------------------------------------------------------- Q3_K ... Q6_K */
+/* ---------------------------------------------------------- the kernels by name */
 
-void quant_dequantize_q3_k(const void *src, float *dst, size_t n)
-{
-    dequantize_k(src, sizeof(block_q3_k), unpack_q3_k, dst, n);
-}
+static const kformat_t Q2_K = { sizeof(block_q2_k), unpack_q2_k };
+static const kformat_t Q3_K = { sizeof(block_q3_k), unpack_q3_k };
+static const kformat_t Q4_K = { sizeof(block_q4_k), unpack_q4_k };
+static const kformat_t Q5_K = { sizeof(block_q5_k), unpack_q5_k };
+static const kformat_t Q6_K = { sizeof(block_q6_k), unpack_q6_k };
 
-float quant_vec_dot_q3_k_q8_k(const void *w, const void *act, size_t n)
-{
-    return vec_dot_lanes(w, sizeof(block_q3_k), unpack_q3_k, act, n);
-}
+void quant_dequantize_q2_k(const void *src, float *dst, size_t n) { dequantize_k(&Q2_K, src, dst, n); }
+void quant_dequantize_q3_k(const void *src, float *dst, size_t n) { dequantize_k(&Q3_K, src, dst, n); }
+void quant_dequantize_q4_k(const void *src, float *dst, size_t n) { dequantize_k(&Q4_K, src, dst, n); }
+void quant_dequantize_q5_k(const void *src, float *dst, size_t n) { dequantize_k(&Q5_K, src, dst, n); }
+void quant_dequantize_q6_k(const void *src, float *dst, size_t n) { dequantize_k(&Q6_K, src, dst, n); }
 
-void quant_dequantize_q4_k(const void *src, float *dst, size_t n)
-{
-    dequantize_k(src, sizeof(block_q4_k), unpack_q4_k, dst, n);
-}
-
-float quant_vec_dot_q4_k_q8_k(const void *w, const void *act, size_t n)
-{
-    return vec_dot_lanes(w, sizeof(block_q4_k), unpack_q4_k, act, n);
-}
-
-void quant_dequantize_q5_k(const void *src, float *dst, size_t n)
-{
-    dequantize_k(src, sizeof(block_q5_k), unpack_q5_k, dst, n);
-}
-
-float quant_vec_dot_q5_k_q8_k(const void *w, const void *act, size_t n)
-{
-    return vec_dot_lanes(w, sizeof(block_q5_k), unpack_q5_k, act, n);
-}
-
-void quant_dequantize_q6_k(const void *src, float *dst, size_t n)
-{
-    dequantize_k(src, sizeof(block_q6_k), unpack_q6_k, dst, n);
-}
-
-float quant_vec_dot_q6_k_q8_k(const void *w, const void *act, size_t n)
-{
-    return vec_dot_lanes(w, sizeof(block_q6_k), unpack_q6_k, act, n);
-}
+float quant_vec_dot_q3_k_q8_k(const void *w, const void *act, size_t n) { return vec_dot_lanes(&Q3_K, w, act, n); }
+float quant_vec_dot_q4_k_q8_k(const void *w, const void *act, size_t n) { return vec_dot_lanes(&Q4_K, w, act, n); }
+float quant_vec_dot_q5_k_q8_k(const void *w, const void *act, size_t n) { return vec_dot_lanes(&Q5_K, w, act, n); }
+float quant_vec_dot_q6_k_q8_k(const void *w, const void *act, size_t n) { return vec_dot_lanes(&Q6_K, w, act, n); }
 
 /* ---------------------------------------------------------- Q8_K */
 
