@@ -19,26 +19,18 @@
 #define GOLDEN "tests/golden/smollm2_q4_1.txt"
 
 typedef struct loaded {
-    uint8_t *blob;
-    size_t len;
-    arena_t arena;
-    gguf_file_t file;
+    host_gguf_t h;
     model_t model;
 } loaded_t;
 
 static bool load(const char *path, loaded_t *l)
 {
     err_t e;
-    memset(l, 0, sizeof *l);
-    l->blob = host_read_file(path, &l->len);
-    if (!l->blob) {
-        fprintf(stderr, "\n  %s is missing: `make models` fetches and derives it\n", path);
+    if (host_gguf_open(&l->h, "\n  smollm2 (`make models` fetches and derives the models)", path, 8u << 20) != 0)
         return false;
-    }
-    host_arena_init(&l->arena, 8u << 20);
-    if (gguf_parse(&l->file, l->blob, l->len, &l->arena, &e) != ERR_OK ||
-        model_load(&l->model, &l->file, &l->arena, &e) != ERR_OK) {
+    if (model_load(&l->model, &l->h.file, &l->h.arena, &e) != ERR_OK) {
         fprintf(stderr, "\n  %s: %s\n", path, e.msg);
+        host_gguf_close(&l->h);
         return false;
     }
     return true;
@@ -46,8 +38,7 @@ static bool load(const char *path, loaded_t *l)
 
 static void unload(loaded_t *l)
 {
-    host_arena_free(&l->arena);
-    free(l->blob);
+    host_gguf_close(&l->h);
 }
 
 static void test_hyper_parameters(void)
@@ -72,14 +63,14 @@ static void test_hyper_parameters(void)
     for (uint32_t il = 0; il < info.n_layer; il++)
         CU_ASSERT_PTR_NOT_NULL(l.model.layers[il].ffn_down);
     /* The parser's memory is proportional to the metadata, not the 98 MB of weights. */
-    CU_ASSERT(l.file.arena_bytes < 2u << 20);
+    CU_ASSERT(l.h.file.arena_bytes < 2u << 20);
 
     unsigned long long n_tensors, n_params, bytes;
     FILE *g = fopen(GOLDEN, "r");
     CU_ASSERT_PTR_NOT_NULL_FATAL(g);
     CU_ASSERT_EQUAL(fscanf(g, "model %llu %llu %llu", &n_tensors, &n_params, &bytes), 3);
     fclose(g);
-    CU_ASSERT_EQUAL(l.file.n_tensors, n_tensors);
+    CU_ASSERT_EQUAL(l.h.file.n_tensors, n_tensors);
     CU_ASSERT_EQUAL(info.n_params, n_params);
     CU_ASSERT_EQUAL(info.weight_bytes, bytes);
     unload(&l);
@@ -102,7 +93,7 @@ static void test_dequantize_matches_gguf(void)
     while (fgets(line, sizeof line, g)) {
         if (sscanf(line, "tensor %127s %15s %63s %79s", name, type, shape, want) != 4)
             continue;
-        const gguf_tensor_t *t = gguf_find_tensor(&l.file, name);
+        const gguf_tensor_t *t = gguf_find_tensor(&l.h.file, name);
         CU_ASSERT_PTR_NOT_NULL_FATAL(t);
         CU_ASSERT_STRING_EQUAL(t->format->name, type);
         char got_shape[64];
@@ -143,7 +134,7 @@ static void check_derived(const char *path, const char *type, const char *file_t
     while (fgets(line, sizeof line, g)) {
         if (sscanf(line, "requant %15s %127s %79s", t_type, name, want) != 3 || strcmp(t_type, type) != 0)
             continue;
-        const gguf_tensor_t *t = gguf_find_tensor(&l.file, name);
+        const gguf_tensor_t *t = gguf_find_tensor(&l.h.file, name);
         CU_ASSERT_PTR_NOT_NULL_FATAL(t);
         CU_ASSERT_STRING_EQUAL(t->format->name, type);
         char got[SHA256_HEX_BYTES];
@@ -178,14 +169,14 @@ static void test_truncated_real_header(void)
 {
     loaded_t l;
     CU_ASSERT_TRUE_FATAL(load("test_models/smollm2-135m-q4_1.gguf", &l));
-    size_t header = (size_t)l.file.data_start;
+    size_t header = (size_t)l.h.file.data_start;
     int n_refused = 0, n_tried = 0;
     for (size_t n = 0; n < header; n += n < (64u << 10) ? 1 : 257) {
         gguf_file_t g;
         err_t e;
-        size_t used = l.arena.used_bytes;
+        size_t used = l.h.arena.used_bytes;
         n_tried++;
-        if (gguf_parse(&g, l.blob, n, &l.arena, &e) == ERR_FORMAT && l.arena.used_bytes == used)
+        if (gguf_parse(&g, l.h.blob, n, &l.h.arena, &e) == ERR_FORMAT && l.h.arena.used_bytes == used)
             n_refused++;
         else
             fprintf(stderr, "\n  cut at %zu: not refused cleanly (%s)\n", n, e.msg);

@@ -104,23 +104,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: gguf-dump FILE.gguf\n");
         return 2;
     }
-    size_t len;
-    uint8_t *blob = host_read_file(argv[1], &len);
-    if (!blob) {
-        perror(argv[1]);
+    host_gguf_t h;
+    if (host_gguf_open(&h, "gguf-dump", argv[1], 64u << 20) != 0)
         return 1;
-    }
-    arena_t arena;
-    host_arena_init(&arena, 64u << 20);
-    gguf_file_t g;
-    err_t err;
-    if (gguf_parse(&g, blob, len, &arena, &err) != ERR_OK) {
-        fprintf(stderr, "gguf-dump: %s: %s\n", argv[1], err.msg);
-        host_arena_free(&arena);
-        free(blob);
-        return 1;
-    }
-    printf("file: %s (%zu bytes)\n", argv[1], len);
+    const gguf_file_t g = h.file;
+    printf("file: %s (%zu bytes)\n", argv[1], h.len);
     printf("GGUF version %u, %llu tensors, %llu metadata entries, alignment %llu, data at byte %llu\n", g.version,
            (unsigned long long)g.n_tensors, (unsigned long long)g.n_kv, (unsigned long long)g.alignment,
            (unsigned long long)g.data_start);
@@ -138,7 +126,6 @@ int main(int argc, char **argv)
         printf("\n");
     }
     print_tensors(&g);
-    host_arena_free(&arena);
-    free(blob);
+    host_gguf_close(&h);
     return 0;
 }

@@ -96,19 +96,10 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    size_t len;
-    uint8_t *blob = host_read_file(argv[1], &len);
-    if (!blob) {
-        perror(argv[1]);
+    host_gguf_t h;
+    if (host_gguf_open(&h, "gguf-quantize", argv[1], 64u << 20) != 0)
         return 1;
-    }
-    arena_t arena;
-    host_arena_init(&arena, 64u << 20);
-    gguf_file_t g;
-    if (gguf_parse(&g, blob, len, &arena, &err) != ERR_OK) {
-        fprintf(stderr, "gguf-quantize: %s: %s\n", argv[1], err.msg);
-        return 1;
-    }
+    const gguf_file_t g = h.file;
 
     gguf_writer_t w;
     gw_init(&w, 3);
@@ -139,7 +130,6 @@ int main(int argc, char **argv)
     free(owned);
     free(out);
     gw_free(&w);
-    host_arena_free(&arena);
-    free(blob);
+    host_gguf_close(&h);
     return rc ? 1 : 0;
 }

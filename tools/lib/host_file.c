@@ -1,4 +1,4 @@
-/* File and arena helpers for hosted programs (see host_file.h). */
+/* File, arena and GGUF-loading helpers for hosted programs (see host_file.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/lib/host_file.h"
 
@@ -59,4 +59,29 @@ void host_arena_free(arena_t *a)
 {
     free(a->base);
     arena_init(a, NULL, 0);
+}
+
+int host_gguf_open(host_gguf_t *h, const char *tool, const char *path, size_t arena_bytes)
+{
+    err_t err;
+    memset(h, 0, sizeof *h);
+    h->blob = host_read_file(path, &h->len);
+    if (!h->blob) {
+        fprintf(stderr, "%s: %s: %s\n", tool, path, strerror(errno));
+        return -1;
+    }
+    host_arena_init(&h->arena, arena_bytes);
+    if (gguf_parse(&h->file, h->blob, h->len, &h->arena, &err) != ERR_OK) {
+        fprintf(stderr, "%s: %s: %s\n", tool, path, err.msg);
+        host_gguf_close(h);
+        return -1;
+    }
+    return 0;
+}
+
+void host_gguf_close(host_gguf_t *h)
+{
+    host_arena_free(&h->arena);
+    free(h->blob);
+    memset(h, 0, sizeof *h);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "llm/gguf.h"
 #include "mm/arena.h"
 
 /* The file's bytes in a 64-byte-aligned malloc'd buffer (free() it), or NULL with errno set. */
@@ -19,5 +20,20 @@ int host_write_file(const char *path, const void *data, size_t len);
 /* An arena over a fresh malloc'd buffer of capacity bytes; free with host_arena_free. NULL buffer on failure. */
 void host_arena_init(arena_t *a, size_t capacity);
 void host_arena_free(arena_t *a);
+
+/* A GGUF file read and parsed, with the buffers it lives in. */
+typedef struct host_gguf {
+    uint8_t *blob;
+    size_t len;
+    arena_t arena;
+    gguf_file_t file;
+} host_gguf_t;
+
+/*
+ * Reads and parses path with an arena of arena_bytes; on failure prints
+ * "tool: path: reason" to stderr, frees everything and returns -1.
+ */
+int host_gguf_open(host_gguf_t *h, const char *tool, const char *path, size_t arena_bytes);
+void host_gguf_close(host_gguf_t *h);
 
 #endif
