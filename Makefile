@@ -32,7 +32,7 @@ QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m 1G -smp 2 -nographic -nic none -kern
 
 # ---------------------------------------------------------------- sources
 # The engine core: portable C with no libc, in both builds.
-CORE_SRCS := lib/fmt.c lib/err.c lib/sha256.c mm/arena.c $(wildcard llm/*.c)
+CORE_SRCS := lib/fmt.c lib/err.c lib/sha256.c lib/sort.c mm/arena.c $(wildcard llm/*.c)
 # Kernel pieces that are plain C over memory, also built on the host for tests.
 PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \
 	kernel/line_edit.c arch/aarch64/cpu_features.c arch/aarch64/page_table.c

@@ -7,6 +7,7 @@
 #include "llm/gguf.h"
 
 #include "lib/fmt.h"
+#include "lib/sort.h"
 
 #define NAME_IN_MSG 48 /* bytes of a key or tensor name quoted in messages */
 
@@ -289,30 +290,10 @@ static err_code_t parse_tensor_info(gguf_file_t *g, reader_t *r, gguf_tensor_t *
     return ERR_OK;
 }
 
-/* Sorts idx[0..n) by key[idx[i]] ascending (heap sort: no recursion, no extra memory). */
-static void sort_by_key(uint32_t *idx, size_t n, const gguf_tensor_t *t)
+static int by_data_offset(const void *ctx, uint32_t a, uint32_t b)
 {
-    for (size_t start = n / 2; n > 1;) {
-        size_t root;
-        if (start > 0) {
-            root = --start;
-        } else {
-            n--;
-            uint32_t tmp = idx[0];
-            idx[0] = idx[n];
-            idx[n] = tmp;
-            root = 0;
-        }
-        for (size_t child; (child = 2 * root + 1) < n; root = child) {
-            if (child + 1 < n && t[idx[child + 1]].data_offset > t[idx[child]].data_offset)
-                child++;
-            if (t[idx[root]].data_offset >= t[idx[child]].data_offset)
-                break;
-            uint32_t tmp = idx[root];
-            idx[root] = idx[child];
-            idx[child] = tmp;
-        }
-    }
+    const gguf_tensor_t *t = ctx;
+    return (t[a].data_offset > t[b].data_offset) - (t[a].data_offset < t[b].data_offset);
 }
 
 static err_code_t check_tensor_data(gguf_file_t *g, reader_t *r, arena_t *arena)
@@ -340,7 +321,7 @@ static err_code_t check_tensor_data(gguf_file_t *g, reader_t *r, arena_t *arena)
         return ERR_NOMEM;
     for (uint32_t i = 0; i < g->n_tensors; i++)
         order[i] = i;
-    sort_by_key(order, (size_t)g->n_tensors, g->tensors);
+    sort_u32(order, (size_t)g->n_tensors, by_data_offset, g->tensors);
     err_code_t rc = ERR_OK;
     for (uint64_t i = 1; i < g->n_tensors && rc == ERR_OK; i++) {
         const gguf_tensor_t *p = &g->tensors[order[i - 1]], *c = &g->tensors[order[i]];

@@ -65,6 +65,18 @@ bool str_index_insert(str_index_t *ix, uint32_t value, uint32_t *existing)
     return true;
 }
 
+bool str_index_upsert(str_index_t *ix, uint32_t value)
+{
+    uint32_t existing;
+    if (str_index_insert(ix, value, &existing))
+        return true;
+    if (existing == UINT32_MAX)
+        return false;
+    str_view_t k = ix->key(ix->ctx, value);
+    ix->slots[probe(ix, k.ptr, k.len, str_hash(k.ptr, k.len))] = value + 1;
+    return true;
+}
+
 bool str_index_find(const str_index_t *ix, const char *ptr, size_t len, uint32_t *value)
 {
     if (ix->n_slots == 0)

@@ -43,6 +43,9 @@ err_code_t str_index_init(str_index_t *ix, size_t capacity, str_index_key_fn key
  */
 bool str_index_insert(str_index_t *ix, uint32_t value, uint32_t *existing);
 
+/* Adds value, or makes it the one stored under its key if the key is present; false only when full. */
+bool str_index_upsert(str_index_t *ix, uint32_t value);
+
 /* Looks up a key; false if absent. */
 bool str_index_find(const str_index_t *ix, const char *ptr, size_t len, uint32_t *value);
 
