@@ -9,6 +9,8 @@
 
 /* Adds a suite or aborts the run: a suite that silently is not there would pass. */
 CU_pSuite test_suite(const char *name);
+/* A suite with set-up and tear-down; a set-up that fails (returns non-zero) fails the run. */
+CU_pSuite test_suite_with(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup);
 void test_add(CU_pSuite suite, const char *name, CU_TestFunc fn);
 #define TEST_ADD(suite, fn) test_add((suite), #fn, (fn))
 

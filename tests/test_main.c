@@ -16,7 +16,12 @@
 
 CU_pSuite test_suite(const char *name)
 {
-    CU_pSuite s = CU_add_suite(name, NULL, NULL);
+    return test_suite_with(name, NULL, NULL);
+}
+
+CU_pSuite test_suite_with(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup)
+{
+    CU_pSuite s = CU_add_suite(name, init, cleanup);
     if (!s) {
         fprintf(stderr, "cannot add suite %s: %s\n", name, CU_get_error_msg());
         exit(2);
@@ -78,7 +83,8 @@ int main(int argc, char **argv)
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
+    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures() +
+                      CU_get_number_of_suites_failed(); /* a suite whose set-up failed */
     unsigned ran = CU_get_number_of_tests_run();
     CU_cleanup_registry();
     if (ran == 0) {
