@@ -186,6 +186,7 @@ bench: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) host
 	@$(MAKE) --no-print-directory models
 	$(BUILD)/host/tools/bench-quant test_models/smollm2-135m-q4_1.gguf
+	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf
 
 # ---------------------------------------------------------------- tests
 test: setup

@@ -192,6 +192,46 @@ static void test_llama2_matches_llama_cpp(void)
     compare_with_golden("test_models/llama2-vocab.gguf", "llama2_llamacpp.bin", false);
 }
 
+/* Our decoding of llama.cpp's ids equals llama.cpp's detokenizer, byte for byte. */
+static void test_smollm2_decode_matches_llama_cpp(void)
+{
+    vocab_file_t vf;
+    golden_t g = { 0 };
+    size_t size;
+    uint8_t *detok = host_read_file(GOLDEN_DIR "smollm2_detok.bin", &size);
+    CU_ASSERT_TRUE_FATAL(detok && size >= 12 && memcmp(detok, "TKDT", 4) == 0 && rd32(detok + 8) == corpus.n);
+    CU_ASSERT_TRUE_FATAL(open_vocab("test_models/smollm2-135m-q4_1.gguf", &vf));
+    CU_ASSERT_TRUE_FATAL(load_golden("smollm2_plain.bin", &g));
+    size_t cap = 1u << 20, off = 12, n_checked = 0;
+    char *text = malloc(cap);
+    for (size_t i = 0; i < corpus.n && off + 4 <= size; i++) {
+        uint32_t want = rd32(detok + off);
+        off += 4;
+        if (want == NOT_APPLICABLE)
+            continue;
+        if (!g.ids[i]) {
+            off += want;
+            continue;
+        }
+        for (uint32_t k = 0; k < g.n_ids[i]; k++)
+            ids[k] = (int32_t)rd32(g.ids[i] + 4 * k);
+        size_t len;
+        err_t e;
+        CU_ASSERT_EQUAL_FATAL(tok_decode(&vf.v, ids, g.n_ids[i], false, text, cap, &len, &e), ERR_OK);
+        if (len != want || off + want > size || memcmp(text, detok + off, want) != 0) {
+            CU_FAIL("decoding differs from llama.cpp's detokenizer");
+            fprintf(stderr, "\n  entry %zu: %zu bytes, llama.cpp %u\n", i, len, want);
+        }
+        off += want;
+        n_checked++;
+    }
+    CU_ASSERT(n_checked >= 590);
+    free(text);
+    free(detok);
+    free_golden(&g);
+    host_gguf_close(&vf.h);
+}
+
 static bool valid_utf8(const uint8_t *p, size_t n)
 {
     for (size_t off = 0, step; off < n; off += step) {
@@ -368,7 +408,8 @@ static void expect_vocab_error(const char *model, const char *pre, uint32_t bos,
     gw_kv_str_array(&w, "tokenizer.ggml.tokens", tokens, 5);
     gw_kv_array(&w, "tokenizer.ggml.scores", GGUF_TYPE_FLOAT32, n_scores, scores, n_scores * 4);
     gw_kv_str_array(&w, "tokenizer.ggml.merges", tokens, 0);
-    gw_kv_u32(&w, "tokenizer.ggml.bos_token_id", bos);
+    if (bos != UINT32_MAX)
+        gw_kv_u32(&w, "tokenizer.ggml.bos_token_id", bos);
     gw_kv_bool(&w, "tokenizer.ggml.add_bos_token", add_bos);
     size_t len;
     uint8_t *blob = gw_finish(&w, &len);
@@ -400,6 +441,7 @@ static void test_vocab_refusals(void)
     expect_vocab_error("gpt2", "klingon", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'klingon'");
     expect_vocab_error("llama", NULL, 60000, true, 5, ERR_FORMAT, "bos_token_id 60000 is out of range (5 tokens)");
     expect_vocab_error("llama", NULL, 1, true, 4, ERR_FORMAT, "4 scores for 5 tokens");
+    expect_vocab_error("gpt2", "smollm", UINT32_MAX, true, 5, ERR_FORMAT, "add_bos_token is set but there is no bos");
 }
 
 void test_tokenizer_register(void)
@@ -410,6 +452,7 @@ void test_tokenizer_register(void)
     TEST_ADD(s, test_smollm2_special_matches_llama_cpp);
     TEST_ADD(s, test_llama2_matches_sentencepiece);
     TEST_ADD(s, test_llama2_matches_llama_cpp);
+    TEST_ADD(s, test_smollm2_decode_matches_llama_cpp);
     TEST_ADD(s, test_round_trip_smollm2);
     TEST_ADD(s, test_round_trip_llama2);
     TEST_ADD(s, test_bad_input);
