@@ -4,24 +4,16 @@
  * model, then dequantize and dot-product throughput of every weight type on
  * synthetic rows (scalar reference kernels). Figures only; nothing is judged.
  */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "llm/gguf.h"
+#include "tools/lib/host_clock.h"
 #include "tools/lib/host_file.h"
 
 #define ROW 4096
 #define ROWS 256
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void bench_parse(const char *path)
 {
@@ -36,7 +28,7 @@ static void bench_parse(const char *path)
     gguf_file_t g;
     err_t e;
     int runs = 0;
-    double t0 = now_s(), t1 = t0;
+    double t0 = host_now_s(), t1 = t0;
     while (t1 - t0 < 1.0) {
         arena_reset(&arena);
         if (gguf_parse(&g, blob, len, &arena, &e) != ERR_OK) {
@@ -44,7 +36,7 @@ static void bench_parse(const char *path)
             break;
         }
         runs++;
-        t1 = now_s();
+        t1 = host_now_s();
     }
     if (runs)
         printf("gguf parse: %s: %.3f ms per parse (%d runs), %zu arena bytes for %llu tensors and %llu keys\n",
@@ -78,24 +70,24 @@ static void bench_type(quant_type_t type, const float *src)
     }
     act->quantize(src, a, ROW);
 
-    double t0 = now_s();
+    double t0 = host_now_s();
     int reps = 0;
     do {
         for (size_t r = 0; r < ROWS; r++)
             f->dequantize(w + r * w_row, out, ROW);
         reps++;
-    } while (now_s() - t0 < 0.3);
-    double deq = (double)reps * ROWS * ROW / (now_s() - t0);
+    } while (host_now_s() - t0 < 0.3);
+    double deq = (double)reps * ROWS * ROW / (host_now_s() - t0);
 
     volatile float sink = 0;
-    t0 = now_s();
+    t0 = host_now_s();
     reps = 0;
     do {
         for (size_t r = 0; r < ROWS; r++)
             sink += f->vec_dot(w + r * w_row, a, ROW);
         reps++;
-    } while (now_s() - t0 < 0.3);
-    double dot = (double)reps * ROWS * ROW / (now_s() - t0);
+    } while (host_now_s() - t0 < 0.3);
+    double dot = (double)reps * ROWS * ROW / (host_now_s() - t0);
     (void)sink;
     printf("  %-5s dequantize %8.1f Melem/s %8.1f MB/s   dot (x %-4s) %8.1f Melem/s %8.1f MB/s\n", f->name,
            deq / 1e6, deq * (double)w_row / ROW / 1e6, act->name, dot / 1e6, dot * (double)w_row / ROW / 1e6);

@@ -3,24 +3,16 @@
  * encode throughput (MB/s) on the 100 KB corpus document for each
  * vocabulary, and the arena bytes the vocabulary takes. Figures only.
  */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "llm/tokenizer.h"
+#include "tools/lib/host_clock.h"
 #include "tools/lib/host_file.h"
 
 #define CORPUS "tests/golden/tokenizer/corpus.bin"
 #define DOCUMENT_CATEGORY 17
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -73,11 +65,11 @@ int main(int argc, char **argv)
         tok_encode_opts_t opts = { 0 };
         size_t n = 0;
         int runs = 0;
-        double t0 = now_s(), t1 = t0;
+        double t0 = host_now_s(), t1 = t0;
         while (t1 - t0 < 1.0) {
             tok_encode(&v, doc, len, &opts, ids, len + 1, &n, &scratch, &e);
             runs++;
-            t1 = now_s();
+            t1 = host_now_s();
         }
         double per_run = (t1 - t0) / runs;
         printf("  %-40s %-4s %8.2f MB/s  %6.2f ms per encode  %zu tokens  vocabulary %u tokens in %zu arena bytes\n",

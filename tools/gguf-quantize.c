@@ -117,19 +117,13 @@ int main(int argc, char **argv)
                   owned[i] ? owned[i] : t->data, n_bytes, GW_AUTO_OFFSET);
         free(name);
     }
-    size_t out_len;
-    uint8_t *out = gw_finish(&w, &out_len);
-    int rc = host_write_file(argv[2], out, out_len);
-    if (rc != 0)
-        perror(argv[2]);
-    else
+    size_t out_len = gw_write(&w, argv[2]);
+    if (out_len)
         printf("gguf-quantize: %s -> %s: %zu of %llu tensors requantized to %s, %zu bytes\n", argv[1], argv[2],
                n_requantized, (unsigned long long)g.n_tensors, to->name, out_len);
     for (uint64_t i = 0; i < g.n_tensors; i++)
         free(owned[i]);
     free(owned);
-    free(out);
-    gw_free(&w);
     host_gguf_close(&h);
-    return rc ? 1 : 0;
+    return out_len ? 0 : 1;
 }

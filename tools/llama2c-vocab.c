@@ -102,20 +102,14 @@ int main(int argc, char **argv)
     gw_kv_u32(&w, "tokenizer.ggml.eos_token_id", 2);
     gw_kv_bool(&w, "tokenizer.ggml.add_bos_token", true);
     gw_kv_bool(&w, "tokenizer.ggml.add_space_prefix", true);
-    size_t out_len;
-    uint8_t *out = gw_finish(&w, &out_len);
-    int rc = host_write_file(argv[2], out, out_len);
-    if (rc != 0)
-        perror(argv[2]);
-    else
+    size_t out_len = gw_write(&w, argv[2]);
+    if (out_len)
         printf("llama2c-vocab: %s -> %s: %zu tokens\n", argv[1], argv[2], n);
     for (size_t i = 0; i < n; i++)
         free(tokens[i]);
     free(tokens);
     free(scores);
     free(types);
-    free(out);
-    gw_free(&w);
     free(in);
-    return rc ? 1 : 0;
+    return out_len ? 0 : 1;
 }

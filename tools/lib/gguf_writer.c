@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "llm/gguf.h"
+#include "tools/lib/host_file.h"
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
@@ -213,4 +214,17 @@ uint8_t *gw_finish(gguf_writer_t *w, size_t *len)
     }
     gw_free(&head);
     return out;
+}
+
+size_t gw_write(gguf_writer_t *w, const char *path)
+{
+    size_t len;
+    uint8_t *out = gw_finish(w, &len);
+    if (host_write_file(path, out, len) != 0) {
+        perror(path);
+        len = 0;
+    }
+    free(out);
+    gw_free(w);
+    return len;
 }

@@ -56,6 +56,12 @@ void gw_kv_raw(gguf_writer_t *w, const char *key, uint32_t type, const void *raw
 void gw_tensor(gguf_writer_t *w, const char *name, uint32_t n_dims, const uint64_t *ne, uint32_t type,
                const void *data, size_t n_bytes, uint64_t offset);
 
+/*
+ * Finishes the file and writes it to path, then frees the writer. Returns the
+ * file's size, or 0 after printing why it could not be written.
+ */
+size_t gw_write(gguf_writer_t *w, const char *path);
+
 /* The whole file, malloc'd (free it); *len its size. Frees nothing else: call gw_free. */
 uint8_t *gw_finish(gguf_writer_t *w, size_t *len);
 
