@@ -54,7 +54,7 @@ KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(PORTABLE_KERNEL_SRCS)
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON_CFLAGS := $(WARN) -O2 -g -I. -Iinclude -MMD -MP
+COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -Iinclude -MMD -MP
 
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null) \

@@ -1,0 +1,122 @@
+/*
+ * exp, log and sincos in double precision (see mathf.h): argument reduction
+ * by multiples of ln 2 or pi/2 in extra precision (Cody-Waite), then short
+ * polynomials (Taylor coefficients, enough terms for < 1e-16 relative error
+ * on the reduced range).
+ */
+#include "llm/mathf.h"
+
+#include <stdint.h>
+
+#include "lib/string.h"
+
+#define LN2_HI 6.93147180369123816490e-01
+#define LN2_LO 1.90821492927058770002e-10
+#define INV_LN2 1.44269504088896338700e+00
+#define PIO2_1 1.57079632673412561417e+00 /* first 33 bits of pi/2 */
+#define PIO2_2 6.07710050650619224932e-11
+#define PIO2_3 2.02226624879595063154e-21
+#define INV_PIO2 6.36619772367581382433e-01
+
+static double from_bits(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static uint64_t to_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+/* 2^k for -1022 <= k <= 1023. */
+static double pow2(int k)
+{
+    return from_bits((uint64_t)(k + 1023) << 52);
+}
+
+double math_exp(double x)
+{
+    if (x != x)
+        return x;
+    if (x > 709.782712893384)
+        return from_bits(0x7ff0000000000000ull);
+    if (x < -745.1332191019412)
+        return 0.0;
+    double kf = x * INV_LN2;
+    int k = (int)(kf < 0 ? kf - 0.5 : kf + 0.5);
+    double r = (x - k * LN2_HI) - k * LN2_LO; /* |r| <= ln2/2 */
+    /* e^r by Taylor series to r^13/13!: |error| < 1e-17 for |r| <= 0.35. */
+    double p = 1.0 / 6227020800.0;
+    static const double inv_fact[] = { 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+                                       1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,
+                                       1.0 / 24.0,        1.0 / 6.0,        0.5,             1.0,
+                                       1.0 };
+    for (int i = 0; i < 13; i++)
+        p = p * r + inv_fact[i];
+    if (k > 1023) /* only just below the overflow bound */
+        return p * pow2(1023) * pow2(k - 1023);
+    if (k < -1022)
+        return p * pow2(k + 1022) * pow2(-1022);
+    return p * pow2(k);
+}
+
+float math_expf(float x)
+{
+    return (float)math_exp((double)x);
+}
+
+double math_log(double x)
+{
+    if (x != x || x < 0)
+        return from_bits(0x7ff8000000000000ull);
+    if (x == 0)
+        return -from_bits(0x7ff0000000000000ull);
+    uint64_t u = to_bits(x);
+    int e = (int)((u >> 52) & 0x7ff);
+    if (e == 0x7ff)
+        return x; /* +inf */
+    if (e == 0) { /* subnormal: scale into the normal range */
+        x *= from_bits(0x4350000000000000ull); /* 2^54 */
+        u = to_bits(x);
+        e = (int)((u >> 52) & 0x7ff) - 54;
+    }
+    e -= 1023;
+    double m = from_bits((u & 0x000fffffffffffffull) | 0x3ff0000000000000ull); /* [1, 2) */
+    if (m > 1.4142135623730951) {
+        m *= 0.5;
+        e++;
+    }
+    /* log(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.1716 */
+    double s = (m - 1.0) / (m + 1.0), s2 = s * s, term = s, sum = 0.0;
+    for (int i = 1; i < 40; i += 2) {
+        sum += term / i;
+        term *= s2;
+    }
+    return e * LN2_HI + (e * LN2_LO + 2.0 * sum);
+}
+
+void math_sincos(double x, double *s, double *c)
+{
+    double kf = x * INV_PIO2;
+    double k = kf < 0 ? (double)(int64_t)(kf - 0.5) : (double)(int64_t)(kf + 0.5);
+    double r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_3; /* |r| <= pi/4 */
+    double r2 = r * r;
+    /* Taylor series to r^17 / r^16: |error| < 1e-17 for |r| <= pi/4. */
+    double sp = 0.0, cp = 0.0, st = r, ct = 1.0;
+    for (int i = 1; i <= 17; i += 2) {
+        sp += st;
+        cp += ct;
+        st *= -r2 / ((i + 1) * (i + 2));
+        ct *= -r2 / (i * (i + 1));
+    }
+    switch ((int64_t)k & 3) {
+    case 0: *s = sp, *c = cp; break;
+    case 1: *s = cp, *c = -sp; break;
+    case 2: *s = -sp, *c = -cp; break;
+    default: *s = -cp, *c = sp; break;
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * Scalar matrix multiplication over the tensor formats' dot products (see
+ * matmul.h). Weight rows are the outer loop so each row is read once per
+ * batch of activation rows.
+ */
+#include "llm/matmul.h"
+
+err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows, uint32_t n_cols, arena_t *arena,
+                        act_rows_t *out, err_t *err)
+{
+    const quant_format_t *f;
+    uint64_t row_bytes;
+    err_code_t rc = quant_lookup(w->vec_dot_type, &f, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (!quant_row_bytes(f, n_cols, &row_bytes))
+        return err_set(err, ERR_FORMAT, "matmul: %u columns are not a multiple of the %s block", n_cols, f->name);
+    uint8_t *data = arena_alloc_array(arena, n_rows, (size_t)row_bytes, 64, err);
+    if (!data)
+        return ERR_NOMEM;
+    for (uint32_t r = 0; r < n_rows; r++)
+        f->quantize(x + (size_t)r * n_cols, data + r * (size_t)row_bytes, n_cols);
+    *out = (act_rows_t){ f->type, data, (size_t)row_bytes, n_rows, n_cols };
+    return ERR_OK;
+}
+
+void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
+{
+    const size_t n_out = (size_t)w->ne[1], w_row_bytes = (size_t)(w->n_bytes / w->ne[1]);
+    const uint8_t *wrow = w->data;
+    for (size_t j = 0; j < n_out; j++, wrow += w_row_bytes) {
+        for (uint32_t r = 0; r < x->n_rows; r++)
+            out[r * n_out + j] = w->format->vec_dot(wrow, x->data + r * x->row_bytes, x->n_cols);
+    }
+}

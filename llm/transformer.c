@@ -1,0 +1,255 @@
+/*
+ * The forward pass (see transformer.h), in the shape of llama2.c's run.c:
+ * embed, then per layer RMSNorm -> Q/K/V -> RoPE -> causal grouped-query
+ * attention over the cache -> output projection, RMSNorm -> SwiGLU FFN, each
+ * with a residual; then the final norm and the output projection. Matrix
+ * products go through matmul.h with activations quantized as ggml does;
+ * small details copy llama.cpp (Q and the attention weights rounded to the
+ * cache type, sums of squares and softmax sums in double).
+ */
+#include "llm/transformer.h"
+
+#include "llm/mathf.h"
+#include "llm/matmul.h"
+
+typedef struct buffers {
+    float *x;      /* [n][n_embd] the residual stream */
+    float *xb;     /* [n][n_embd] normed input of a block */
+    float *q;      /* [n][n_head * head_dim] */
+    float *k, *v;  /* [n][n_head_kv * head_dim] */
+    float *att;    /* [n][n_head * head_dim] attention output */
+    float *gate;   /* [n][n_ff] */
+    float *up;     /* [n][n_ff] */
+    float *norm_w; /* [max(n_embd)] a norm's weights as floats */
+    float *scores; /* [n_ctx] */
+    float *rope;   /* [n_rot] cos, sin pairs for one position */
+    uint8_t *q_kv; /* one head of Q in the cache's type */
+    float *v_row;  /* one head of V as floats */
+    double *acc;   /* [head_dim] */
+} buffers_t;
+
+static err_code_t alloc_floats(arena_t *a, size_t n, float **out, err_t *err)
+{
+    *out = arena_alloc_array(a, n ? n : 1, sizeof **out, 64, err);
+    return *out ? ERR_OK : ERR_NOMEM;
+}
+
+static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv, uint32_t n, arena_t *a,
+                                buffers_t *b, err_t *err)
+{
+    size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
+    err_code_t rc = ERR_OK;
+    struct {
+        float **p;
+        size_t n;
+    } want[] = {
+        { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
+        { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
+        { &b->norm_w, e },    { &b->scores, kv->n_ctx }, { &b->rope, hp->n_rot }, { &b->v_row, hp->head_dim },
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
+        rc = alloc_floats(a, want[i].n, want[i].p, err);
+    if (rc == ERR_OK && !(b->q_kv = arena_alloc(a, hp->head_dim * kv->format->block_bytes, 64, err)))
+        rc = ERR_NOMEM;
+    if (rc == ERR_OK && !(b->acc = arena_alloc_array(a, hp->head_dim, sizeof *b->acc, 64, err)))
+        rc = ERR_NOMEM;
+    return rc;
+}
+
+/* out = x / rms(x) * w for each of n rows; w given as a tensor of any float/quant type. */
+static void rmsnorm(float *out, const float *x, const gguf_tensor_t *w, float *w_f32, uint32_t n, uint32_t dim,
+                    float eps)
+{
+    w->format->dequantize(w->data, w_f32, dim);
+    for (uint32_t r = 0; r < n; r++) {
+        const float *xr = x + (size_t)r * dim;
+        float *o = out + (size_t)r * dim;
+        double sum = 0.0;
+        for (uint32_t i = 0; i < dim; i++)
+            sum += (double)(xr[i] * xr[i]);
+        float mean = (float)(sum / dim);
+        float scale = 1.0f / math_sqrtf(mean + eps);
+        for (uint32_t i = 0; i < dim; i++)
+            o[i] = (xr[i] * scale) * w_f32[i];
+    }
+}
+
+/* The cos/sin of each rotated pair at position pos, as ggml's rope cache: theta multiplied up pair by pair. */
+static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t pos)
+{
+    float theta = (float)pos;
+    for (uint32_t i = 0; i < n_rot; i += 2) {
+        double s, c;
+        math_sincos(theta, &s, &c);
+        cs[i] = (float)c;
+        cs[i + 1] = (float)s;
+        theta *= theta_scale;
+    }
+}
+
+/* Rotates adjacent pairs of the first n_rot dims of each of n_heads heads (the converter permuted Q/K for this). */
+static void rope_apply(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot)
+{
+    for (uint32_t h = 0; h < n_heads; h++) {
+        float *v = x + (size_t)h * head_dim;
+        for (uint32_t i = 0; i < n_rot; i += 2) {
+            float x0 = v[i], x1 = v[i + 1];
+            v[i] = x0 * cs[i] - x1 * cs[i + 1];
+            v[i + 1] = x0 * cs[i + 1] + x1 * cs[i];
+        }
+    }
+}
+
+static void softmax(float *x, uint32_t n)
+{
+    float max = x[0];
+    for (uint32_t i = 1; i < n; i++)
+        max = x[i] > max ? x[i] : max;
+    double sum = 0.0;
+    for (uint32_t i = 0; i < n; i++) {
+        x[i] = math_expf(x[i] - max);
+        sum += x[i];
+    }
+    float inv = (float)(1.0 / sum);
+    for (uint32_t i = 0; i < n; i++)
+        x[i] *= inv;
+}
+
+/* One query head of one token against cache positions 0..pos of its KV head. */
+static void attend_head(const kv_cache_t *kv, uint32_t layer, uint32_t pos, uint32_t kv_head, uint32_t head_dim,
+                        const float *q, float *out, buffers_t *b)
+{
+    const quant_format_t *f = kv->format;
+    size_t head_off = (size_t)kv_head * head_dim * f->block_bytes;
+    float scale = 1.0f / math_sqrtf((float)head_dim);
+    f->quantize(q, b->q_kv, head_dim); /* llama.cpp multiplies Q in the cache's type */
+    for (uint32_t t = 0; t <= pos; t++)
+        b->scores[t] = f->vec_dot(kv_cache_k(kv, layer, t) + head_off, b->q_kv, head_dim) * scale;
+    softmax(b->scores, pos + 1);
+    for (uint32_t d = 0; d < head_dim; d++)
+        b->acc[d] = 0.0;
+    for (uint32_t t = 0; t <= pos; t++) {
+        float w;
+        f->quantize(&b->scores[t], b->q_kv, 1); /* ... and the weights too */
+        f->dequantize(b->q_kv, &w, 1);
+        f->dequantize(kv_cache_v(kv, layer, t) + head_off, b->v_row, head_dim);
+        for (uint32_t d = 0; d < head_dim; d++)
+            b->acc[d] += (double)(w * b->v_row[d]);
+    }
+    for (uint32_t d = 0; d < head_dim; d++)
+        out[d] = (float)b->acc[d];
+}
+
+/* out (n rows of w's output size) = x (n rows) times w, activations quantized for w. */
+static err_code_t project(const gguf_tensor_t *w, const float *x, uint32_t n, float *out, arena_t *a, err_t *err)
+{
+    act_rows_t act;
+    arena_mark_t mark = arena_mark(a);
+    err_code_t rc = act_quantize(w->format, x, n, (uint32_t)w->ne[0], a, &act, err);
+    if (rc == ERR_OK)
+        matmul(w, &act, out);
+    arena_release(a, mark, NULL);
+    return rc;
+}
+
+static void add(float *x, const float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] += y[i];
+}
+
+static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il, uint32_t n, uint32_t pos,
+                                  float theta_scale, buffers_t *b, arena_t *a, err_t *err)
+{
+    const model_hparams_t *hp = &m->hp;
+    const model_layer_t *l = &m->layers[il];
+    uint32_t e = hp->n_embd, hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd;
+    rmsnorm(b->xb, b->x, l->attn_norm, b->norm_w, n, e, hp->rms_eps);
+    err_code_t rc = project(l->attn_q, b->xb, n, b->q, a, err);
+    if (rc == ERR_OK)
+        rc = project(l->attn_k, b->xb, n, b->k, a, err);
+    if (rc == ERR_OK)
+        rc = project(l->attn_v, b->xb, n, b->v, a, err);
+    if (rc != ERR_OK)
+        return rc;
+    for (uint32_t i = 0; i < n; i++) {
+        rope_angles(b->rope, hp->n_rot, theta_scale, pos + i);
+        rope_apply(b->q + (size_t)i * qd, hp->n_head, hd, b->rope, hp->n_rot);
+        rope_apply(b->k + (size_t)i * kvd, hp->n_head_kv, hd, b->rope, hp->n_rot);
+        kv_cache_store(kv, il, pos + i, b->k + (size_t)i * kvd, b->v + (size_t)i * kvd);
+    }
+    uint32_t group = hp->n_head / hp->n_head_kv;
+    for (uint32_t i = 0; i < n; i++) {
+        for (uint32_t h = 0; h < hp->n_head; h++) {
+            size_t off = (size_t)i * qd + (size_t)h * hd;
+            attend_head(kv, il, pos + i, h / group, hd, b->q + off, b->att + off, b);
+        }
+    }
+    rc = project(l->attn_output, b->att, n, b->xb, a, err);
+    if (rc == ERR_OK)
+        add(b->x, b->xb, (size_t)n * e);
+    return rc;
+}
+
+static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t *b, arena_t *a, err_t *err)
+{
+    const model_hparams_t *hp = &m->hp;
+    const model_layer_t *l = &m->layers[il];
+    rmsnorm(b->xb, b->x, l->ffn_norm, b->norm_w, n, hp->n_embd, hp->rms_eps);
+    err_code_t rc = project(l->ffn_gate, b->xb, n, b->gate, a, err);
+    if (rc == ERR_OK)
+        rc = project(l->ffn_up, b->xb, n, b->up, a, err);
+    if (rc != ERR_OK)
+        return rc;
+    for (size_t i = 0; i < (size_t)n * hp->n_ff; i++) {
+        float g = b->gate[i];
+        b->gate[i] = g / (1.0f + math_expf(-g)) * b->up[i]; /* SiLU(gate) * up */
+    }
+    rc = project(l->ffn_down, b->gate, n, b->xb, a, err);
+    if (rc == ERR_OK)
+        add(b->x, b->xb, (size_t)n * hp->n_embd);
+    return rc;
+}
+
+err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *tokens, uint32_t n, uint32_t pos,
+                               bool all_logits, float *logits, arena_t *scratch, err_t *err)
+{
+    const model_hparams_t *hp = &m->hp;
+    if (n == 0)
+        return err_set(err, ERR_INVALID, "forward: no tokens");
+    if (pos > kv->n_ctx || n > kv->n_ctx - pos)
+        return err_set(err, ERR_RANGE, "forward: positions %u..%u do not fit the %u-position context", pos,
+                       pos + n - 1, kv->n_ctx);
+    for (uint32_t i = 0; i < n; i++) {
+        if (tokens[i] < 0 || (uint32_t)tokens[i] >= hp->n_vocab)
+            return err_set(err, ERR_INVALID, "forward: token id %d is out of range (%u tokens)", tokens[i],
+                           hp->n_vocab);
+    }
+    arena_mark_t mark = arena_mark(scratch);
+    buffers_t b;
+    err_code_t rc = alloc_buffers(hp, kv, n, scratch, &b, err);
+    if (rc != ERR_OK) {
+        arena_release(scratch, mark, NULL);
+        return rc;
+    }
+
+    const gguf_tensor_t *embd = m->token_embd;
+    size_t embd_row = (size_t)(embd->n_bytes / embd->ne[1]);
+    for (uint32_t i = 0; i < n; i++)
+        embd->format->dequantize((const uint8_t *)embd->data + (size_t)tokens[i] * embd_row,
+                                 b.x + (size_t)i * hp->n_embd, hp->n_embd);
+
+    float theta_scale = (float)math_exp(math_log(hp->rope_freq_base) * (-2.0 / hp->n_rot));
+    for (uint32_t il = 0; il < hp->n_layer && rc == ERR_OK; il++) {
+        rc = attention_block(m, kv, il, n, pos, theta_scale, &b, scratch, err);
+        if (rc == ERR_OK)
+            rc = ffn_block(m, il, n, &b, scratch, err);
+    }
+    if (rc == ERR_OK) {
+        uint32_t first = all_logits ? 0 : n - 1, rows = n - first;
+        rmsnorm(b.xb, b.x + (size_t)first * hp->n_embd, m->output_norm, b.norm_w, rows, hp->n_embd, hp->rms_eps);
+        rc = project(m->output, b.xb, rows, logits, scratch, err);
+    }
+    arena_release(scratch, mark, NULL);
+    return rc;
+}
