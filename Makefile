@@ -39,7 +39,7 @@ PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c ker
 # Kernel-only: boot, exceptions, system registers, devices, shell.
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
 	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/timer.c drivers/pl011.c \
-	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c lib/string.c
+	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c lib/string.c
 # Run before the MMU is on, when unaligned accesses fault.
 STRICT_ALIGN_SRCS := lib/string.c lib/fmt.c lib/err.c drivers/fdt.c kernel/boot_info.c \
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \
