@@ -146,11 +146,11 @@ $(1)/libtools.a: $$(patsubst %,$(1)/%.o,$$(TOOLS_LIB_SRCS))
 $(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS)) $(1)/tests/kstring.o \
 		$(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
-	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
+	$$(Q)$(2) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
 
 $(1)/tools/%: $(1)/tools/%.c.o $(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
-	$$(Q)$(2) $(4) -o $$@ $$^ $(5)
+	$$(Q)$(2) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
 endef
 
 CROSS_AR_host := ar

@@ -32,6 +32,9 @@ void test_gguf_register(void);
 void test_model_register(void);
 void test_model_real_register(void);
 void test_tokenizer_register(void);
+void test_sampler_register(void);
+void test_llm_register(void);
+void test_chat_register(void);
 void test_unicode_register(void);
 void test_pretokenize_register(void);
 

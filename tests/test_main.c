@@ -80,6 +80,9 @@ int main(int argc, char **argv)
     test_unicode_register();
     test_pretokenize_register();
     test_tokenizer_register();
+    test_sampler_register();
+    test_chat_register();
+    test_llm_register();
     if (!select_suites(argc, argv)) {
         CU_cleanup_registry();
         return 2;

@@ -68,16 +68,27 @@ static void add_u32(builder_t *b, const char *key, uint32_t v)
         gw_kv_u32(&b->w, key, v);
 }
 
+/*
+ * A byte-level BPE vocabulary without merges: the printable ASCII characters
+ * first (space as GPT-2's U+0120), so any ASCII text tokenizes, then
+ * placeholders; the last token is EOS.
+ */
 static void add_tokens(builder_t *b)
 {
     uint32_t n = b->o->n_vocab;
     char **tokens = malloc(n * sizeof *tokens);
     for (uint32_t i = 0; i < n; i++) {
         tokens[i] = malloc(16);
-        snprintf(tokens[i], 16, "tok%u", i);
+        if (i < 95 && i != 0)
+            snprintf(tokens[i], 16, "%c", (char)(' ' + i));
+        else
+            snprintf(tokens[i], 16, i == 0 ? "\xc4\xa0" : "<tok%u>", i);
     }
     gw_kv_str(&b->w, "tokenizer.ggml.model", "gpt2");
+    gw_kv_str(&b->w, "tokenizer.ggml.pre", "gpt2");
     gw_kv_str_array(&b->w, "tokenizer.ggml.tokens", (const char *const *)tokens, n);
+    gw_kv_str_array(&b->w, "tokenizer.ggml.merges", (const char *const *)tokens, 0);
+    gw_kv_u32(&b->w, "tokenizer.ggml.eos_token_id", n - 1);
     for (uint32_t i = 0; i < n; i++)
         free(tokens[i]);
     free(tokens);
