@@ -87,7 +87,8 @@ void sampler_accept(sampler_t *s, int32_t token);
 
 /*
  * Picks the next token from n_vocab logits (read, never modified; a NaN
- * counts as -infinity). Greedy when temperature <= 0, and then the generator
+ * counts as -infinity, +infinity as the largest float). Greedy when
+ * temperature <= 0 (argmax, ties to the lowest id), and then the generator
  * is not touched; otherwise every pick consumes exactly one 64-bit draw,
  * even when a single candidate is left. Does not accept the token: call
  * sampler_accept for that.

@@ -113,22 +113,30 @@ static void check_draws_within(sampler_config_t c, const float *logits, uint32_t
     CU_ASSERT_EQUAL(drawn_set(&s, logits, 4000), expect);
 }
 
+/* Checks the candidates under config c are exactly ids[0 .. n_ids), in that order. */
+static void expect_candidates(const sampler_config_t *c, const float *logits, uint32_t n_vocab, const int32_t *ids,
+                              uint32_t n_ids)
+{
+    sampler_t s;
+    make(&s, c, n_vocab);
+    const sampler_candidate_t *cand;
+    CU_ASSERT_EQUAL_FATAL(sampler_candidates(&s, logits, &cand), n_ids);
+    int wrong = 0;
+    for (uint32_t i = 0; i < n_ids; i++)
+        wrong += cand[i].id != ids[i] || cand[i].logit != logits[ids[i]];
+    CU_ASSERT_EQUAL(wrong, 0);
+}
+
 /* ---------------------------------------------------------------- config */
 
 static void test_defaults(void)
 {
+    const sampler_config_t want = { .temperature = 0.8f, .top_k = 40, .top_p = 0.95f, .min_p = 0.05f,
+                                    .repeat_penalty = 1.0f, .penalty_last_n = 64, .seed = 0xC0FFEE };
     sampler_config_t c;
-    memset(&c, 0x5a, sizeof c);
+    memset(&c, 0x5a, sizeof c); /* every field must be set (the struct has no padding) */
     sampler_config_default(&c);
-    CU_ASSERT_EQUAL(c.temperature, 0.8f);
-    CU_ASSERT_EQUAL(c.top_k, 40);
-    CU_ASSERT_EQUAL(c.top_p, 0.95f);
-    CU_ASSERT_EQUAL(c.min_p, 0.05f);
-    CU_ASSERT_EQUAL(c.repeat_penalty, 1.0f);
-    CU_ASSERT_EQUAL(c.frequency_penalty, 0.0f);
-    CU_ASSERT_EQUAL(c.presence_penalty, 0.0f);
-    CU_ASSERT_EQUAL(c.penalty_last_n, 64);
-    CU_ASSERT_EQUAL(c.seed, 0xC0FFEEu);
+    CU_ASSERT_EQUAL(memcmp(&c, &want, sizeof c), 0);
     err_t e;
     CU_ASSERT_EQUAL(sampler_config_check(&c, &e), ERR_OK);
 }
@@ -427,14 +435,7 @@ static void test_top_k(void)
     const float l[10] = { 0.3f, 2.0f, -1.f, 1.5f, 0.9f, 3.0f, 0.1f, -2.f, 1.4f, 0.0f };
     sampler_config_t c = plain();
     c.top_k = 3;
-    sampler_t s;
-    make(&s, &c, 10);
-    const sampler_candidate_t *cand;
-    CU_ASSERT_EQUAL_FATAL(sampler_candidates(&s, l, &cand), 3);
-    CU_ASSERT_EQUAL(cand[0].id, 5);
-    CU_ASSERT_EQUAL(cand[1].id, 1);
-    CU_ASSERT_EQUAL(cand[2].id, 3);
-    CU_ASSERT_EQUAL(cand[1].logit, 2.0f);
+    expect_candidates(&c, l, 10, (const int32_t[]){ 5, 1, 3 }, 3);
     check_draws_within(c, l, 10, 1u << 5 | 1u << 1 | 1u << 3);
 
     /* Ties at the cut keep the lower ids. */
@@ -443,15 +444,15 @@ static void test_top_k(void)
     check_draws_within(c, tie, 8, 1u << 1 | 1u << 3 | 1u << 7 | 1u << 2);
 
     /* k of the vocabulary size or more keeps everything, in id order. */
+    const int32_t all[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
     for (int32_t k = 10; k <= 11; k++) {
         c.top_k = k;
-        make(&s, &c, 10);
-        CU_ASSERT_EQUAL_FATAL(sampler_candidates(&s, l, &cand), 10);
-        for (int32_t i = 0; i < 10; i++)
-            CU_ASSERT_EQUAL(cand[i].id, i);
+        expect_candidates(&c, l, 10, all, 10);
     }
 
     /* Against a full sort, over many sizes of k and vocabularies with ties. */
+    sampler_t s;
+    const sampler_candidate_t *cand;
     float r[200];
     for (int round = 0; round < 40; round++) {
         random_logits(r, 200, 8.0f, round % 2 ? 9 : 0);
@@ -493,7 +494,6 @@ static void test_top_p(void)
 {
     sampler_config_t c = plain();
     sampler_t s;
-    const sampler_candidate_t *cand;
 
     /* Four equal tokens of 1/4 each: p = 0.5 is reached, inclusively, by two. */
     const float flat[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
@@ -524,13 +524,10 @@ static void test_top_p(void)
         distinct_sizes += want != last;
         last = want;
         c.top_p = ps[i];
-        make(&s, &c, 6);
-        CU_ASSERT_EQUAL_FATAL(sampler_candidates(&s, l, &cand), want);
+        expect_candidates(&c, l, 6, order, want);
         uint64_t set = 0;
-        for (uint32_t j = 0; j < want; j++) {
-            CU_ASSERT_EQUAL(cand[j].id, order[j]);
+        for (uint32_t j = 0; j < want; j++)
             set |= 1ull << order[j];
-        }
         check_draws_within(c, l, 6, set);
     }
     CU_ASSERT(distinct_sizes >= 5);
@@ -542,18 +539,16 @@ static void test_top_p(void)
     for (int i = 0; i < 1000; i++)
         many[i] = i == 500 ? big : 0.0f;
     double w = exp(-(double)big), total = 1.0 + 999 * w, cum = 1.0;
+    int32_t ids[1000] = { 500 };
     uint32_t want = 1;
     while (cum < 0.9 * total) {
         cum += w;
+        ids[want] = (int32_t)want - 1;
         want++;
     }
     CU_ASSERT(want > 40 && want < 60);
     c.top_p = 0.9f;
-    make(&s, &c, 1000);
-    CU_ASSERT_EQUAL_FATAL(sampler_candidates(&s, many, &cand), want);
-    CU_ASSERT_EQUAL(cand[0].id, 500);
-    for (uint32_t i = 1; i < want; i++)
-        CU_ASSERT_EQUAL(cand[i].id, (int32_t)i - 1);
+    expect_candidates(&c, many, 1000, ids, want);
 
     /* top-k runs first and top-p sees the renormalized survivors: of 2 equal tokens, 1 reaches 0.5. */
     c.top_p = 0.5f;
@@ -582,13 +577,7 @@ static void test_min_p(void)
     const float l[5] = { -2.5f, 0.0f, -5.0f, -2.0f, -1.0f };
     sampler_config_t c = plain();
     c.min_p = 0.1f;
-    sampler_t s;
-    make(&s, &c, 5);
-    const sampler_candidate_t *cand;
-    CU_ASSERT_EQUAL_FATAL(sampler_candidates(&s, l, &cand), 3);
-    CU_ASSERT_EQUAL(cand[0].id, 1); /* without top-k/top-p the order is by id */
-    CU_ASSERT_EQUAL(cand[1].id, 3);
-    CU_ASSERT_EQUAL(cand[2].id, 4);
+    expect_candidates(&c, l, 5, (const int32_t[]){ 1, 3, 4 }, 3); /* no top-k/top-p: id order */
     check_draws_within(c, l, 5, 0x1a);
 
     /* A shift of every logit changes nothing. */
@@ -617,8 +606,7 @@ static void test_min_p(void)
      * (e^-1 < 0.5). */
     c.top_p = 0.7f;
     c.min_p = 0.5f;
-    make(&s, &c, 5);
-    CU_ASSERT_EQUAL(sampler_candidates(&s, l, &cand), 1);
+    expect_candidates(&c, l, 5, (const int32_t[]){ 1 }, 1);
     c.min_p = 0.3f;
     check_draws_within(c, l, 5, 0x12);
 }
