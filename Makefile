@@ -65,10 +65,10 @@ KLDFLAGS := -nostdlib -static -T linker.ld --no-warn-rwx-segments -Map=$(BUILD)/
 
 # Hosted builds: libc present, valgrind told about the arena.
 HOST_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND
-HOST_LDLIBS := -lcunit -lm
+HOST_LDLIBS := -lcunit -lm -lpthread
 ARM64_CFLAGS := $(COMMON_CFLAGS) -DARENA_VALGRIND
 ARM64_LDFLAGS := -static
-ARM64_LDLIBS := -lcunit -lm
+ARM64_LDLIBS := -lcunit -lm -lpthread
 
 # ---------------------------------------------------------------- outputs
 kobj = $(patsubst %,$(BUILD)/kernel/%.o,$(1))
@@ -81,7 +81,7 @@ ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 .PHONY: all image host host-arm64 test run debug setup clean models bench \
-	test-unit test-unit-arm64 test-freestanding test-dtb test-boot
+	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b
 
 # Keep objects that only serve to link a tool.
 .SECONDARY:
@@ -178,7 +178,7 @@ debug: setup
 
 # Real models in test_models/ (fetched once, verified, derived; see the script).
 SHARED_DATA ?= ../shared/data
-models: $(BUILD)/host/tools/gguf-quantize $(BUILD)/host/tools/llama2c-vocab
+models: $(BUILD)/host/tools/gguf-quantize $(BUILD)/host/tools/llama2c-vocab $(BUILD)/host/tools/gguf-truncate
 	@tools/fetch_models.sh $^ $(SHARED_DATA)
 
 # Figures, never pass/fail: speed and memory live here, not in timed tests.
@@ -187,6 +187,8 @@ bench: setup
 	@$(MAKE) --no-print-directory models
 	$(BUILD)/host/tools/bench-quant test_models/smollm2-135m-q4_1.gguf
 	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf
+	$(BUILD)/host/tools/bench-generate test_models/smollm2-135m-q4_1.gguf test_models/smollm2-135m-q4_0.gguf \
+		test_models/smollm2-135m-q8_0.gguf
 
 # ---------------------------------------------------------------- tests
 test: setup
@@ -194,16 +196,27 @@ test: setup
 	@$(MAKE) --no-print-directory models
 	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot
 
-# The real-model suite (smollm2) hashes ~600 MB of floats: natively, not under valgrind.
+# Suites on the real models: too slow for valgrind and qemu-user with the
+# scalar kernels, so they run natively, in two processes (one per core).
+REAL_SUITES := smollm2 smollm2_generate
+REAL_SUITES_a := smollm2
+REAL_SUITES_b := smollm2_generate
+skip_real := $(foreach s,$(REAL_SUITES),--skip $(s))
+
 test-unit: $(HOST_TESTS)
 	@echo "== unit tests (host, under valgrind)"
-	valgrind -q --error-exitcode=1 --leak-check=full $(HOST_TESTS) --skip smollm2
-	@echo "== real-model tests (host)"
-	$(HOST_TESTS) --only smollm2
+	valgrind -q --error-exitcode=1 --leak-check=full $(HOST_TESTS) $(skip_real)
+	@echo "== real-model tests (host, natively, two at a time)"
+	@$(MAKE) --no-print-directory -j2 test-real-a test-real-b
+
+test-real-a test-real-b: $(HOST_TESTS)
+	$(HOST_TESTS) $(foreach s,$(REAL_SUITES_$(subst test-real-,,$@)),--only $(s)) > $(BUILD)/$@.log 2>&1 || \
+		{ cat $(BUILD)/$@.log; exit 1; }
+	@cat $(BUILD)/$@.log
 
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
-	qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS)
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(foreach s,$(filter-out smollm2,$(REAL_SUITES)),--skip $(s))
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"

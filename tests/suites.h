@@ -34,6 +34,8 @@ void test_model_real_register(void);
 void test_tokenizer_register(void);
 void test_sampler_register(void);
 void test_llm_register(void);
+void test_generate_real_register(void);
+void test_forward_real_register(void);
 void test_chat_register(void);
 void test_unicode_register(void);
 void test_pretokenize_register(void);

