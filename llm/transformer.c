@@ -5,7 +5,8 @@
  * with a residual; then the final norm and the output projection. Matrix
  * products go through matmul.h with activations quantized as ggml does;
  * small details copy llama.cpp (Q and the attention weights rounded to the
- * cache type, sums of squares and softmax sums in double).
+ * cache type, sums of squares in double, softmax sums in float): with them the
+ * logits equal those of llama.cpp's portable (scalar) build bit for bit.
  */
 #include "llm/transformer.h"
 
@@ -100,17 +101,18 @@ static void rope_apply(float *x, uint32_t n_heads, uint32_t head_dim, const floa
     }
 }
 
+/* As ggml's: the sum of the exponentials in float (llama.cpp's own results differ otherwise). */
 static void softmax(float *x, uint32_t n)
 {
     float max = x[0];
     for (uint32_t i = 1; i < n; i++)
         max = x[i] > max ? x[i] : max;
-    double sum = 0.0;
+    float sum = 0.0f;
     for (uint32_t i = 0; i < n; i++) {
         x[i] = math_expf(x[i] - max);
         sum += x[i];
     }
-    float inv = (float)(1.0 / sum);
+    float inv = (float)(1.0 / (double)sum);
     for (uint32_t i = 0; i < n; i++)
         x[i] *= inv;
 }

@@ -84,6 +84,7 @@ int main(int argc, char **argv)
     test_chat_register();
     test_llm_register();
     test_generate_real_register();
+    test_forward_real_register();
     if (!select_suites(argc, argv)) {
         CU_cleanup_registry();
         return 2;

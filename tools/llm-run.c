@@ -130,6 +130,46 @@ static void print_stats(const llm_result_t *r)
             dec_s > 0 ? r->n_generated / dec_s : 0.0, r->arena_high_water);
 }
 
+#define CHAT_MAX_TURNS 64
+#define CHAT_LINE_BYTES 4096
+
+/* Interactive chat on stdin/stdout: each line is a user turn; /reset forgets, /exit (or EOF) leaves. */
+static int chat(llm_ctx_t *ctx, const llm_gen_config_t *gen, err_t *err)
+{
+    static char lines[CHAT_MAX_TURNS][CHAT_LINE_BYTES];
+    chat_message_t msgs[CHAT_MAX_TURNS];
+    size_t n = 0;
+    fprintf(stderr, "chat: type a message; /reset starts over, /exit leaves\n");
+    for (;;) {
+        fputs("> ", stdout);
+        fflush(stdout);
+        if (n + 2 > CHAT_MAX_TURNS) {
+            fputs("(conversation full: starting over)\n", stdout);
+            n = 0;
+        }
+        char *line = lines[n];
+        if (!fgets(line, CHAT_LINE_BYTES, stdin) || !strncmp(line, "/exit", 5))
+            return 0;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!strcmp(line, "/reset")) {
+            n = 0;
+            llm_ctx_reset(ctx);
+            continue;
+        }
+        msgs[n++] = (chat_message_t){ "user", line };
+        llm_gen_config_t turn = *gen;
+        turn.text = lines[n];
+        turn.text_cap = CHAT_LINE_BYTES;
+        llm_result_t r;
+        if (llm_chat(ctx, msgs, n, &turn, to_stdout, NULL, &r, err) != ERR_OK)
+            return 1;
+        putchar('\n');
+        msgs[n] = (chat_message_t){ "assistant", lines[n] };
+        n++;
+        print_stats(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     options_t o = { 0 };
@@ -157,10 +197,14 @@ int main(int argc, char **argv)
         rc = 1;
     else if (o.prompt && llm_generate(&ctx, o.prompt, strlen(o.prompt), &o.gen, to_stdout, NULL, &res, &err) != ERR_OK)
         rc = 1;
+    else if (o.chat)
+        rc = chat(&ctx, &o.gen, &err);
     if (rc)
         fprintf(stderr, "llm-run: %s\n", err.msg);
-    else if (o.prompt)
+    else if (o.prompt) {
+        putchar('\n');
         print_stats(&res);
+    }
     host_arena_free(&arena);
     free(blob);
     return rc;

@@ -30,10 +30,13 @@ logits that chose it. A gap below 1e-3 marks a near tie, where a correct
 implementation may pick the other token.
 
 Which prompts have stored logits (the size budget: each position costs
-49152 x 2 bytes): the original Q4_1 model and the Q8_0 model, every prompt;
-the Q4_0 model and the Q8_0 model cut to 1 and 4 blocks (tools/gguf-truncate),
-prompts 0-3 only (--logits-all stores them for every prompt). Argmaxes, gaps
-and generations are stored for every model and prompt.
+49152 x 2 bytes): every prompt for the original Q4_1 model and for the F16
+model (smollm2-135m-f16.gguf, our gguf-quantize's F16 of the Q4_1 model: no
+activation quantization in llama.cpp, so the one full-depth model a float
+forward pass can match to NMSE 1e-4, see --numpy-check); prompts 0-2 for the
+Q8_0 and Q4_0 models and for the Q8_0 model cut to 1 and 4 blocks
+(tools/gguf-truncate). --logits-all stores every prompt for every model.
+Argmaxes, gaps and generations are stored for every model and prompt.
 
 Files, little-endian, each at most --max-file-bytes (3,500,000), named
 <model stem>_p<first>-<last>.bin, a model's prompts split in order:
@@ -62,10 +65,13 @@ at the end on the same context gives bit-identical results, and the Q4_1
 model continues "The capital of France is" with " Paris" and answers the
 ChatML "What is 2+2?" with a "4".
 
-Usage (see tests/golden/README.md; `make models`, then the truncated models):
-    build/host/tools/gguf-truncate test_models/smollm2-135m-q8_0.gguf test_models/smollm2-135m-q8_0-L1.gguf 1
-    build/host/tools/gguf-truncate test_models/smollm2-135m-q8_0.gguf test_models/smollm2-135m-q8_0-L4.gguf 4
+--numpy-check exact ggml writes nothing: it reads the goldens back and
+compares them with a numpy forward pass of the same models (NumpyLlama),
+exact or rounding what ggml's CPU backend rounds, and prints the NMSE.
+
+Usage (see tests/golden/README.md; `make models` makes every model used):
     /tmp/tok-venv/bin/python tests/ref/make_logits_goldens.py
+    /tmp/tok-venv/bin/python tests/ref/make_logits_goldens.py --numpy-check exact ggml
 """
 import argparse
 import glob
@@ -84,13 +90,21 @@ PINNED = {"llama_cpp_python": "0.3.36", "numpy": "2.4.6", "gguf": "0.19.0"}
 
 N_GEN = 64
 NEAR_TIE = 1e-3
-DIAG_PROMPTS = 4  # prompts 0..3 keep their logits in the diagnostic models
+DIAG_PROMPTS = 3  # prompts 0..2 keep their logits in the diagnostic models
 
 # (file in the models dir, prompts whose logits are stored: None = all, truncation (source, N) or None)
+# The reference build: ggml's portable (scalar) CPU code, no SIMD, no llamafile
+# sgemm, so its arithmetic is ggml's reference arithmetic, which ours follows.
+# (SIMD builds round activations differently; over SmolLM2's 30 layers that
+# alone moves the logits by NMSE 1e-3 to 3e-2 -- see the README section.)
+LLAMA_CPP_CMAKE_ARGS = ("-DGGML_NATIVE=OFF -DGGML_AVX=OFF -DGGML_AVX2=OFF -DGGML_AVX512=OFF -DGGML_FMA=OFF "
+                        "-DGGML_F16C=OFF -DGGML_BMI2=OFF -DGGML_SSE42=OFF -DGGML_AVX_VNNI=OFF "
+                        "-DGGML_LLAMAFILE=OFF -DGGML_OPENMP=OFF")
+
 MODELS = [
     ("smollm2-135m-q4_1.gguf", None, None),
     ("smollm2-135m-q8_0.gguf", None, None),
-    ("smollm2-135m-q4_0.gguf", DIAG_PROMPTS, None),
+    ("smollm2-135m-q4_0.gguf", None, None),
     ("smollm2-135m-q8_0-L1.gguf", DIAG_PROMPTS, ("smollm2-135m-q8_0.gguf", 1)),
     ("smollm2-135m-q8_0-L4.gguf", DIAG_PROMPTS, ("smollm2-135m-q8_0.gguf", 4)),
 ]
@@ -190,6 +204,196 @@ def check_truncated(src_path, dst_path, n_blocks):
     return len(want), len(src.tensors)
 
 
+# ---------------------------------------------------------------- reading the goldens back
+
+def read_golden(path):
+    """A golden file as a header dict and a list of prompt dicts (the format of the docstring)."""
+    with open(path, "rb") as f:
+        b = f.read()
+    if b[:4] != b"LGTS":
+        fail(f"{path}: not a logits golden")
+    version, n_vocab, first, n_prompts, total = struct.unpack_from("<5I", b, 4)
+    if version != 1:
+        fail(f"{path}: version {version}")
+    head = dict(n_vocab=n_vocab, first=first, n_prompts=n_prompts, total=total, model_sha256=b[24:56].hex())
+    o, prompts = 56, []
+    for i in range(n_prompts):
+        (nb,) = struct.unpack_from("<I", b, o)
+        text = b[o + 4:o + 4 + nb]
+        o += 4 + nb + (-nb % 4)
+        (nt,) = struct.unpack_from("<I", b, o)
+        tokens = list(struct.unpack_from(f"<{nt}i", b, o + 4))
+        o += 4 + 4 * nt
+        argmax = np.frombuffer(b, "<i4", nt, o)
+        gap = np.frombuffer(b, "<f4", nt, o + 4 * nt)
+        o += 8 * nt
+        (nr,) = struct.unpack_from("<I", b, o)
+        if nr not in (0, nt):
+            fail(f"{path}: prompt {first + i}: {nr} logit rows for {nt} tokens")
+        logits = from_bf16(np.frombuffer(b, "<u2", nr * n_vocab, o + 4)).reshape(nr, n_vocab)
+        o += 4 + 2 * nr * n_vocab
+        (ng,) = struct.unpack_from("<I", b, o)
+        gen = list(struct.unpack_from(f"<{ng}i", b, o + 4))
+        gen_gap = np.frombuffer(b, "<f4", ng, o + 4 + 4 * ng)
+        o += 4 + 8 * ng
+        prompts.append(dict(index=first + i, text=text, tokens=tokens, argmax=argmax, gap=gap, logits=logits,
+                            gen=gen, gen_gap=gen_gap))
+    if o != len(b):
+        fail(f"{path}: {len(b) - o} bytes after the last prompt")
+    return head, prompts
+
+
+# ---------------------------------------------------------------- an independent forward pass
+
+class NumpyLlama:
+    """A llama forward pass in numpy from a GGUF's weights (dequantized by the gguf package): a check
+    of the goldens that needs neither llama.cpp nor our engine. exact: float64 throughout. ggml: what
+    ggml's CPU backend rounds, copied: activations quantized to the weight type's dot-product partner
+    before each matmul (Q8_0 for Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, fp16 for F16) the way its SIMD
+    code does it (d = amax/127 kept as fp16, q = x*127/amax rounded half to even, Q8_1's s = fp16(d*sum q)),
+    RMSNorm in float32, K and V cached as fp16, Q and the softmax weights rounded to fp16 for the two
+    attention products."""
+
+    def __init__(self, path, mode):
+        import gguf
+        from gguf.quants import dequantize
+        r = gguf.GGUFReader(path)
+        if mode not in ("exact", "ggml"):
+            fail(f"unknown numpy mode {mode}")
+        self.mode = mode
+
+        def kv(key):
+            f = r.fields[key]
+            return f.parts[f.data[0]][0]
+
+        arch = bytes(r.fields["general.architecture"].parts[-1]).decode()
+        if arch != "llama":
+            fail(f"{path}: the numpy check knows llama only, not {arch}")
+        self.n_layer = int(kv("llama.block_count"))
+        self.n_head = int(kv("llama.attention.head_count"))
+        self.n_head_kv = int(kv("llama.attention.head_count_kv"))
+        self.eps = np.float32(kv("llama.attention.layer_norm_rms_epsilon"))
+        self.base = float(kv("llama.rope.freq_base")) if "llama.rope.freq_base" in r.fields else 10000.0
+        Q = gguf.GGMLQuantizationType
+        partner = {Q.Q4_0: "q8_0", Q.Q5_0: "q8_0", Q.Q8_0: "q8_0", Q.Q4_1: "q8_1", Q.Q5_1: "q8_1",
+                   Q.F16: "f16", Q.F32: "f32"}
+        self.w, self.act, self.min = {}, {}, {}
+        for t in r.tensors:
+            shape = [int(x) for x in reversed(t.shape)]
+            self.w[t.name] = dequantize(t.data, t.tensor_type).astype(np.float64).reshape(shape)
+            if len(shape) == 2:
+                if t.tensor_type not in partner:
+                    fail(f"{path}: {t.name}: the numpy check does not know {t.tensor_type.name}")
+                self.act[t.name] = partner[t.tensor_type]
+                if partner[t.tensor_type] == "q8_1":  # the per-block minimums, for Q8_1's s term
+                    blocks = np.asarray(t.data, dtype=np.uint8).reshape(shape[0], -1, 20 if t.tensor_type == Q.Q4_1 else 24)
+                    self.min[t.name] = blocks[:, :, 2:4].copy().view("<f2")[:, :, 0].astype(np.float64)
+        self.out_name = "output.weight" if "output.weight" in self.w else "token_embd.weight"
+
+    @staticmethod
+    def f16(a):
+        return a.astype(np.float16).astype(np.float64)
+
+    def matmul(self, x, name):
+        w = self.w[name]
+        kind = self.act[name] if self.mode == "ggml" else "f64"
+        if kind == "f16":
+            return self.f16(x) @ w.T
+        if kind not in ("q8_0", "q8_1"):
+            return x @ w.T
+        xs = x.astype(np.float32).reshape(x.shape[0], -1, 32)
+        amax = np.abs(xs).max(-1, keepdims=True)
+        d = (amax / np.float32(127)).astype(np.float32)
+        inv = np.where(amax > 0, np.float32(127) / np.where(amax > 0, amax, 1), 0).astype(np.float32)
+        q = np.round((xs * inv).astype(np.float32))  # half to even, as _mm256_round_ps / vcvtnq_s32_f32
+        d16 = d.astype(np.float16).astype(np.float64)
+        y = (q.astype(np.float64) * d16).reshape(x.shape) @ w.T
+        if kind == "q8_1":  # ggml adds m * s with s = fp16(d * sum q), not m * fp16(d) * sum q
+            s = (d[..., 0].astype(np.float64) * q.sum(-1)).astype(np.float16).astype(np.float64)
+            y += (s - d16[..., 0] * q.sum(-1)) @ self.min[name].T
+        return y
+
+    def rms(self, x, w):
+        if self.mode == "exact":
+            return x / np.sqrt(np.mean(x * x, -1, keepdims=True) + float(self.eps)) * w
+        x = x.astype(np.float32)
+        mean = (np.sum((x * x).astype(np.float64), -1, keepdims=True) / x.shape[-1]).astype(np.float32)
+        scale = (np.float32(1) / np.sqrt(mean + self.eps)).astype(np.float32)
+        return ((x * scale).astype(np.float32) * w.astype(np.float32)).astype(np.float64)
+
+    def forward(self, tokens):
+        """Logits (float64 [n][n_vocab]) of every position, all tokens in one causal batch."""
+        w, T = self.w, len(tokens)
+        emb = w["token_embd.weight"]
+        d_model = emb.shape[1]
+        hd = d_model // self.n_head
+        group = self.n_head // self.n_head_kv
+        pos = np.arange(T, dtype=np.float64)
+        ang = pos[:, None] * self.base ** (-2.0 * np.arange(hd // 2) / hd)[None, :]
+        cos, sin = np.cos(ang)[:, None, :], np.sin(ang)[:, None, :]
+
+        def rope(x):  # llama's "normal" rotation: element pairs (2i, 2i+1)
+            out = np.empty_like(x)
+            out[..., 0::2] = x[..., 0::2] * cos - x[..., 1::2] * sin
+            out[..., 1::2] = x[..., 0::2] * sin + x[..., 1::2] * cos
+            return out
+
+        r16 = self.f16 if self.mode == "ggml" else (lambda a: a)
+        mask = np.triu(np.full((T, T), -np.inf), 1)
+        x = emb[np.asarray(tokens)].copy()
+        for layer in range(self.n_layer):
+            p = f"blk.{layer}."
+            h = self.rms(x, w[p + "attn_norm.weight"])
+            q = rope(self.matmul(h, p + "attn_q.weight").reshape(T, self.n_head, hd))
+            k = r16(rope(self.matmul(h, p + "attn_k.weight").reshape(T, self.n_head_kv, hd)))
+            v = r16(self.matmul(h, p + "attn_v.weight").reshape(T, self.n_head_kv, hd))
+            o = np.empty((T, self.n_head, hd))
+            for head in range(self.n_head):
+                s = r16(q[:, head, :]) @ k[:, head // group, :].T / np.sqrt(hd) + mask
+                e = np.exp(s - s.max(1, keepdims=True))
+                o[:, head, :] = r16(e / e.sum(1, keepdims=True)) @ v[:, head // group, :]
+            x = x + self.matmul(o.reshape(T, d_model), p + "attn_output.weight")
+            h = self.rms(x, w[p + "ffn_norm.weight"])
+            a, b = self.matmul(h, p + "ffn_gate.weight"), self.matmul(h, p + "ffn_up.weight")
+            x = x + self.matmul(a / (1 + np.exp(-a)) * b, p + "ffn_down.weight")
+        return self.matmul(self.rms(x, w["output_norm.weight"]), self.out_name)
+
+
+def numpy_check(args):
+    """Reads the goldens back and compares their logits with NumpyLlama's (printed, nothing written)."""
+    by_model = {}
+    for path in sorted(glob.glob(os.path.join(args.out, "*.bin"))):
+        head, prompts = read_golden(path)
+        stem = os.path.basename(path).rsplit("_p", 1)[0]
+        by_model.setdefault(stem + ".gguf", []).append((head, prompts))
+    print(f"{'model':28s} {'mode':5s} {'positions':>9s} {'NMSE max':>9s} {'median':>9s} {'>1e-4':>6s} {'argmax':>7s}")
+    for m, _, _ in MODELS:
+        if m not in by_model:
+            continue
+        path = os.path.join(args.models, m)
+        sha = sha256(path)
+        if any(h["model_sha256"] != sha for h, _ in by_model[m]):
+            fail(f"{path} is not the model the goldens were made from")
+        for mode in args.numpy_check:
+            ref = NumpyLlama(path, mode)
+            nmse, n_diff, n_pos = [], 0, 0
+            for _, prompts in by_model[m]:
+                for pr in prompts:
+                    if len(pr["logits"]) == 0:
+                        continue
+                    ours = ref.forward(pr["tokens"])
+                    gold = pr["logits"].astype(np.float64)
+                    nmse += list(((ours - gold) ** 2).sum(1) / (gold ** 2).sum(1))
+                    # an argmax difference counts unless llama.cpp's own top two were a near tie
+                    diff = (ours.argmax(1) != pr["argmax"]) & (pr["gap"] >= NEAR_TIE)
+                    n_diff += int(diff.sum())
+                    n_pos += len(pr["tokens"])
+            nmse = np.array(nmse)
+            print(f"{m:28s} {mode:5s} {n_pos:9d} {nmse.max():9.2e} {np.median(nmse):9.2e} "
+                  f"{int((nmse > 1e-4).sum()):6d} {n_diff:7d}", flush=True)
+            del ref
+
+
 class Reference:
     def __init__(self, path):
         from llama_cpp import Llama
@@ -281,7 +485,13 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "tests/golden/logits"))
     ap.add_argument("--max-file-bytes", type=int, default=3_500_000)
     ap.add_argument("--logits-all", action="store_true", help="store the logits of every prompt in every model")
+    ap.add_argument("--numpy-check", nargs="+", choices=("exact", "ggml"), metavar="MODE",
+                    help="write nothing: read the goldens in --out back and compare them with a numpy forward "
+                         "pass (exact and/or ggml; see NumpyLlama)")
     args = ap.parse_args()
+    if args.numpy_check:
+        numpy_check(args)
+        return
 
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
     versions = check_versions()
@@ -292,6 +502,9 @@ def main():
     for m, _, trunc in MODELS:
         if not os.path.exists(paths[m]):
             hint = "run `make models`"
+            if m == "smollm2-135m-f16.gguf":
+                hint = (f"make it with build/host/tools/gguf-quantize {os.path.join(args.models, MODELS[0][0])} "
+                        f"{paths[m]} F16")
             if trunc:
                 hint = (f"make it with build/host/tools/gguf-truncate {os.path.join(args.models, trunc[0])} "
                         f"{paths[m]} {trunc[1]}")
@@ -369,7 +582,7 @@ def main():
         "# tests/golden/logits/ -- made by tests/ref/make_logits_goldens.py",
         f"python {platform.python_version()}",
         f"llama-cpp-python {versions['llama_cpp_python']} (llama.cpp {LLAMA_CPP_COMMIT}, built from the sdist "
-        "with CMAKE_ARGS=-DGGML_NATIVE=off)",
+        f"with CMAKE_ARGS={LLAMA_CPP_CMAKE_ARGS})",
         f"numpy {versions['numpy']}",
         f"gguf {versions['gguf']} (checks the truncated models)",
         f"llama.cpp system info: {llama_cpp.llama_print_system_info().decode().strip()}",
@@ -385,7 +598,7 @@ def main():
     for m, n_logit_prompts, trunc in MODELS:
         which = "all" if (args.logits_all or n_logit_prompts is None) else f"0-{n_logit_prompts - 1}"
         src = f", derived: gguf-truncate {trunc[0]} {trunc[1]}" if trunc else ""
-        lines.append(f"  {shas[m]}  {m}  logits for prompts {which}{src}")
+        lines.append(f"  {shas[m]}  {m}  logits for prompts: {which}{src}")
     lines += [f"  {n}" for n in notes]
     lines += ["", f"prompts ({len(prompts)}, {sum(map(len, token_lists))} tokens):"]
     for i, (p, t) in enumerate(zip(prompts, token_lists)):
