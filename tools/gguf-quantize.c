@@ -28,22 +28,11 @@ static int usage(void)
     return 2;
 }
 
-/* A NUL-terminated copy of a key or name (they are not terminated in the file). */
-static char *cstr(str_view_t s)
-{
-    char *c = malloc(s.len + 1);
-    if (!c)
-        abort();
-    memcpy(c, s.ptr, s.len);
-    c[s.len] = '\0';
-    return c;
-}
-
 static void copy_metadata(const gguf_file_t *g, gguf_writer_t *w, uint32_t file_type)
 {
     for (uint64_t i = 0; i < g->n_kv; i++) {
         const gguf_kv_t *kv = &g->kv[i];
-        char *key = cstr(kv->key);
+        char *key = host_cstr(kv->key);
         if (strcmp(key, "general.file_type") == 0)
             gw_kv_u32(w, key, file_type);
         else if (kv->type == GGUF_TYPE_ARRAY)
@@ -112,7 +101,7 @@ int main(int argc, char **argv)
         size_t n_bytes = (size_t)t->n_bytes;
         owned[i] = requantize(t, to, &n_bytes);
         n_requantized += owned[i] != NULL;
-        char *name = cstr(t->name);
+        char *name = host_cstr(t->name);
         gw_tensor(&w, name, t->n_dims, t->ne, owned[i] ? (uint32_t)to->type : (uint32_t)t->format->type,
                   owned[i] ? owned[i] : t->data, n_bytes, GW_AUTO_OFFSET);
         free(name);

@@ -31,17 +31,6 @@ static int usage(void)
     return 2;
 }
 
-/* A NUL-terminated copy of a key or name (they are not terminated in the file). */
-static char *cstr(str_view_t s)
-{
-    char *c = malloc(s.len + 1);
-    if (!c)
-        abort();
-    memcpy(c, s.ptr, s.len);
-    c[s.len] = '\0';
-    return c;
-}
-
 /* Strict decimal: digits only, no sign or spaces; false on anything else or overflow. */
 static bool parse_count(const char *s, uint64_t *out)
 {
@@ -120,7 +109,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gguf-truncate: %s: %s\n", argv[1], err.msg);
         goto out;
     }
-    arch = cstr(arch_view);
+    arch = host_cstr(arch_view);
     count_key = malloc(strlen(arch) + sizeof ".block_count");
     if (!count_key)
         abort();
@@ -149,7 +138,7 @@ int main(int argc, char **argv)
     size_t n_arrays_cut = 0;
     for (uint64_t i = 0; i < g.n_kv; i++) {
         const gguf_kv_t *kv = &g.kv[i];
-        char *key = cstr(kv->key);
+        char *key = host_cstr(kv->key);
         if (kv == count_kv) {
             /* n_keep <= n_blocks, so it fits the key's own type, signed or not */
             uint8_t b[8];
@@ -176,7 +165,7 @@ int main(int argc, char **argv)
         uint64_t k;
         if (block_index(t->name, &k) && k >= n_keep)
             continue;
-        char *name = cstr(t->name);
+        char *name = host_cstr(t->name);
         gw_tensor(&w, name, t->n_dims, t->ne, (uint32_t)t->format->type, t->data, (size_t)t->n_bytes,
                   GW_AUTO_OFFSET);
         free(name);

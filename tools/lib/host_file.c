@@ -85,3 +85,13 @@ void host_gguf_close(host_gguf_t *h)
     free(h->blob);
     memset(h, 0, sizeof *h);
 }
+
+char *host_cstr(str_view_t s)
+{
+    char *c = malloc(s.len + 1);
+    if (!c)
+        abort();
+    memcpy(c, s.ptr, s.len);
+    c[s.len] = '\0';
+    return c;
+}

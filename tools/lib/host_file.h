@@ -21,6 +21,9 @@ int host_write_file(const char *path, const void *data, size_t len);
 void host_arena_init(arena_t *a, size_t capacity);
 void host_arena_free(arena_t *a);
 
+/* A malloc'd NUL-terminated copy of a key or name (they are not terminated in the file); aborts if out of memory. */
+char *host_cstr(str_view_t s);
+
 /* A GGUF file read and parsed, with the buffers it lives in. */
 typedef struct host_gguf {
     uint8_t *blob;
