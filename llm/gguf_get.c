@@ -6,6 +6,8 @@
  */
 #include "llm/gguf.h"
 
+#include "lib/bits.h"
+
 static const gguf_kv_t *find_typed(const gguf_file_t *g, const char *key, err_t *err)
 {
     const gguf_kv_t *kv = gguf_find_kv(g, key);
@@ -85,20 +87,6 @@ err_code_t gguf_get_i32(const gguf_file_t *g, const char *key, int32_t *out, err
     if (rc == ERR_OK)
         *out = (int32_t)(int64_t)v;
     return rc;
-}
-
-static float f32_from_bits(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-static double f64_from_bits(uint64_t u)
-{
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
 }
 
 err_code_t gguf_get_f32(const gguf_file_t *g, const char *key, float *out, err_t *err)

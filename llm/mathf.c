@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "lib/string.h"
+#include "lib/bits.h"
 
 #define LN2_HI 6.93147180369123816490e-01
 #define LN2_LO 1.90821492927058770002e-10
@@ -18,24 +18,10 @@
 #define PIO2_3 2.02226624879595063154e-21
 #define INV_PIO2 6.36619772367581382433e-01
 
-static double from_bits(uint64_t u)
-{
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
-}
-
-static uint64_t to_bits(double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    return u;
-}
-
 /* 2^k for -1022 <= k <= 1023. */
 static double pow2(int k)
 {
-    return from_bits((uint64_t)(k + 1023) << 52);
+    return f64_from_bits((uint64_t)(k + 1023) << 52);
 }
 
 double math_exp(double x)
@@ -43,7 +29,7 @@ double math_exp(double x)
     if (x != x)
         return x;
     if (x > 709.782712893384)
-        return from_bits(0x7ff0000000000000ull);
+        return f64_from_bits(0x7ff0000000000000ull);
     if (x < -745.1332191019412)
         return 0.0;
     double kf = x * INV_LN2;
@@ -72,20 +58,20 @@ float math_expf(float x)
 double math_log(double x)
 {
     if (x != x || x < 0)
-        return from_bits(0x7ff8000000000000ull);
+        return f64_from_bits(0x7ff8000000000000ull);
     if (x == 0)
-        return -from_bits(0x7ff0000000000000ull);
-    uint64_t u = to_bits(x);
+        return -f64_from_bits(0x7ff0000000000000ull);
+    uint64_t u = f64_to_bits(x);
     int e = (int)((u >> 52) & 0x7ff);
     if (e == 0x7ff)
         return x; /* +inf */
     if (e == 0) { /* subnormal: scale into the normal range */
-        x *= from_bits(0x4350000000000000ull); /* 2^54 */
-        u = to_bits(x);
+        x *= f64_from_bits(0x4350000000000000ull); /* 2^54 */
+        u = f64_to_bits(x);
         e = (int)((u >> 52) & 0x7ff) - 54;
     }
     e -= 1023;
-    double m = from_bits((u & 0x000fffffffffffffull) | 0x3ff0000000000000ull); /* [1, 2) */
+    double m = f64_from_bits((u & 0x000fffffffffffffull) | 0x3ff0000000000000ull); /* [1, 2) */
     if (m > 1.4142135623730951) {
         m *= 0.5;
         e++;

@@ -5,6 +5,7 @@
  * fallback) or byte-level BPE (pre-tokenizer split, bytes mapped to printable
  * characters, merged by rank).
  */
+#include "lib/bits.h"
 #include "llm/tok_merge.h"
 #include "llm/tokenizer.h"
 #include "llm/unicode.h"
@@ -115,10 +116,7 @@ static float score_of(const tok_vocab_t *v, uint32_t id)
 {
     if (!v->scores)
         return 0.0f;
-    uint32_t bits = gguf_le32(v->scores + 4 * (size_t)id);
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
+    return f32_from_bits(gguf_le32(v->scores + 4 * (size_t)id));
 }
 
 static bool spm_pair(const void *ctx, const char *word, uint32_t start, uint32_t mid, uint32_t end, double *priority)

@@ -1,0 +1,33 @@
+/*
+ * Reinterpreting floating-point values as their IEEE-754 bit patterns and
+ * back, without aliasing tricks (memcpy, which compilers turn into a move).
+ */
+#ifndef LIB_BITS_H
+#define LIB_BITS_H
+
+#include <stdint.h>
+
+#include "lib/string.h"
+
+static inline float f32_from_bits(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static inline double f64_from_bits(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static inline uint64_t f64_to_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+#endif
