@@ -1,6 +1,6 @@
 /*
- * exp, log and sincos in double precision (see mathf.h): argument reduction
- * by multiples of ln 2 or pi/2 in extra precision (Cody-Waite), then short
+ * exp and log in double precision (see mathf.h): argument reduction by
+ * multiples of ln 2 in extra precision (Cody-Waite), then short
  * polynomials (Taylor coefficients, enough terms for < 1e-16 relative error
  * on the reduced range).
  */
@@ -13,10 +13,6 @@
 #define LN2_HI 6.93147180369123816490e-01
 #define LN2_LO 1.90821492927058770002e-10
 #define INV_LN2 1.44269504088896338700e+00
-#define PIO2_1 1.57079632673412561417e+00 /* first 33 bits of pi/2 */
-#define PIO2_2 6.07710050650619224932e-11
-#define PIO2_3 2.02226624879595063154e-21
-#define INV_PIO2 6.36619772367581382433e-01
 
 /* 2^k for -1022 <= k <= 1023. */
 static double pow2(int k)
@@ -55,6 +51,30 @@ float math_expf(float x)
     return (float)math_exp((double)x);
 }
 
+float math_expf_approx(float x)
+{
+    const float shift = 0x1.8p23f;
+    float z = x * 0x1.715476p+0f + shift; /* n = round(x / ln 2) sits in z's low mantissa bits */
+    float n = z - shift;
+    float b = x - n * 0x1.62e4p-1f; /* x - n ln 2 in two steps */
+    b = b - n * 0x1.7f7d1cp-20f;
+    uint32_t e = f32_to_bits(z) << 23;
+    float k = f32_from_bits(e + f32_to_bits(1.0f)); /* 2^n when it is a normal float */
+    float u = b * b;
+    float j = ((0x1.0e4020p-7f * b + 0x1.573e2ep-5f) * u + (0x1.555e66p-3f * b + 0x1.fffdb6p-2f)) * u +
+              0x1.ffffecp-1f * b; /* e^b - 1 */
+    float an = n < 0 ? -n : n;
+    if (!(an > 126.0f))
+        return j * k + k;
+    /* 2^n out of the normal range: scale in two steps (or saturate past 2^192). */
+    uint32_t g = n <= 0.0f ? 0x82000000u : 0u;
+    float s1 = f32_from_bits(g + 0x7f000000u);
+    float s2 = f32_from_bits(e - g);
+    if (an > 192.0f)
+        return s1 * s1;
+    return (s2 * j + s2) * s1;
+}
+
 double math_log(double x)
 {
     if (x != x || x < 0)
@@ -83,26 +103,4 @@ double math_log(double x)
         term *= s2;
     }
     return e * LN2_HI + (e * LN2_LO + 2.0 * sum);
-}
-
-void math_sincos(double x, double *s, double *c)
-{
-    double kf = x * INV_PIO2;
-    double k = kf < 0 ? (double)(int64_t)(kf - 0.5) : (double)(int64_t)(kf + 0.5);
-    double r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_3; /* |r| <= pi/4 */
-    double r2 = r * r;
-    /* Taylor series to r^17 / r^16: |error| < 1e-17 for |r| <= pi/4. */
-    double sp = 0.0, cp = 0.0, st = r, ct = 1.0;
-    for (int i = 1; i <= 17; i += 2) {
-        sp += st;
-        cp += ct;
-        st *= -r2 / ((i + 1) * (i + 2));
-        ct *= -r2 / (i * (i + 1));
-    }
-    switch ((int64_t)k & 3) {
-    case 0: *s = sp, *c = cp; break;
-    case 1: *s = cp, *c = -sp; break;
-    case 2: *s = -sp, *c = -cp; break;
-    default: *s = -cp, *c = sp; break;
-    }
 }

@@ -5,8 +5,9 @@
  * with a residual; then the final norm and the output projection. Matrix
  * products go through matmul.h with activations quantized as ggml does;
  * small details copy llama.cpp (Q and the attention weights rounded to the
- * cache type, sums of squares in double, softmax sums in float): with them the
- * logits equal those of llama.cpp's portable (scalar) build bit for bit.
+ * cache type, sums of squares in double, ggml's exp polynomial and its
+ * softmax summation order, glibc's sinf/cosf): with them the logits equal those of llama.cpp's
+ * portable (scalar) x86-64 build bit for bit.
  */
 #include "llm/transformer.h"
 
@@ -80,10 +81,7 @@ static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t p
 {
     float theta = (float)pos;
     for (uint32_t i = 0; i < n_rot; i += 2) {
-        double s, c;
-        math_sincos(theta, &s, &c);
-        cs[i] = (float)c;
-        cs[i + 1] = (float)s;
+        math_sincosf(theta, &cs[i + 1], &cs[i]);
         theta *= theta_scale;
     }
 }
@@ -101,20 +99,37 @@ static void rope_apply(float *x, uint32_t n_heads, uint32_t head_dim, const floa
     }
 }
 
-/* As ggml's: the sum of the exponentials in float (llama.cpp's own results differ otherwise). */
+/*
+ * As llama.cpp's x86-64 build: exponentials by ggml's polynomial, summed in
+ * float four at a time ((e0 + e1) + (e2 + e3)), the group sums in double;
+ * the row is zero-padded to a multiple of four as ggml pads the cache.
+ */
 static void softmax(float *x, uint32_t n)
 {
     float max = x[0];
     for (uint32_t i = 1; i < n; i++)
         max = x[i] > max ? x[i] : max;
-    float sum = 0.0f;
-    for (uint32_t i = 0; i < n; i++) {
-        x[i] = math_expf(x[i] - max);
-        sum += x[i];
+    double sum = 0.0;
+    for (uint32_t i = 0; i < n; i += 4) {
+        float e[4] = { 0 };
+        for (uint32_t j = 0; j < 4 && i + j < n; j++)
+            e[j] = x[i + j] = math_expf_approx(x[i + j] - max);
+        sum += (double)((e[0] + e[1]) + (e[2] + e[3]));
     }
-    float inv = (float)(1.0 / (double)sum);
+    float inv = (float)(1.0 / sum);
     for (uint32_t i = 0; i < n; i++)
         x[i] *= inv;
+}
+
+/* SiLU(gate) * up over a row, as ggml's: the polynomial exp four at a time, the libm-grade one for a tail. */
+static void swiglu(float *gate, const float *up, uint32_t n)
+{
+    uint32_t body = n - n % 4;
+    for (uint32_t i = 0; i < n; i++) {
+        float g = gate[i];
+        float e = i < body ? math_expf_approx(0.0f - g) : math_expf(-g);
+        gate[i] = g / (1.0f + e) * up[i];
+    }
 }
 
 /* One query head of one token against cache positions 0..pos of its KV head. */
@@ -203,10 +218,8 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
         rc = project(l->ffn_up, b->xb, n, b->up, a, err);
     if (rc != ERR_OK)
         return rc;
-    for (size_t i = 0; i < (size_t)n * hp->n_ff; i++) {
-        float g = b->gate[i];
-        b->gate[i] = g / (1.0f + math_expf(-g)) * b->up[i]; /* SiLU(gate) * up */
-    }
+    for (uint32_t i = 0; i < n; i++)
+        swiglu(b->gate + (size_t)i * hp->n_ff, b->up + (size_t)i * hp->n_ff, hp->n_ff);
     rc = project(l->ffn_down, b->gate, n, b->xb, a, err);
     if (rc == ERR_OK)
         add(b->x, b->xb, (size_t)n * hp->n_embd);

@@ -26,6 +26,8 @@ void test_line_edit_register(void);
 void test_cpu_features_register(void);
 void test_page_table_register(void);
 void test_sha256_register(void);
+void test_cpio_register(void);
+void test_model_store_register(void);
 void test_mathf_register(void);
 void test_quant_register(void);
 void test_gguf_register(void);

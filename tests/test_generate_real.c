@@ -3,8 +3,9 @@
  * our files on the scalar path): "The capital of France is" continues with
  * " Paris", the chat question "What is 2+2?" is answered with 4, sampling is
  * reproducible (same seed, same text; temperature 0 and top-k 1 equal
- * greedy), and four threads sharing one model each get exactly the
- * single-threaded text. Natively only (too slow for valgrind).
+ * greedy), four threads sharing one model each get exactly the
+ * single-threaded text, a float KV cache gives the same greedy text, and a
+ * 500-token generation runs to its end. Natively only (too slow for valgrind).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -52,14 +53,20 @@ typedef struct run {
     err_code_t rc;
 } run_t;
 
-static void open_run(run_t *r)
+static void open_run_with(run_t *r, uint32_t n_ctx, quant_type_t kv_type)
 {
     llm_ctx_params_t p;
     err_t e;
     llm_ctx_params_default(&p);
-    p.n_ctx = 256;
+    p.n_ctx = n_ctx;
+    p.kv_type = kv_type;
     host_arena_init(&r->arena, CTX_ARENA_BYTES);
     CU_ASSERT_EQUAL_FATAL(llm_ctx_init(&r->ctx, &model, &p, &r->arena, &e), ERR_OK);
+}
+
+static void open_run(run_t *r)
+{
+    open_run_with(r, 256, QUANT_F16);
 }
 
 static void generate(run_t *r, const char *prompt, const llm_gen_config_t *base)
@@ -138,6 +145,71 @@ static void test_sampling_reproducible(void)
     host_arena_free(&b.arena);
 }
 
+/* The keys and values in float: the same greedy text here, at twice the cache bytes. */
+static void test_f32_kv_cache(void)
+{
+    run_t f16, f32;
+    open_run(&f16);
+    open_run_with(&f32, 256, QUANT_F32);
+    size_t used16 = f16.arena.used_bytes, used32 = f32.arena.used_bytes;
+    size_t kv16 = kv_cache_bytes(&model.model.hp, 256, QUANT_F16);
+    CU_ASSERT_EQUAL(kv_cache_bytes(&model.model.hp, 256, QUANT_F32), 2 * kv16);
+    CU_ASSERT(used32 >= used16 + kv16);
+    llm_gen_config_t c = config(0, 40, 1, 12);
+    generate(&f16, "The capital of France is", &c);
+    generate(&f32, "The capital of France is", &c);
+    CU_ASSERT_EQUAL(f32.rc, ERR_OK);
+    fprintf(stderr, "  F32 cache: \"%s\"\n", f32.text);
+    CU_ASSERT_EQUAL(strncmp(f32.text, " Paris", 6), 0);
+    CU_ASSERT_STRING_EQUAL(f32.text, f16.text);
+    host_arena_free(&f16.arena);
+    host_arena_free(&f32.arena);
+}
+
+typedef struct stream {
+    char text[8192];
+    size_t len, calls;
+} stream_t;
+
+static bool collect(void *user, const char *text, size_t len)
+{
+    stream_t *s = user;
+    if (s->len + len < sizeof s->text) {
+        memcpy(s->text + s->len, text, len);
+        s->len += len;
+        s->text[s->len] = 0;
+    }
+    s->calls++;
+    return true;
+}
+
+/* A 500-token sampled generation: all 500 tokens, streamed text equal to the result, the context's memory unchanged. */
+static void test_long_generation(void)
+{
+    static char text[8192];
+    static stream_t st;
+    run_t r;
+    err_t e;
+    open_run_with(&r, 600, QUANT_F16);
+    size_t used = r.arena.used_bytes;
+    llm_gen_config_t c = config(0.8f, 40, 5, 500);
+    c.text = text;
+    c.text_cap = sizeof text;
+    const char *prompt = "Chapter 1. The old lighthouse keeper";
+    r.rc = llm_generate(&r.ctx, prompt, strlen(prompt), &c, collect, &st, &r.res, &e);
+    CU_ASSERT_EQUAL_FATAL(r.rc, ERR_OK);
+    fprintf(stderr, "  500 tokens: stop %s, %u generated, %zu bytes, %.1f tok/s\n", llm_stop_name(r.res.stop),
+            r.res.n_generated, r.res.text_len, r.res.n_generated / (r.res.decode_us / 1e6));
+    CU_ASSERT_EQUAL(r.res.stop, LLM_STOP_MAX_TOKENS);
+    CU_ASSERT_EQUAL(r.res.n_generated, 500);
+    CU_ASSERT_EQUAL(st.len, r.res.text_len);
+    CU_ASSERT_STRING_EQUAL(st.text, text);
+    CU_ASSERT(st.calls > 100);
+    CU_ASSERT_EQUAL(r.arena.used_bytes, used); /* scratch released */
+    CU_ASSERT(r.res.arena_high_water <= r.arena.capacity_bytes);
+    host_arena_free(&r.arena);
+}
+
 static void *thread_main(void *arg)
 {
     run_t *r = arg;
@@ -173,4 +245,6 @@ void test_generate_real_register(void)
     TEST_ADD(s, test_chat_two_plus_two);
     TEST_ADD(s, test_sampling_reproducible);
     TEST_ADD(s, test_threads_share_one_model);
+    TEST_ADD(s, test_f32_kv_cache);
+    TEST_ADD(s, test_long_generation);
 }

@@ -72,6 +72,8 @@ int main(int argc, char **argv)
     test_cpu_features_register();
     test_page_table_register();
     test_sha256_register();
+    test_cpio_register();
+    test_model_store_register();
     test_mathf_register();
     test_quant_register();
     test_gguf_register();
