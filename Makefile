@@ -35,11 +35,12 @@ QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m 1G -smp 2 -nographic -nic none -kern
 CORE_SRCS := lib/fmt.c lib/err.c lib/sha256.c lib/cpio.c lib/sort.c mm/arena.c $(wildcard llm/*.c)
 # Kernel pieces that are plain C over memory, also built on the host for tests.
 PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \
-	kernel/line_edit.c kernel/model_store.c arch/aarch64/cpu_features.c arch/aarch64/page_table.c
+	kernel/line_edit.c kernel/model_store.c kernel/parse_num.c arch/aarch64/cpu_features.c arch/aarch64/page_table.c
 # Kernel-only: boot, exceptions, system registers, devices, shell.
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
 	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/timer.c drivers/pl011.c \
-	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c lib/string.c
+	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c lib/string.c \
+	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/llm_session.c
 # Run before the MMU is on, when unaligned accesses fault.
 STRICT_ALIGN_SRCS := lib/string.c lib/fmt.c lib/err.c drivers/fdt.c kernel/boot_info.c \
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \

@@ -1,11 +1,12 @@
 /*
- * The shell's built-in commands: help, info, mem, uptime, poweroff, reboot
- * and fault. Each prints through the console and returns to the prompt
+ * The shell's built-in commands: help, info, mem, uptime, poweroff, reboot,
+ * llm (in cmd_llm.c) and fault. Each prints through the console and returns to the prompt
  * (except poweroff, reboot and fault, which end the run).
  */
 #include "arch/aarch64/cpu_features.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/timer.h"
+#include "kernel/cmd_llm.h"
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
@@ -135,6 +136,7 @@ const shell_command_t shell_commands[] = {
     { "uptime", "", "time since the kernel started", 0, cmd_uptime },
     { "poweroff", "", "power off (PSCI SYSTEM_OFF; QEMU exits)", 0, cmd_poweroff },
     { "reboot", "", "reset the machine (PSCI SYSTEM_RESET)", 0, cmd_reboot },
+    { "llm", "SUBCOMMAND", "models, load, unload, info, verify, gen, chat, bench (`llm` alone: usage)", 31, cmd_llm },
     { "fault", "", "take a deliberate data abort (tests the exception report; powers off)", 0, cmd_fault },
 };
 const size_t shell_n_commands = sizeof shell_commands / sizeof shell_commands[0];

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "kernel/boot_info.h"
+#include "kernel/model_store.h"
 #include "mm/arena.h"
 
 typedef struct kernel_state {
@@ -19,6 +20,7 @@ typedef struct kernel_state {
     mem_range_t dtb;      /* the device tree blob */
     mem_range_t arena_ram;
     arena_t arena;        /* all runtime memory of the engine */
+    model_store_t models; /* the GGUF files in the initrd and the image */
 } kernel_state_t;
 
 extern kernel_state_t kernel;

@@ -1,9 +1,10 @@
 /*
  * kernel_main: the C side of boot. Reads the device tree, switches the
  * console to the UART it names, turns on the MMU and caches, carves the arena
- * out of free RAM and starts the shell. Everything before mmu_enable() runs
- * with the MMU off (Device memory: no unaligned accesses), which is why the
- * files it calls are built -mstrict-align.
+ * out of free RAM, lists the models in the initrd and the image and starts
+ * the shell. Everything before mmu_enable() runs with the MMU off (Device
+ * memory: no unaligned accesses), which is why the files it calls are built
+ * -mstrict-align.
  */
 #include "kernel/kernel.h"
 
@@ -21,6 +22,8 @@
 kernel_state_t kernel;
 
 extern char _start_image[], _end[];
+/* Set when the image is built with EMBED_MODEL=file.gguf (kernel/embedded_model.S). */
+extern const uint8_t embedded_model_start[] __attribute__((weak)), embedded_model_end[] __attribute__((weak));
 
 static void __attribute__((noreturn)) boot_failed(const char *what, const err_t *err)
 {
@@ -47,6 +50,21 @@ static void make_arena(void)
     arena_init(&kernel.arena, (void *)(uintptr_t)kernel.arena_ram.base, (size_t)kernel.arena_ram.size);
 }
 
+/* The models: GGUF files of the initrd (used in place) and the one linked into the image, if any. */
+static void find_models(void)
+{
+    const boot_info_t *bi = &kernel.boot;
+    err_t err;
+    model_store_init(&kernel.models);
+    if (embedded_model_start && model_store_add(&kernel.models, "embedded", embedded_model_start,
+                                                (size_t)(embedded_model_end - embedded_model_start), &err) != ERR_OK)
+        kprintf("models: embedded model: %s\n", err.msg);
+    if (bi->has_initrd &&
+        model_store_scan_initrd(&kernel.models, (void *)(uintptr_t)bi->initrd_start,
+                                (size_t)(bi->initrd_end - bi->initrd_start), &err) != ERR_OK)
+        kprintf("models: initrd: %s\n", err.msg);
+}
+
 void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
 {
     err_t err;
@@ -69,10 +87,12 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     kernel.image = (mem_range_t){ (uintptr_t)_start_image, (uint64_t)(_end - _start_image) };
     kernel.dtb = (mem_range_t){ dtb_addr, fdt_total_size(&fdt) };
     make_arena();
+    find_models();
 
     kprintf("\nllm-kernel: aarch64, entered at EL%u, running at EL1 with MMU and caches on\n", kernel.entry_el);
     kprintf("llm-kernel: %u CPU(s), arena %llu MiB at 0x%llx\n", kernel.boot.n_cpus,
             (unsigned long long)(kernel.arena_ram.size >> 20), (unsigned long long)kernel.arena_ram.base);
+    kprintf("llm-kernel: %zu model(s); `llm models` lists them\n", kernel.models.n);
     kprintf("Type 'help' for commands.\n");
     shell_run();
 }

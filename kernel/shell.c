@@ -55,17 +55,30 @@ static void execute(const char *line)
     cmd->run(argc, argv);
 }
 
+const char *shell_read_line(const char *prompt, bool *cancelled)
+{
+    for (;;) {
+        kprintf("%s", prompt);
+        line_event_t ev;
+        while ((ev = line_feed(&editor, console_getc())) == LINE_PENDING)
+            ;
+        if (ev == LINE_READY)
+            return line_text(&editor);
+        if (ev == LINE_CANCELLED) {
+            *cancelled = true;
+            return NULL;
+        }
+        kprintf("error: line too long (more than %d bytes); ignored\n", LINE_MAX_BYTES - 1);
+    }
+}
+
 void shell_run(void)
 {
     line_init(&editor, echo_to_console, NULL);
     for (;;) {
-        kprintf(PROMPT);
-        line_event_t ev;
-        while ((ev = line_feed(&editor, console_getc())) == LINE_PENDING)
-            ;
-        if (ev == LINE_TOO_LONG)
-            kprintf("error: line too long (more than %d bytes); ignored\n", LINE_MAX_BYTES - 1);
-        else if (ev == LINE_READY)
-            execute(line_text(&editor));
+        bool cancelled = false;
+        const char *line = shell_read_line(PROMPT, &cancelled);
+        if (line)
+            execute(line);
     }
 }

@@ -6,6 +6,7 @@
 #ifndef KERNEL_SHELL_H
 #define KERNEL_SHELL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct shell_command {
@@ -18,6 +19,13 @@ typedef struct shell_command {
 
 extern const shell_command_t shell_commands[];
 extern const size_t shell_n_commands;
+
+/*
+ * Prompts and reads one line with the shell's editor (and its history); a
+ * too-long line is refused and asked for again. NULL with *cancelled set
+ * on Ctrl-C. The line is valid until the next read.
+ */
+const char *shell_read_line(const char *prompt, bool *cancelled);
 
 /* Prompts, reads and runs commands forever. */
 void shell_run(void) __attribute__((noreturn));

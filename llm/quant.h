@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/bits.h"
 #include "lib/err.h"
 
 /* ggml's type ids, which are also the tensor type ids of a GGUF file. */
@@ -92,7 +93,7 @@ bool quant_row_bytes(const quant_format_t *f, uint64_t n, uint64_t *bytes);
  * stays NaN with its sign and top payload bits, made quiet (as the FCVT
  * instructions do; ggml's bf16 rounding does the same). bf16 -> f32 is exact.
  */
-float quant_fp16_to_f32(uint16_t h);
+static inline float quant_fp16_to_f32(uint16_t h);
 uint16_t quant_f32_to_fp16(float f);
 float quant_bf16_to_f32(uint16_t h);
 uint16_t quant_f32_to_bf16(float f);
@@ -188,5 +189,16 @@ float quant_vec_dot_q6_k_q8_k(const void *w, const void *act, size_t n);
  */
 #define QUANT_DOT_ACC_ERR 1e-7        /* [2.4e-8] */
 #define QUANT_DOT_ACC_ERR_Q8_1 1e-4   /* [4.2e-5] */
+
+/* fp16 -> f32 inline (every weight block's scale goes through it): the
+ * bits moved into place, then one exact multiply by 2^112 rebiases the
+ * exponent of normal numbers and normalises subnormal ones. */
+static inline float quant_fp16_to_f32(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16, rest = h & 0x7fffu;
+    if (rest >= 0x7c00u) /* inf, or NaN made quiet with its payload */
+        return f32_from_bits(sign | 0x7f800000u | (rest & 0x3ffu) << 13 | ((rest & 0x3ffu) ? 0x00400000u : 0));
+    return f32_from_bits(sign | f32_to_bits(f32_from_bits(rest << 13) * 0x1p112f));
+}
 
 #endif

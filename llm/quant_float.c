@@ -12,27 +12,6 @@
 
 /* ---------------------------------------------------------- conversions */
 
-float quant_fp16_to_f32(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-    uint32_t exp = (h >> 10) & 0x1fu;
-    uint32_t mant = h & 0x3ffu;
-
-    if (exp == 0x1f) /* inf, or NaN made quiet with its payload */
-        return quant_f32_from_bits(sign | 0x7f800000u | (mant << 13) | (mant ? 0x00400000u : 0));
-    if (exp != 0)    /* normal: rebias 15 -> 127 */
-        return quant_f32_from_bits(sign | ((exp + 112) << 23) | (mant << 13));
-    if (mant == 0)
-        return quant_f32_from_bits(sign);
-    /* Subnormal, mant * 2^-24: shift the leading one up to the implicit bit. */
-    uint32_t e = 113;
-    while (!(mant & 0x400u)) {
-        mant <<= 1;
-        e--;
-    }
-    return quant_f32_from_bits(sign | (e << 23) | ((mant & 0x3ffu) << 13));
-}
-
 /* v >> shift, rounded to nearest with ties to even; shift in 1..31. */
 static uint32_t shift_round_even(uint32_t v, unsigned shift)
 {
@@ -46,7 +25,7 @@ static uint32_t shift_round_even(uint32_t v, unsigned shift)
 
 uint16_t quant_f32_to_fp16(float f)
 {
-    uint32_t x = quant_f32_bits(f);
+    uint32_t x = f32_to_bits(f);
     uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);
     x &= 0x7fffffffu;
 
@@ -66,13 +45,13 @@ uint16_t quant_f32_to_fp16(float f)
 
 float quant_bf16_to_f32(uint16_t h)
 {
-    return quant_f32_from_bits((uint32_t)h << 16);
+    return f32_from_bits((uint32_t)h << 16);
 }
 
 /* As ggml_compute_fp32_to_bf16: NaN keeps its top bits and is made quiet. */
 uint16_t quant_f32_to_bf16(float f)
 {
-    uint32_t x = quant_f32_bits(f);
+    uint32_t x = f32_to_bits(f);
     if ((x & 0x7fffffffu) > 0x7f800000u)
         return (uint16_t)((x >> 16) | 64);
     return (uint16_t)((x + 0x7fffu + ((x >> 16) & 1)) >> 16);

@@ -13,21 +13,9 @@
 
 /* ---- float bits (union punning is defined in C11) */
 
-static inline uint32_t quant_f32_bits(float f)
-{
-    union { float f; uint32_t u; } v = { .f = f };
-    return v.u;
-}
-
-static inline float quant_f32_from_bits(uint32_t u)
-{
-    union { uint32_t u; float f; } v = { .u = u };
-    return v.f;
-}
-
 static inline float quant_fabsf(float f)
 {
-    return quant_f32_from_bits(quant_f32_bits(f) & 0x7fffffffu);
+    return f32_from_bits(f32_to_bits(f) & 0x7fffffffu);
 }
 
 /* ---- little-endian fields at any address */
@@ -44,7 +32,7 @@ static inline uint32_t quant_ld_u32(const uint8_t *p)
 
 static inline float quant_ld_f32(const uint8_t *p)
 {
-    return quant_f32_from_bits(quant_ld_u32(p));
+    return f32_from_bits(quant_ld_u32(p));
 }
 
 static inline float quant_ld_fp16(const uint8_t *p)
@@ -113,7 +101,7 @@ static inline int32_t quant_nearest_int(float x)
     if (x < -4194303.0f)
         x = -4194303.0f;
     float v = x + 12582912.0f;
-    return (int32_t)(quant_f32_bits(v) & 0x007fffffu) - 0x00400000;
+    return (int32_t)(f32_to_bits(v) & 0x007fffffu) - 0x00400000;
 }
 
 #endif

@@ -365,6 +365,6 @@ void quant_quantize_q8_k(const float *src, void *dst, size_t n)
                 sum += b[i].qs[16 * j + l];
             quant_st_u16(b[i].bsums + 2 * j, (uint16_t)(int16_t)sum);
         }
-        quant_st_u32(b[i].d, quant_f32_bits(amax != 0.0f ? 1.0f / iscale : 0.0f));
+        quant_st_u32(b[i].d, f32_to_bits(amax != 0.0f ? 1.0f / iscale : 0.0f));
     }
 }

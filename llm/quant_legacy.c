@@ -95,7 +95,7 @@ static const layout_t Q8_1 = { sizeof(block_q8_1), AT(block_q8_1, qs), AT(block_
 /* ---------------------------------------------------------- codes */
 
 /* The block's quants as signed values (stored code minus bias). */
-static void unpack(const layout_t *L, const uint8_t *blk, int8_t q[QK])
+static inline __attribute__((always_inline)) void unpack(const layout_t *L, const uint8_t *blk, int8_t q[QK])
 {
     const uint8_t *qs = blk + L->qs;
     if (L->bytes) {
@@ -237,7 +237,7 @@ static void quantize_rows(const layout_t *L, const float *src, void *dst, size_t
 
 /* ggml's generic dots: an exact integer sum per block, then the block's float
  * expression added to a float total. */
-static float dot_rows(const layout_t *W, const layout_t *A, const void *w, const void *act, size_t n)
+static inline __attribute__((always_inline)) float dot_rows(const layout_t *W, const layout_t *A, const void *w, const void *act, size_t n)
 {
     const uint8_t *x = w, *y = act;
     int8_t qx[QK], qy[QK];

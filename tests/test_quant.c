@@ -48,20 +48,6 @@ static void fill_normal(float *x, size_t n, float scale)
         x[i] = rng_normal() * scale;
 }
 
-static uint32_t f32_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    return u;
-}
-
-static float f32_from_bits(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
@@ -81,7 +67,7 @@ static void put16(uint8_t *p, uint16_t v)
 /* Equal bits, or both NaN (NaN payloads differ between numpy, x86 and arm). */
 static bool same_f32(float got, float want)
 {
-    return (isnan(got) && isnan(want)) || f32_bits(got) == f32_bits(want);
+    return (isnan(got) && isnan(want)) || f32_to_bits(got) == f32_to_bits(want);
 }
 
 static bool fp16_is_nan(uint16_t h)
@@ -127,7 +113,7 @@ static size_t compare_floats(const char *what, const float *got, const float *wa
         if (!same_f32(got[i], want[i])) {
             if (bad == 0)
                 fprintf(stderr, "\n  %s: element %zu is %a (0x%08x), want %a (0x%08x)\n", what, i,
-                        (double)got[i], f32_bits(got[i]), (double)want[i], f32_bits(want[i]));
+                        (double)got[i], f32_to_bits(got[i]), (double)want[i], f32_to_bits(want[i]));
             bad++;
         }
     }
@@ -262,7 +248,7 @@ static void check_quant_golden(const char *name)
             if (h != w && !(fp16_is_nan(h) && fp16_is_nan(w))) {
                 if (bad++ == 0)
                     fprintf(stderr, "\n  %s: %a (0x%08x) gives 0x%04x, want 0x%04x\n", name,
-                            (double)x[i], f32_bits(x[i]), h, w);
+                            (double)x[i], f32_to_bits(x[i]), h, w);
             }
         }
     } else {
@@ -303,8 +289,8 @@ static void test_fp16_to_f32_exhaustive(void)
         float want = f32_from_bits(le32(g.out + 4 * h));
         float got = quant_fp16_to_f32((uint16_t)h);
         if (!same_f32(got, want) && bad++ == 0)
-            fprintf(stderr, "\n  fp16 0x%04x gives 0x%08x, numpy 0x%08x\n", (unsigned)h, f32_bits(got),
-                    f32_bits(want));
+            fprintf(stderr, "\n  fp16 0x%04x gives 0x%08x, numpy 0x%08x\n", (unsigned)h, f32_to_bits(got),
+                    f32_to_bits(want));
         /* Every fp16 is exact in f32, so the way back is the identity. */
         uint16_t back = quant_f32_to_fp16(got);
         if (fp16_is_nan((uint16_t)h) ? !fp16_is_nan(back) : back != h) {
@@ -325,7 +311,7 @@ static void test_bf16_exhaustive(void)
         bool nan = (h & 0x7f80) == 0x7f80 && (h & 0x7f) != 0;
         /* bf16 is the top half of an f32; NaN comes back quiet (bit 6 set). */
         uint16_t want_back = (uint16_t)(nan ? h | 0x40 : h);
-        if (f32_bits(f) != h << 16 || quant_f32_to_bf16(f) != want_back)
+        if (f32_to_bits(f) != h << 16 || quant_f32_to_bf16(f) != want_back)
             bad++;
     }
     CU_ASSERT_EQUAL(bad, 0);
@@ -348,8 +334,8 @@ static void test_conversion_edges(void)
     CU_ASSERT_EQUAL(quant_f32_to_fp16(1.0f + 3 * ldexpf(1.0f, -11)), 0x3c02); /* tie up to even */
     CU_ASSERT(fp16_is_nan(quant_f32_to_fp16(f32_from_bits(0x7f800001))));   /* payload in low bits only */
     CU_ASSERT_EQUAL(quant_f32_to_fp16(f32_from_bits(0x7f800000)), 0x7c00);
-    CU_ASSERT_EQUAL(f32_bits(quant_fp16_to_f32(0x0001)), f32_bits(ldexpf(1.0f, -24)));
-    CU_ASSERT_EQUAL(f32_bits(quant_fp16_to_f32(0x03ff)), f32_bits(ldexpf(1023.0f, -24)));
+    CU_ASSERT_EQUAL(f32_to_bits(quant_fp16_to_f32(0x0001)), f32_to_bits(ldexpf(1.0f, -24)));
+    CU_ASSERT_EQUAL(f32_to_bits(quant_fp16_to_f32(0x03ff)), f32_to_bits(ldexpf(1023.0f, -24)));
     CU_ASSERT_EQUAL(quant_f32_to_bf16(f32_from_bits(0x3f808000)), 0x3f80); /* tie to even */
     CU_ASSERT_EQUAL(quant_f32_to_bf16(f32_from_bits(0x3f818000)), 0x3f82);
     CU_ASSERT_EQUAL(quant_f32_to_bf16(f32_from_bits(0x7f7fffff)), 0x7f80); /* FLT_MAX rounds to inf */
@@ -646,10 +632,10 @@ static void test_dot_exact(void)
             }
             float got = operands_dot(&o);
             float want = o.f->block_elems == QUANT_QK ? legacy_reference(&o) : kquant_reference(&o);
-            if (f32_bits(got) != f32_bits(want))
+            if (f32_to_bits(got) != f32_to_bits(want))
                 fprintf(stderr, "\n  %s rep %d: vec_dot %a, integer reference %a\n", o.f->name, rep, (double)got,
                         (double)want);
-            CU_ASSERT_EQUAL(f32_bits(got), f32_bits(want));
+            CU_ASSERT_EQUAL(f32_to_bits(got), f32_to_bits(want));
             operands_free(&o);
         }
     }
@@ -668,7 +654,7 @@ static void test_dot_float_order(void)
     const float big[3] = { 4096.0f, 1.0f, 1.0f };
     uint8_t w[3 * 4], v[3 * 4];
     memcpy(w, three, sizeof three);
-    CU_ASSERT_EQUAL(f32_bits(quant_vec_dot_f32(w, w, 3)), f32_bits(3.0f + 3 * ldexpf(1.0f, -11)));
+    CU_ASSERT_EQUAL(f32_to_bits(quant_vec_dot_f32(w, w, 3)), f32_to_bits(3.0f + 3 * ldexpf(1.0f, -11)));
     memcpy(w, big, sizeof big);
     CU_ASSERT_EQUAL(quant_vec_dot_f32(w, w, 3), 16777218.0f);
     quant_quantize_f16(big, v, 3);
@@ -685,7 +671,7 @@ static void test_dot_unaligned(void)
         operands_t o;
         operands_make(&o, dot_cases[c].type, 512, 1.0f);
         void *w = copy_odd(o.w, bytes_of(o.f, o.n)), *act = copy_odd(o.act, bytes_of(o.a, o.n));
-        CU_ASSERT_EQUAL(f32_bits(o.f->vec_dot(w, act, o.n)), f32_bits(operands_dot(&o)));
+        CU_ASSERT_EQUAL(f32_to_bits(o.f->vec_dot(w, act, o.n)), f32_to_bits(operands_dot(&o)));
         free_odd(act);
         free_odd(w);
         operands_free(&o);

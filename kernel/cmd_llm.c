@@ -1,0 +1,191 @@
+/*
+ * `llm` (see cmd_llm.h): the dispatcher and the subcommands about models:
+ * models, load, unload, info, verify. Every error is one line and leaves
+ * the shell (and the loaded model, unless a load replaced it) usable.
+ */
+#include "kernel/cmd_llm.h"
+
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "lib/string.h"
+#include "llm/gguf.h"
+#include "platform.h"
+
+static llm_session_t session;
+static bool session_ready;
+
+llm_session_t *llm_cmd_session(void)
+{
+    if (!session_ready) {
+        session_init(&session, &kernel.arena);
+        session_ready = true;
+    }
+    return &session;
+}
+
+bool llm_cmd_need_model(llm_session_t **s)
+{
+    *s = llm_cmd_session();
+    if ((*s)->entry)
+        return true;
+    kprintf("error: no model loaded; `llm models` lists them, `llm load NAME` loads one\n");
+    return false;
+}
+
+static const model_entry_t *find_model(const char *name)
+{
+    const model_entry_t *e = model_store_find(&kernel.models, name);
+    if (!e)
+        kprintf("error: no model named '%s'; `llm models` lists them\n", name);
+    return e;
+}
+
+/* One line of `llm models`: the header read in scratch memory, released after. */
+static void print_model(const model_entry_t *e, bool loaded)
+{
+    arena_mark_t mark = arena_mark(&kernel.arena);
+    gguf_file_t g;
+    err_t err;
+    str_view_t arch = { "?", 1 };
+    uint32_t ftype = MODEL_FILE_TYPE_UNKNOWN;
+    bool ok = gguf_parse(&g, e->data, e->size, &kernel.arena, &err) == ERR_OK;
+    if (ok) {
+        gguf_get_str(&g, "general.architecture", &arch, &err);
+        gguf_get_u32(&g, "general.file_type", &ftype, &err);
+    }
+    kprintf("  %c %-28s %8llu KiB  %-8.*s %-8s %s\n", loaded ? '*' : ' ', e->name,
+            (unsigned long long)(e->size >> 10), (int)arch.len, arch.ptr, model_file_type_name(ftype),
+            e->has_sha256 ? "sha256" : "-");
+    if (!ok)
+        kprintf("      unreadable: %s\n", err.msg);
+    arena_release(&kernel.arena, mark, NULL);
+}
+
+static void cmd_models(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 0) {
+        kprintf("error: usage: llm models\n");
+        return;
+    }
+    const llm_session_t *s = llm_cmd_session();
+    if (kernel.models.n == 0) {
+        kprintf("no models (none in the initrd, none linked into the image)\n");
+        return;
+    }
+    kprintf("    %-28s %12s  %-8s %-8s %s\n", "NAME", "SIZE", "ARCH", "TYPE", "CHECKSUM");
+    for (size_t i = 0; i < kernel.models.n; i++)
+        print_model(&kernel.models.entries[i], s->entry == &kernel.models.entries[i]);
+    if (kernel.models.n_skipped)
+        kprintf("(%zu more in the initrd not listed: at most %d models)\n", kernel.models.n_skipped,
+                MODEL_STORE_MAX);
+}
+
+static void cmd_load(int argc, char **argv)
+{
+    if (argc != 1) {
+        kprintf("error: usage: llm load NAME\n");
+        return;
+    }
+    const model_entry_t *e = find_model(argv[0]);
+    if (!e)
+        return;
+    llm_session_t *s = llm_cmd_session();
+    err_t err;
+    uint64_t t0 = platform_now_us();
+    if (session_load(s, e, &err) != ERR_OK) {
+        kprintf("error: cannot load '%s': %s\n", e->name, err.msg);
+        return;
+    }
+    kprintf("loaded '%s' in %llu ms%s: %u-token context, arena %zu of %zu MiB used\n", e->name,
+            (unsigned long long)((platform_now_us() - t0) / 1000), e->has_sha256 ? " (checksum verified)" : "",
+            s->ctx.kv.n_ctx, kernel.arena.used_bytes >> 20, kernel.arena.capacity_bytes >> 20);
+}
+
+static void cmd_unload(int argc, char **argv)
+{
+    (void)argv;
+    llm_session_t *s;
+    if (argc != 0) {
+        kprintf("error: usage: llm unload\n");
+        return;
+    }
+    if (!llm_cmd_need_model(&s))
+        return;
+    kprintf("unloaded '%s'\n", s->entry->name);
+    session_unload(s);
+}
+
+static void cmd_info(int argc, char **argv)
+{
+    (void)argv;
+    llm_session_t *s;
+    if (argc != 0) {
+        kprintf("error: usage: llm info\n");
+        return;
+    }
+    if (!llm_cmd_need_model(&s))
+        return;
+    model_info_t mi;
+    model_get_info(&s->model.model, &mi);
+    const model_t *m = &s->model.model;
+    kprintf("model         %s (%.*s)\n", s->entry->name, (int)m->name.len, m->name.ptr);
+    kprintf("architecture  %.*s\n", (int)m->arch.len, m->arch.ptr);
+    kprintf("layers        %u\nembedding     %u\nheads         %u\nKV heads      %u\nfeed-forward  %u\n",
+            mi.n_layer, mi.n_embd, mi.n_head, mi.n_head_kv, mi.n_ff);
+    kprintf("vocabulary    %u\ncontext       %u trained, %u in this session\n", mi.n_vocab, mi.n_ctx,
+            s->ctx.kv.n_ctx);
+    kprintf("file type     %s\nparameters    %llu\nweight bytes  %llu\n", mi.file_type_name,
+            (unsigned long long)mi.n_params, (unsigned long long)mi.weight_bytes);
+    kprintf("chat          %s\n", s->model.has_chat ? chat_format_name(s->model.chat) : s->model.chat_error.msg);
+    kprintf("arena         %zu KiB used of %zu KiB, high-water %zu KiB\n", kernel.arena.used_bytes >> 10,
+            kernel.arena.capacity_bytes >> 10, kernel.arena.high_water_bytes >> 10);
+}
+
+static void cmd_verify(int argc, char **argv)
+{
+    if (argc != 1) {
+        kprintf("error: usage: llm verify NAME\n");
+        return;
+    }
+    const model_entry_t *e = find_model(argv[0]);
+    err_t err;
+    if (!e)
+        return;
+    if (model_store_verify(e, &err) != ERR_OK)
+        kprintf("error: %s\n", err.msg);
+    else
+        kprintf("%s: SHA-256 matches\n", e->name);
+}
+
+typedef struct subcommand {
+    const char *name, *usage;
+    void (*run)(int argc, char **argv);
+} subcommand_t;
+
+static const subcommand_t SUBCOMMANDS[] = {
+    { "models", "list the models in the initrd and the image", cmd_models },
+    { "load", "NAME: load a model (replacing the loaded one)", cmd_load },
+    { "unload", "free the loaded model's memory", cmd_unload },
+    { "info", "the loaded model's shape and memory", cmd_info },
+    { "verify", "NAME: check a model against its .sha256 file", cmd_verify },
+    { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] \"PROMPT\"", llm_cmd_gen },
+    { "chat", "talk with the model (/reset, /exit)", llm_cmd_chat },
+    { "bench", "[-p N] [-n N]: prefill and decode speed", llm_cmd_bench },
+};
+
+void cmd_llm(int argc, char **argv)
+{
+    size_t n = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0];
+    for (size_t i = 0; argc > 1 && i < n; i++) {
+        if (strcmp(argv[1], SUBCOMMANDS[i].name) == 0) {
+            SUBCOMMANDS[i].run(argc - 2, argv + 2);
+            return;
+        }
+    }
+    if (argc > 1)
+        kprintf("error: unknown subcommand '%s'\n", argv[1]);
+    kprintf("usage: llm SUBCOMMAND\n");
+    for (size_t i = 0; i < n; i++)
+        kprintf("  llm %-7s %s\n", SUBCOMMANDS[i].name, SUBCOMMANDS[i].usage);
+}

@@ -1,0 +1,28 @@
+/*
+ * The `llm` shell command, split by subject: cmd_llm.c holds the dispatcher
+ * and the model subcommands (models, load, unload, info, verify),
+ * cmd_llm_gen.c the generating ones (gen, chat, bench). This header is what
+ * they share: the loaded-model session and the subcommand signature.
+ */
+#ifndef KERNEL_CMD_LLM_H
+#define KERNEL_CMD_LLM_H
+
+#include <stdbool.h>
+
+#include "kernel/llm_session.h"
+
+/* The session, made on first use over the kernel arena. */
+llm_session_t *llm_cmd_session(void);
+
+/* True with the session if a model is loaded; else prints the error line. */
+bool llm_cmd_need_model(llm_session_t **s);
+
+/* Each gets the arguments after its own name. */
+void llm_cmd_gen(int argc, char **argv);
+void llm_cmd_chat(int argc, char **argv);
+void llm_cmd_bench(int argc, char **argv);
+
+/* The shell command: `llm SUBCOMMAND ...`. */
+void cmd_llm(int argc, char **argv);
+
+#endif

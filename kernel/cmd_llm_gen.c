@@ -1,0 +1,229 @@
+/*
+ * The generating `llm` subcommands (see cmd_llm.h): gen, chat and bench.
+ * Text streams to the console token by token; between tokens the console
+ * is polled and Ctrl-C cancels the generation (stop reason "cancelled"),
+ * other keys typed meanwhile are dropped. A statistics line follows.
+ */
+#include "kernel/cmd_llm.h"
+
+#include "kernel/console.h"
+#include "kernel/parse_num.h"
+#include "kernel/shell.h"
+#include "lib/string.h"
+
+#define CTRL_C 3
+#define DEFAULT_MAX_TOKENS 128
+#define CHAT_MAX_MESSAGES 64
+#define CHAT_TEXT_BYTES (32u << 10)
+#define BENCH_MAX_PROMPT 512
+
+static bool stream(void *user, const char *text, size_t len)
+{
+    (void)user;
+    console_write(text, len);
+    int c;
+    while ((c = console_poll()) >= 0) {
+        if (c == CTRL_C)
+            return false;
+    }
+    return true;
+}
+
+static void print_stats(const llm_result_t *r)
+{
+    double decode_s = (double)r->decode_us / 1e6;
+    kprintf("\n[prompt %u tokens (%u reused), generated %u, stop: %s; prefill %llu ms, decode %.2f tok/s; "
+            "arena high-water %zu KiB]\n",
+            r->n_prompt, r->n_reused, r->n_generated, llm_stop_name(r->stop),
+            (unsigned long long)(r->prefill_us / 1000), decode_s > 0 ? r->n_generated / decode_s : 0.0,
+            r->arena_high_water >> 10);
+}
+
+/* One "-x VALUE" flag of gen into c / n_ctx; false (after the error line) if bad. */
+static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *n_ctx)
+{
+    uint64_t u;
+    float f;
+    bool ok;
+    sampler_config_t *sc = &c->sampling;
+    switch (flag) {
+    case 'n': ok = parse_u64(val, 1u << 20, &u) && u > 0, c->max_tokens = (uint32_t)u; break;
+    case 'c': ok = parse_u64(val, 1u << 20, &u) && u > 0, *n_ctx = (uint32_t)u; break;
+    case 'k': ok = parse_u64(val, 1u << 30, &u), sc->top_k = (int32_t)u; break;
+    case 's': ok = parse_u64(val, UINT64_MAX, &u), sc->seed = u; break;
+    case 't': ok = parse_float(val, &f) && f >= 0, sc->temperature = f; break;
+    case 'p': ok = parse_float(val, &f) && f > 0 && f <= 1, sc->top_p = f; break;
+    case 'm': ok = parse_float(val, &f) && f >= 0 && f <= 1, sc->min_p = f; break;
+    case 'r': ok = parse_float(val, &f) && f > 0, sc->repeat_penalty = f; break;
+    default: kprintf("error: unknown flag '-%c'; see `llm`\n", flag); return false;
+    }
+    if (!ok)
+        kprintf("error: bad value '%s' for -%c\n", val, flag);
+    return ok;
+}
+
+void llm_cmd_gen(int argc, char **argv)
+{
+    llm_session_t *s;
+    llm_gen_config_t c;
+    llm_gen_config_default(&c);
+    c.max_tokens = DEFAULT_MAX_TOKENS;
+    uint32_t n_ctx = 0;
+    const char *prompt = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] && !a[2]) {
+            if (i + 1 == argc) {
+                kprintf("error: flag %s needs a value\n", a);
+                return;
+            }
+            if (!gen_flag(a[1], argv[++i], &c, &n_ctx))
+                return;
+        } else if (!prompt) {
+            prompt = a;
+        } else {
+            kprintf("error: one prompt only (quote it: llm gen \"two words\")\n");
+            return;
+        }
+    }
+    if (!prompt || !*prompt) {
+        kprintf("error: usage: llm gen [flags] \"PROMPT\"\n");
+        return;
+    }
+    if (!llm_cmd_need_model(&s))
+        return;
+    err_t err;
+    llm_result_t r;
+    if (session_use_ctx(s, n_ctx, &err) != ERR_OK ||
+        llm_generate(&s->ctx, prompt, strlen(prompt), &c, stream, NULL, &r, &err) != ERR_OK) {
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
+    print_stats(&r);
+}
+
+/* The conversation: kernel memory of its own, so the engine's arena stays the engine's. */
+static struct {
+    chat_message_t msgs[CHAT_MAX_MESSAGES];
+    char text[CHAT_TEXT_BYTES];
+    size_t n_msgs, used;
+} chat;
+
+static const char *chat_keep(const char *s, size_t len)
+{
+    if (len + 1 > sizeof chat.text - chat.used)
+        return NULL;
+    char *dst = chat.text + chat.used;
+    memcpy(dst, s, len);
+    dst[len] = 0;
+    chat.used += len + 1;
+    return dst;
+}
+
+/* The reply is gathered as it streams, for the next turn's history. */
+typedef struct reply {
+    char buf[8192];
+    size_t len;
+} reply_t;
+
+static bool stream_reply(void *user, const char *text, size_t len)
+{
+    reply_t *r = user;
+    size_t take = len < sizeof r->buf - 1 - r->len ? len : sizeof r->buf - 1 - r->len;
+    memcpy(r->buf + r->len, text, take);
+    r->len += take;
+    return stream(NULL, text, len);
+}
+
+static void chat_turn(llm_session_t *s, const char *line)
+{
+    static reply_t reply;
+    const char *content = chat_keep(line, strlen(line));
+    if (!content || chat.n_msgs + 2 > CHAT_MAX_MESSAGES) {
+        kprintf("error: the conversation is full; /reset starts a new one\n");
+        return;
+    }
+    chat.msgs[chat.n_msgs++] = (chat_message_t){ "user", content };
+    llm_gen_config_t c;
+    llm_gen_config_default(&c);
+    c.max_tokens = 512;
+    reply.len = 0;
+    llm_result_t r;
+    err_t err;
+    if (llm_chat(&s->ctx, chat.msgs, chat.n_msgs, &c, stream_reply, &reply, &r, &err) != ERR_OK) {
+        chat.n_msgs--;
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
+    print_stats(&r);
+    const char *answer = chat_keep(reply.buf, reply.len);
+    if (answer)
+        chat.msgs[chat.n_msgs++] = (chat_message_t){ "assistant", answer };
+}
+
+void llm_cmd_chat(int argc, char **argv)
+{
+    (void)argv;
+    llm_session_t *s;
+    if (argc != 0) {
+        kprintf("error: usage: llm chat\n");
+        return;
+    }
+    if (!llm_cmd_need_model(&s))
+        return;
+    if (!s->model.has_chat) {
+        kprintf("error: '%s' has no chat template we know: %s\n", s->entry->name, s->model.chat_error.msg);
+        return;
+    }
+    chat.n_msgs = chat.used = 0;
+    kprintf("chat with '%s' (%s template); /reset clears the conversation, /exit (or Ctrl-C) leaves\n",
+            s->entry->name, chat_format_name(s->model.chat));
+    for (;;) {
+        bool cancelled = false;
+        const char *line = shell_read_line("you> ", &cancelled);
+        if (cancelled || (line && strcmp(line, "/exit") == 0))
+            return;
+        if (strcmp(line, "/reset") == 0) {
+            chat.n_msgs = chat.used = 0;
+            kprintf("(conversation cleared)\n");
+        } else if (*line) {
+            chat_turn(s, line);
+        }
+    }
+}
+
+void llm_cmd_bench(int argc, char **argv)
+{
+    static char prompt[BENCH_MAX_PROMPT * 4 + 1];
+    uint64_t n_prompt = 64, n_gen = 32;
+    for (int i = 0; i < argc; i += 2) {
+        bool is_p = strcmp(argv[i], "-p") == 0, is_n = strcmp(argv[i], "-n") == 0;
+        if ((!is_p && !is_n) || i + 1 == argc ||
+            !parse_u64(argv[i + 1], is_p ? BENCH_MAX_PROMPT : 4096, is_p ? &n_prompt : &n_gen) ||
+            (is_p ? n_prompt : n_gen) == 0) {
+            kprintf("error: usage: llm bench [-p N (1..%d)] [-n N (1..4096)]\n", BENCH_MAX_PROMPT);
+            return;
+        }
+    }
+    llm_session_t *s;
+    if (!llm_cmd_need_model(&s))
+        return;
+    for (uint64_t i = 0; i < n_prompt; i++) /* " the" is one token in the vocabularies we know */
+        memcpy(prompt + 4 * i, " the", 4);
+    prompt[4 * n_prompt] = 0;
+    llm_gen_config_t c;
+    llm_gen_config_default(&c);
+    c.max_tokens = (uint32_t)n_gen;
+    c.sampling.temperature = 0;
+    llm_result_t r;
+    err_t err;
+    llm_ctx_reset(&s->ctx);
+    if (llm_generate(&s->ctx, prompt, 4 * n_prompt, &c, NULL, NULL, &r, &err) != ERR_OK) {
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
+    double pre = (double)r.prefill_us / 1e6, dec = (double)r.decode_us / 1e6;
+    kprintf("prefill %u tokens: %.2f tok/s; decode %u tokens: %.2f tok/s (%s)\n", r.n_prompt,
+            pre > 0 ? r.n_prompt / pre : 0.0, r.n_generated, dec > 0 ? r.n_generated / dec : 0.0,
+            llm_stop_name(r.stop));
+}
