@@ -9,7 +9,10 @@
 
 CROSS_COMPILE ?= aarch64-linux-gnu-
 HOSTCC ?= gcc
-BUILD ?= build
+# EMBED_MODEL=file.gguf links that model into the image (as the model named
+# "embedded"); such builds go to build/embed/ unless BUILD says otherwise.
+EMBED_MODEL ?=
+BUILD ?= $(if $(EMBED_MODEL),build/embed,build)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 ifeq ($(V),1)
@@ -28,7 +31,11 @@ ARM64CC := $(CROSS_COMPILE)gcc
 
 QEMU := qemu-system-aarch64
 QEMU_MACHINE ?= virt
-QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m 1G -smp 2 -nographic -nic none -kernel $(BUILD)/Image
+QEMU_MEM ?= 1G
+# The models `make run` puts in the initrd (none: MODELS=).
+MODELS ?= test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q4_1.gguf
+QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m $(QEMU_MEM) -smp 2 -nographic -nic none -kernel $(BUILD)/Image \
+	$(if $(strip $(MODELS)),-initrd $(BUILD)/initrd.cpio)
 
 # ---------------------------------------------------------------- sources
 # The engine core: portable C with no libc, in both builds.
@@ -51,7 +58,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
 
-KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(PORTABLE_KERNEL_SRCS)
+KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(PORTABLE_KERNEL_SRCS) $(if $(EMBED_MODEL),kernel/embedded_model.S)
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
@@ -82,8 +89,8 @@ ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 .PHONY: all image host host-arm64 test run debug setup clean models bench \
-	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-logits \
-	test-real-logits-a test-real-logits-b
+	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b \
+	test-boot-llm
 
 # Keep objects that only serve to link a tool.
 .SECONDARY:
@@ -106,6 +113,11 @@ $(BUILD)/kernel/%.S.o: %.S
 	$(call say,AS,$@)
 	@mkdir -p $(@D)
 	$(Q)$(KCC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/kernel/embedded_model.S.o: kernel/embedded_model.S $(EMBED_MODEL)
+	$(call say,AS,$@)
+	@mkdir -p $(@D)
+	$(Q)$(KCC) $(KASFLAGS) -DEMBED_MODEL_PATH='"$(abspath $(EMBED_MODEL))"' -c $< -o $@
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) linker.ld
 	$(call say,LD,$@)
@@ -167,13 +179,21 @@ $(eval $(call hosted_build,$(BUILD)/host-arm64,$(ARM64CC),$(ARM64_CFLAGS),$(ARM6
 setup:
 	@tools/setup.sh
 
+# The initrd of `make run`: MODELS, each with its SHA-256, in a cpio archive.
+$(BUILD)/initrd.cpio: $(MODELS) tools/make_initrd.sh
+	@mkdir -p $(@D)
+	@tools/make_initrd.sh $@ $(MODELS)
+
 run: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image
-	@echo "Starting QEMU. Leave with Ctrl-A X."
+	@$(MAKE) --no-print-directory models
+	$(if $(strip $(MODELS)),@$(MAKE) --no-print-directory $(BUILD)/initrd.cpio)
+	@echo "Starting QEMU. Try: llm models, llm load smollm2-135m-q4_0, llm gen \"Once upon a time\". Leave with poweroff (or Ctrl-A X)."
 	$(QEMU) $(QEMU_FLAGS)
 
 debug: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image
+	$(if $(strip $(MODELS)),@$(MAKE) --no-print-directory models $(BUILD)/initrd.cpio)
 	@echo "QEMU waits for gdb on :1234. In another terminal:"
 	@echo "  gdb-multiarch $(BUILD)/kernel.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_FLAGS) -s -S
@@ -196,19 +216,15 @@ bench: setup
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
 	@$(MAKE) --no-print-directory models
-	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot
+	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-boot-llm
 
 # Suites on the real models: too slow for valgrind and qemu-user with the
 # scalar kernels, so they run natively, in two processes (one per core).
-# The forward_* suites (logits and greedy tokens against llama.cpp) run in
-# `make test-logits`, not yet in `make test`: see the README's status.
-REAL_SUITES := smollm2 smollm2_generate
-LOGITS_SUITES := forward_q4_1 forward_q4_0 forward_q8_0 forward_truncated
-REAL_SUITES_a := smollm2
-REAL_SUITES_b := smollm2_generate
-REAL_SUITES_logits-a := forward_q8_0 forward_truncated
-REAL_SUITES_logits-b := forward_q4_1 forward_q4_0
-skip_real := $(foreach s,$(REAL_SUITES) $(LOGITS_SUITES),--skip $(s))
+# forward_* check logits and greedy tokens against llama.cpp's goldens.
+REAL_SUITES := smollm2 smollm2_generate forward_q4_1 forward_q4_0 forward_q8_0 forward_truncated
+REAL_SUITES_a := smollm2 forward_q8_0 forward_truncated forward_q4_0
+REAL_SUITES_b := smollm2_generate forward_q4_1
+skip_real := $(foreach s,$(REAL_SUITES),--skip $(s))
 
 test-unit: $(HOST_TESTS)
 	@echo "== unit tests (host, under valgrind)"
@@ -216,17 +232,14 @@ test-unit: $(HOST_TESTS)
 	@echo "== real-model tests (host, natively, two at a time)"
 	@$(MAKE) --no-print-directory -j2 test-real-a test-real-b
 
-test-logits: $(HOST_TESTS)
-	@$(MAKE) --no-print-directory -j2 test-real-logits-a test-real-logits-b
-
-test-real-a test-real-b test-real-logits-a test-real-logits-b: $(HOST_TESTS)
+test-real-a test-real-b: $(HOST_TESTS)
 	$(HOST_TESTS) $(foreach s,$(REAL_SUITES_$(subst test-real-,,$@)),--only $(s)) > $(BUILD)/$@.log 2>&1 || \
 		{ cat $(BUILD)/$@.log; exit 1; }
 	@cat $(BUILD)/$@.log
 
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
-	qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(foreach s,$(filter-out smollm2,$(REAL_SUITES)) $(LOGITS_SUITES),--skip $(s))
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(foreach s,$(filter-out smollm2,$(REAL_SUITES)),--skip $(s))
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"
@@ -239,6 +252,16 @@ test-dtb: $(BUILD)/host/tools/dtb-info $(BUILD)/Image
 test-boot: $(BUILD)/Image
 	@echo "== boot test (QEMU)"
 	python3 tests/boot_test.py --qemu $(QEMU) --image $(BUILD)/Image
+
+# In-kernel inference: the initrd of test models (real, truncated, corrupt,
+# bad checksum), then the same with the 1-layer model linked into the image.
+TEST_EMBED_MODEL := test_models/smollm2-135m-q8_0-L1.gguf
+test-boot-llm: $(BUILD)/Image $(BUILD)/host/tools/llm-run
+	@echo "== in-kernel inference (QEMU): models from the initrd, then linked into the image"
+	@$(MAKE) --no-print-directory -j$(JOBS) image EMBED_MODEL=$(TEST_EMBED_MODEL) BUILD=$(BUILD)/embed
+	tests/make_test_initrd.sh $(BUILD)/test-initrd.cpio test_models
+	python3 tests/boot_llm_test.py --qemu $(QEMU) --image $(BUILD)/Image --initrd $(BUILD)/test-initrd.cpio \
+		--embed-image $(BUILD)/embed/Image --llm-run $(BUILD)/host/tools/llm-run --models test_models
 
 clean:
 	rm -rf $(BUILD)

@@ -170,7 +170,7 @@ static const subcommand_t SUBCOMMANDS[] = {
     { "info", "the loaded model's shape and memory", cmd_info },
     { "verify", "NAME: check a model against its .sha256 file", cmd_verify },
     { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] \"PROMPT\"", llm_cmd_gen },
-    { "chat", "talk with the model (/reset, /exit)", llm_cmd_chat },
+    { "chat", "[-n N]: talk with the model, N tokens per reply at most (/reset, /exit)", llm_cmd_chat },
     { "bench", "[-p N] [-n N]: prefill and decode speed", llm_cmd_bench },
 };
 

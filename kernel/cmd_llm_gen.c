@@ -14,6 +14,7 @@
 #define CTRL_C 3
 #define DEFAULT_MAX_TOKENS 128
 #define CHAT_MAX_MESSAGES 64
+#define CHAT_DEFAULT_MAX_TOKENS 256
 #define CHAT_TEXT_BYTES (32u << 10)
 #define BENCH_MAX_PROMPT 512
 
@@ -135,7 +136,7 @@ static bool stream_reply(void *user, const char *text, size_t len)
     return stream(NULL, text, len);
 }
 
-static void chat_turn(llm_session_t *s, const char *line)
+static void chat_turn(llm_session_t *s, const char *line, uint32_t max_tokens)
 {
     static reply_t reply;
     const char *content = chat_keep(line, strlen(line));
@@ -146,7 +147,7 @@ static void chat_turn(llm_session_t *s, const char *line)
     chat.msgs[chat.n_msgs++] = (chat_message_t){ "user", content };
     llm_gen_config_t c;
     llm_gen_config_default(&c);
-    c.max_tokens = 512;
+    c.max_tokens = max_tokens;
     reply.len = 0;
     llm_result_t r;
     err_t err;
@@ -163,10 +164,11 @@ static void chat_turn(llm_session_t *s, const char *line)
 
 void llm_cmd_chat(int argc, char **argv)
 {
-    (void)argv;
     llm_session_t *s;
-    if (argc != 0) {
-        kprintf("error: usage: llm chat\n");
+    uint64_t max_tokens = CHAT_DEFAULT_MAX_TOKENS;
+    if (argc != 0 && (argc != 2 || strcmp(argv[0], "-n") != 0 || !parse_u64(argv[1], 1u << 20, &max_tokens) ||
+                      max_tokens == 0)) {
+        kprintf("error: usage: llm chat [-n MAX_TOKENS_PER_REPLY]\n");
         return;
     }
     if (!llm_cmd_need_model(&s))
@@ -187,7 +189,7 @@ void llm_cmd_chat(int argc, char **argv)
             chat.n_msgs = chat.used = 0;
             kprintf("(conversation cleared)\n");
         } else if (*line) {
-            chat_turn(s, line);
+            chat_turn(s, line, (uint32_t)max_tokens);
         }
     }
 }
