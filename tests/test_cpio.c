@@ -14,54 +14,11 @@
 
 #include "lib/cpio.h"
 #include "tests/suites.h"
+#include "tools/lib/cpio_writer.h"
 #include "tools/lib/host_file.h"
 
 /* ------------------------------------------------------------ archive writer */
 
-typedef struct arc {
-    uint8_t *buf;
-    size_t len;
-} arc_t;
-
-static void arc_put(arc_t *a, const void *p, size_t n)
-{
-    if (n == 0)
-        return;
-    a->buf = realloc(a->buf, a->len + n);
-    if (!a->buf)
-        abort();
-    memcpy(a->buf + a->len, p, n);
-    a->len += n;
-}
-
-static void arc_pad(arc_t *a)
-{
-    while (a->len % 4)
-        arc_put(a, "", 1);
-}
-
-/* A header with the given magic, mode, filesize and namesize; the other fields are plausible constants. */
-static void arc_header(arc_t *a, const char *magic, uint32_t mode, uint32_t filesize, uint32_t namesize)
-{
-    char h[111];
-    snprintf(h, sizeof h, "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", magic, 0x1234u, mode, 0u, 0u, 1u,
-             0x65000000u, filesize, 8u, 1u, 0u, 0u, namesize, 0u);
-    arc_put(a, h, 110);
-}
-
-static void arc_entry(arc_t *a, const char *name, uint32_t mode, const void *data, size_t size)
-{
-    arc_header(a, "070701", mode, (uint32_t)size, (uint32_t)strlen(name) + 1);
-    arc_put(a, name, strlen(name) + 1);
-    arc_pad(a);
-    arc_put(a, data, size);
-    arc_pad(a);
-}
-
-static void arc_trailer(arc_t *a)
-{
-    arc_entry(a, "TRAILER!!!", 0, NULL, 0);
-}
 
 /* A malloc'd copy of exactly n bytes (at least 1 allocated byte so malloc(0) is not special). */
 static uint8_t *exact_copy(const void *p, size_t n)
@@ -226,7 +183,7 @@ static void test_gnu_cpio_newc_and_crc(void)
 static uint8_t small_data[3][8];
 
 /* A small archive: a directory, a file, a symlink, a file with a "./" name, then the trailer. */
-static void make_small(arc_t *a, want_t want[4])
+static void make_small(cpio_writer_t *a, want_t want[4])
 {
     for (unsigned i = 0; i < 3; i++)
         fill(small_data[i], sizeof small_data[i], i + 100);
@@ -234,12 +191,12 @@ static void make_small(arc_t *a, want_t want[4])
     want[1] = (want_t){ "models/a.gguf", S_IFREG, small_data[0], 7 };
     want[2] = (want_t){ "link", S_IFLNK, (const uint8_t *)"models/a.gguf", 13 };
     want[3] = (want_t){ "./b.gguf", S_IFREG, small_data[1], 5 };
-    *a = (arc_t){ 0 };
-    arc_entry(a, want[0].name, S_IFDIR | 0755, NULL, 0);
-    arc_entry(a, want[1].name, S_IFREG | 0644, want[1].data, want[1].size);
-    arc_entry(a, want[2].name, S_IFLNK | 0777, want[2].data, want[2].size);
-    arc_entry(a, want[3].name, S_IFREG | 0600, want[3].data, want[3].size);
-    arc_trailer(a);
+    *a = (cpio_writer_t){ 0 };
+    cpio_put_entry(a, want[0].name, S_IFDIR | 0755, NULL, 0);
+    cpio_put_entry(a, want[1].name, S_IFREG | 0644, want[1].data, want[1].size);
+    cpio_put_entry(a, want[2].name, S_IFLNK | 0777, want[2].data, want[2].size);
+    cpio_put_entry(a, want[3].name, S_IFREG | 0600, want[3].data, want[3].size);
+    cpio_put_trailer(a);
 }
 
 static void test_every_name_and_data_padding(void)
@@ -248,22 +205,22 @@ static void test_every_name_and_data_padding(void)
     static const char *names[] = { "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh" };
     uint8_t data[9][8];
     want_t want[8 * 9];
-    arc_t a = { 0 };
+    cpio_writer_t a = { 0 };
     size_t n = 0;
     for (size_t i = 0; i < 8; i++)
         for (size_t size = 0; size <= 8; size++, n++) {
             fill(data[size], size, (unsigned)size);
             want[n] = (want_t){ names[i], S_IFREG, data[size], size };
-            arc_entry(&a, names[i], S_IFREG | 0644, data[size], size);
+            cpio_put_entry(&a, names[i], S_IFREG | 0644, data[size], size);
         }
-    arc_trailer(&a);
+    cpio_put_trailer(&a);
     check_archive(a.buf, a.len, want, n);
     free(a.buf);
 }
 
 static void test_entry_kinds_and_names_as_given(void)
 {
-    arc_t a;
+    cpio_writer_t a;
     want_t want[4];
     make_small(&a, want);
     check_archive(a.buf, a.len, want, 4);
@@ -272,14 +229,14 @@ static void test_entry_kinds_and_names_as_given(void)
 
 static void test_crc_magic_lower_case_hex_and_check_field(void)
 {
-    arc_t a = { 0 };
+    cpio_writer_t a = { 0 };
     const char *hdr = "070702"
                       "0000abcd" "000081a4" "00000000" "00000000" "00000001" "65000000" "00000003"
                       "00000008" "00000001" "00000000" "00000000" "00000002" "deadbeef";
-    arc_put(&a, hdr, 110);
-    arc_put(&a, "x\0", 2);
-    arc_put(&a, "xyz\0", 4);
-    arc_trailer(&a);
+    cpio_put(&a, hdr, 110);
+    cpio_put(&a, "x\0", 2);
+    cpio_put(&a, "xyz\0", 4);
+    cpio_put_trailer(&a);
     want_t want = { "x", S_IFREG, (const uint8_t *)"xyz", 3 };
     check_archive(a.buf, a.len, &want, 1);
     free(a.buf);
@@ -287,9 +244,9 @@ static void test_crc_magic_lower_case_hex_and_check_field(void)
 
 static void test_trailer_only_and_end_is_sticky(void)
 {
-    arc_t a = { 0 };
-    arc_trailer(&a);
-    arc_put(&a, "\0\0\0\0garbage after the trailer", 30);
+    cpio_writer_t a = { 0 };
+    cpio_put_trailer(&a);
+    cpio_put(&a, "\0\0\0\0garbage after the trailer", 30);
     uint8_t *buf = exact_copy(a.buf, a.len);
     cpio_iter_t it;
     cpio_iter_init(&it, buf, a.len);
@@ -303,9 +260,9 @@ static void test_trailer_only_and_end_is_sticky(void)
 /* The trailer's own name padding and data may be cut off: reading stops at its name. */
 static void test_trailer_without_padding(void)
 {
-    arc_t a = { 0 };
-    arc_entry(&a, "f", S_IFREG | 0644, "1234", 4);
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    cpio_put_entry(&a, "f", S_IFREG | 0644, "1234", 4);
+    cpio_put_trailer(&a);
     want_t want = { "f", S_IFREG, (const uint8_t *)"1234", 4 };
     check_archive(a.buf, a.len - 3, &want, 1);
     free(a.buf);
@@ -315,7 +272,7 @@ static void test_trailer_without_padding(void)
 
 static void test_every_truncation(void)
 {
-    arc_t a;
+    cpio_writer_t a;
     want_t want[4];
     make_small(&a, want);
     size_t trailer_end = a.len - 3; /* 110 + 11 name bytes, then 3 bytes of padding */
@@ -361,7 +318,7 @@ static int read_all_touching(const uint8_t *buf, size_t len, err_t *err, unsigne
 static void test_every_single_byte_corruption(void)
 {
     static const uint8_t values[] = { 0, '0', 'f', 'g', 0xff };
-    arc_t a;
+    cpio_writer_t a;
     want_t want[4];
     make_small(&a, want);
     unsigned sum = 0, n_ok = 0, n_err = 0;
@@ -388,7 +345,7 @@ static void test_every_single_byte_corruption(void)
 }
 
 /* Reads the archive to its first error and checks its message names the fault at the offset. */
-static void expect_error(const arc_t *a, const char *fault, const char *offset)
+static void expect_error(const cpio_writer_t *a, const char *fault, const char *offset)
 {
     uint8_t *buf = exact_copy(a->buf, a->len);
     cpio_iter_t it;
@@ -414,45 +371,45 @@ static void expect_error(const arc_t *a, const char *fault, const char *offset)
 }
 
 /* A valid first entry (116 bytes: header, "ok\0", pad, "data"), so the faulty one starts at byte 120. */
-static arc_t first_entry(void)
+static cpio_writer_t first_entry(void)
 {
-    arc_t a = { 0 };
-    arc_entry(&a, "ok", S_IFREG | 0644, "data", 4);
+    cpio_writer_t a = { 0 };
+    cpio_put_entry(&a, "ok", S_IFREG | 0644, "data", 4);
     return a;
 }
 
 static void test_bad_magic(void)
 {
-    arc_t a = first_entry();
-    arc_put(&a, "\x1f\x8b\x08\x00", 4);
-    arc_trailer(&a);
+    cpio_writer_t a = first_entry();
+    cpio_put(&a, "\x1f\x8b\x08\x00", 4);
+    cpio_put_trailer(&a);
     expect_error(&a, "bad magic 1f 8b 08 00 30 37", "at byte 120");
     free(a.buf);
 
     a = first_entry();
-    arc_header(&a, "070707", S_IFREG, 0, 2); /* the old portable-ASCII format */
+    cpio_put_header(&a, "070707", S_IFREG, 0, 2); /* the old portable-ASCII format */
     expect_error(&a, "bad magic", "at byte 120");
     free(a.buf);
 }
 
 static void test_non_hex_field(void)
 {
-    arc_t a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 2);
+    cpio_writer_t a = first_entry();
+    cpio_put_header(&a, "070701", S_IFREG, 0, 2);
     a.buf[120 + 6 + 6 * 8 + 3] = 'g'; /* in filesize */
-    arc_put(&a, "x\0", 2);
-    arc_trailer(&a);
+    cpio_put(&a, "x\0", 2);
+    cpio_put_trailer(&a);
     expect_error(&a, "field filesize at byte 174 is not 8 hex digits", "header at byte 120");
     free(a.buf);
 
     a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 2);
+    cpio_put_header(&a, "070701", S_IFREG, 0, 2);
     a.buf[120 + 6 + 12 * 8 + 7] = ' '; /* in check: every field is checked */
     expect_error(&a, "field check", "header at byte 120");
     free(a.buf);
 
     a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 2);
+    cpio_put_header(&a, "070701", S_IFREG, 0, 2);
     a.buf[120 + 6 + 1 * 8] = '+'; /* a sign is not a digit */
     expect_error(&a, "field mode", "header at byte 120");
     free(a.buf);
@@ -460,36 +417,36 @@ static void test_non_hex_field(void)
 
 static void test_namesize_zero(void)
 {
-    arc_t a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 0);
-    arc_put(&a, "\0\0", 2);
-    arc_trailer(&a);
+    cpio_writer_t a = first_entry();
+    cpio_put_header(&a, "070701", S_IFREG, 0, 0);
+    cpio_put(&a, "\0\0", 2);
+    cpio_put_trailer(&a);
     expect_error(&a, "namesize 0", "header at byte 120");
     free(a.buf);
 }
 
 static void test_name_without_nul(void)
 {
-    arc_t a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 2);
-    arc_put(&a, "xy", 2);
-    arc_trailer(&a);
+    cpio_writer_t a = first_entry();
+    cpio_put_header(&a, "070701", S_IFREG, 0, 2);
+    cpio_put(&a, "xy", 2);
+    cpio_put_trailer(&a);
     expect_error(&a, "not NUL-terminated", "header at byte 120");
     free(a.buf);
 
     a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 4);
-    arc_put(&a, "x\0y\0", 4);
-    arc_trailer(&a);
+    cpio_put_header(&a, "070701", S_IFREG, 0, 4);
+    cpio_put(&a, "x\0y\0", 4);
+    cpio_put_trailer(&a);
     expect_error(&a, "has a NUL at byte 231", "header at byte 120");
     free(a.buf);
 }
 
 static void test_name_past_end(void)
 {
-    arc_t a = first_entry();
-    arc_header(&a, "070701", S_IFREG, 0, 0xffffffffu);
-    arc_put(&a, "name\0", 5);
+    cpio_writer_t a = first_entry();
+    cpio_put_header(&a, "070701", S_IFREG, 0, 0xffffffffu);
+    cpio_put(&a, "name\0", 5);
     expect_error(&a, "name of 4294967295 bytes at byte 230 runs past the end", "header at byte 120");
     free(a.buf);
 }
@@ -498,11 +455,11 @@ static void test_data_past_end(void)
 {
     static const uint32_t sizes[] = { 9, 0x7fffffffu, 0xffffffffu };
     for (size_t i = 0; i < 3; i++) {
-        arc_t a = first_entry();
-        arc_header(&a, "070701", S_IFREG, sizes[i], 4);
-        arc_put(&a, "big\0", 4);
-        arc_pad(&a);
-        arc_put(&a, "12345678", 8);
+        cpio_writer_t a = first_entry();
+        cpio_put_header(&a, "070701", S_IFREG, sizes[i], 4);
+        cpio_put(&a, "big\0", 4);
+        cpio_pad(&a);
+        cpio_put(&a, "12345678", 8);
         char fault[96];
         snprintf(fault, sizeof fault, "data of %u bytes at byte 236 runs past the end of the 244-byte", sizes[i]);
         expect_error(&a, fault, "'big' (header at byte 120)");
@@ -512,19 +469,19 @@ static void test_data_past_end(void)
 
 static void test_header_past_end(void)
 {
-    arc_t a = first_entry();
-    arc_put(&a, "070701000", 9);
+    cpio_writer_t a = first_entry();
+    cpio_put(&a, "070701000", 9);
     expect_error(&a, "header at byte 120 needs 110 bytes but the 129-byte archive has 9 left", "no trailer");
     free(a.buf);
 }
 
 static void test_missing_trailer(void)
 {
-    arc_t a = first_entry();
+    cpio_writer_t a = first_entry();
     expect_error(&a, "no trailer", "the 120-byte archive");
     free(a.buf);
 
-    a = (arc_t){ 0 };
+    a = (cpio_writer_t){ 0 };
     expect_error(&a, "no trailer", "the 0-byte archive");
     free(a.buf);
 }

@@ -11,6 +11,7 @@
 
 #include "kernel/model_store.h"
 #include "tests/suites.h"
+#include "tools/lib/cpio_writer.h"
 
 /* Modes of a regular file, a directory and a symlink. */
 #define MODE_REG 0100644u
@@ -19,56 +20,14 @@
 
 /* ------------------------------------------------------------ archive writer */
 
-typedef struct arc {
-    uint8_t *buf;
-    size_t len;
-} arc_t;
-
-static void arc_put(arc_t *a, const void *p, size_t n)
+static size_t put_file(cpio_writer_t *a, const char *name, const void *data, size_t size)
 {
-    if (n == 0)
-        return;
-    a->buf = realloc(a->buf, a->len + n);
-    if (!a->buf)
-        abort();
-    memcpy(a->buf + a->len, p, n);
-    a->len += n;
+    return cpio_put_entry(a, name, MODE_REG, data, size);
 }
 
-static void arc_pad(arc_t *a)
+static void put_text(cpio_writer_t *a, const char *name, const char *text)
 {
-    while (a->len % 4)
-        arc_put(a, "", 1);
-}
-
-/* Appends an entry; returns the offset of its data. */
-static size_t arc_entry(arc_t *a, const char *name, uint32_t mode, const void *data, size_t size)
-{
-    char h[111];
-    snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1u, mode, 0u, 0u, 1u,
-             0x65000000u, (unsigned)size, 8u, 1u, 0u, 0u, (unsigned)strlen(name) + 1, 0u);
-    arc_put(a, h, 110);
-    arc_put(a, name, strlen(name) + 1);
-    arc_pad(a);
-    size_t at = a->len;
-    arc_put(a, data, size);
-    arc_pad(a);
-    return at;
-}
-
-static size_t arc_file(arc_t *a, const char *name, const void *data, size_t size)
-{
-    return arc_entry(a, name, MODE_REG, data, size);
-}
-
-static void arc_text(arc_t *a, const char *name, const char *text)
-{
-    arc_file(a, name, text, strlen(text));
-}
-
-static void arc_trailer(arc_t *a)
-{
-    arc_entry(a, "TRAILER!!!", 0, NULL, 0);
+    put_file(a, name, text, strlen(text));
 }
 
 /*
@@ -76,7 +35,7 @@ static void arc_trailer(arc_t *a)
  * (free with free(copy - skew)), so that archive offsets and addresses agree
  * modulo 64 when skew is 0.
  */
-static uint8_t *aligned_copy(const arc_t *a, size_t skew)
+static uint8_t *aligned_copy(const cpio_writer_t *a, size_t skew)
 {
     size_t n = (skew + a->len + 63) / 64 * 64;
     uint8_t *block = aligned_alloc(64, n ? n : 64);
@@ -108,7 +67,7 @@ static void checksum_text(const void *p, size_t n, const char *name, bool upper,
 }
 
 /* Scans a 64-byte aligned copy of a into s; *copy gets the copy (free with free). */
-static err_code_t scan(model_store_t *s, const arc_t *a, uint8_t **copy, err_t *err)
+static err_code_t scan(model_store_t *s, const cpio_writer_t *a, uint8_t **copy, err_t *err)
 {
     *copy = aligned_copy(a, 0);
     err_clear(err);
@@ -116,7 +75,7 @@ static err_code_t scan(model_store_t *s, const arc_t *a, uint8_t **copy, err_t *
 }
 
 /* Expects the scan of a into a store holding one model ("embedded") to fail with code and message parts. */
-static void expect_refused(const arc_t *a, err_code_t code, const char *part1, const char *part2)
+static void expect_refused(const cpio_writer_t *a, err_code_t code, const char *part1, const char *part2)
 {
     static _Alignas(4) const uint8_t embedded[64] = { 1 };
     model_store_t s;
@@ -137,6 +96,17 @@ static void expect_refused(const arc_t *a, err_code_t code, const char *part1, c
     free(copy);
 }
 
+/* expect_refused for an archive of one text file. */
+static void expect_one_file_refused(const char *name, const char *text, err_code_t code, const char *part1,
+                                    const char *part2)
+{
+    cpio_writer_t a = { 0 };
+    put_text(&a, name, text);
+    cpio_put_trailer(&a);
+    expect_refused(&a, code, part1, part2);
+    free(a.buf);
+}
+
 static bool entry_holds(const model_entry_t *e, const uint8_t *data, size_t size)
 {
     return e && e->size == size && memcmp(e->data, data, size) == 0;
@@ -149,19 +119,19 @@ static void test_models_and_base_names(void)
     uint8_t d[5][100];
     for (unsigned i = 0; i < 5; i++)
         fill(d[i], sizeof d[i], i);
-    arc_t a = { 0 };
-    arc_entry(&a, "models", MODE_DIR, NULL, 0);
-    arc_file(&a, "models/smollm2-q4_0.gguf", d[0], 100);
-    arc_file(&a, "./b.gguf", d[1], 99);
-    arc_file(&a, "c.gguf", d[2], 0);
-    arc_file(&a, "./deep/er/d.e.gguf", d[3], 98);
+    cpio_writer_t a = { 0 };
+    cpio_put_entry(&a, "models", MODE_DIR, NULL, 0);
+    put_file(&a, "models/smollm2-q4_0.gguf", d[0], 100);
+    put_file(&a, "./b.gguf", d[1], 99);
+    put_file(&a, "c.gguf", d[2], 0);
+    put_file(&a, "./deep/er/d.e.gguf", d[3], 98);
     /* Not models: other names, a directory and a symlink with the suffix. */
-    arc_text(&a, "notes.txt", "hello");
-    arc_file(&a, "x.gguf.bak", d[4], 10);
-    arc_file(&a, "ygguf", d[4], 10);
-    arc_entry(&a, "dir.gguf", MODE_DIR, NULL, 0);
-    arc_entry(&a, "link.gguf", MODE_LNK, "c.gguf", 6);
-    arc_trailer(&a);
+    put_text(&a, "notes.txt", "hello");
+    put_file(&a, "x.gguf.bak", d[4], 10);
+    put_file(&a, "ygguf", d[4], 10);
+    cpio_put_entry(&a, "dir.gguf", MODE_DIR, NULL, 0);
+    cpio_put_entry(&a, "link.gguf", MODE_LNK, "c.gguf", 6);
+    cpio_put_trailer(&a);
 
     model_store_t s;
     model_store_init(&s);
@@ -187,9 +157,9 @@ static void test_name_lengths_in_archive(void)
     char longest[MODEL_NAME_MAX + 16];
     memset(longest, 'n', MODEL_NAME_MAX - 1);
     strcpy(longest + MODEL_NAME_MAX - 1, ".gguf");
-    arc_t a = { 0 };
-    arc_text(&a, longest, "GGUF");
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_text(&a, longest, "GGUF");
+    cpio_put_trailer(&a);
     model_store_t s;
     model_store_init(&s);
     uint8_t *copy;
@@ -202,36 +172,42 @@ static void test_name_lengths_in_archive(void)
 
     memset(longest, 'n', MODEL_NAME_MAX);
     strcpy(longest + MODEL_NAME_MAX, ".gguf");
-    a = (arc_t){ 0 };
-    arc_text(&a, longest, "GGUF");
-    arc_trailer(&a);
-    expect_refused(&a, ERR_FORMAT, "is too long", longest);
-    free(a.buf);
+    expect_one_file_refused(longest, "GGUF", ERR_FORMAT, "is too long", longest);
 
-    a = (arc_t){ 0 };
-    arc_text(&a, "models/.gguf", "GGUF");
-    arc_trailer(&a);
-    expect_refused(&a, ERR_FORMAT, "'models/.gguf'", "is empty");
-    free(a.buf);
+    expect_one_file_refused("models/.gguf", "GGUF", ERR_FORMAT, "'models/.gguf'", "is empty");
 }
 
 static void test_duplicate_names(void)
 {
-    arc_t a = { 0 };
-    arc_text(&a, "a/x.gguf", "one");
-    arc_text(&a, "b/x.gguf", "two");
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_text(&a, "a/x.gguf", "one");
+    put_text(&a, "b/x.gguf", "two");
+    cpio_put_trailer(&a);
     expect_refused(&a, ERR_FORMAT, "'b/x.gguf': model name 'x'", "already in the store");
     free(a.buf);
 
-    a = (arc_t){ 0 };
-    arc_text(&a, "embedded.gguf", "GGUF");
-    arc_trailer(&a);
-    expect_refused(&a, ERR_FORMAT, "model name 'embedded'", "already in the store");
-    free(a.buf);
+    expect_one_file_refused("embedded.gguf", "GGUF", ERR_FORMAT, "model name 'embedded'", "already in the store");
 }
 
 /* ------------------------------------------------------------ checksums */
+
+/* Scans a and checks it yields n models, each with a checksum that verifies. */
+static void expect_all_verified(const cpio_writer_t *a, size_t n)
+{
+    model_store_t s;
+    model_store_init(&s);
+    uint8_t *copy;
+    err_t err;
+    CU_ASSERT_EQUAL_FATAL(scan(&s, a, &copy, &err), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(s.n, n);
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT(s.entries[i].has_sha256);
+        err_clear(&err);
+        CU_ASSERT_EQUAL(model_store_verify(&s.entries[i], &err), ERR_OK);
+        CU_ASSERT_STRING_EQUAL(err.msg, "");
+    }
+    free(copy);
+}
 
 static void test_checksum_before_and_after_model(void)
 {
@@ -241,26 +217,14 @@ static void test_checksum_before_and_after_model(void)
     char sum[2][160];
     checksum_text(d[0], sizeof d[0], NULL, false, sum[0], sizeof sum[0]);
     checksum_text(d[1], sizeof d[1], "b.gguf", false, sum[1], sizeof sum[1]);
-    arc_t a = { 0 };
-    arc_text(&a, "sums/a.gguf.sha256", sum[0]); /* before its model, in another directory */
-    arc_file(&a, "models/a.gguf", d[0], sizeof d[0]);
-    arc_file(&a, "models/b.gguf", d[1], sizeof d[1]);
-    arc_text(&a, "models/b.gguf.sha256", sum[1]); /* after, in sha256sum's format */
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_text(&a, "sums/a.gguf.sha256", sum[0]); /* before its model, in another directory */
+    put_file(&a, "models/a.gguf", d[0], sizeof d[0]);
+    put_file(&a, "models/b.gguf", d[1], sizeof d[1]);
+    put_text(&a, "models/b.gguf.sha256", sum[1]); /* after, in sha256sum's format */
+    cpio_put_trailer(&a);
 
-    model_store_t s;
-    model_store_init(&s);
-    uint8_t *copy;
-    err_t err;
-    CU_ASSERT_EQUAL_FATAL(scan(&s, &a, &copy, &err), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(s.n, 2);
-    for (size_t i = 0; i < 2; i++) {
-        CU_ASSERT(s.entries[i].has_sha256);
-        err_clear(&err);
-        CU_ASSERT_EQUAL(model_store_verify(&s.entries[i], &err), ERR_OK);
-        CU_ASSERT_STRING_EQUAL(err.msg, "");
-    }
-    free(copy);
+    expect_all_verified(&a, 2);
     free(a.buf);
 }
 
@@ -268,33 +232,23 @@ static void test_checksum_hex_case(void)
 {
     uint8_t d[3][64];
     char sum[3][160];
-    arc_t a = { 0 };
+    cpio_writer_t a = { 0 };
     for (unsigned i = 0; i < 3; i++) {
         char name[16];
         fill(d[i], sizeof d[i], i + 10);
         snprintf(name, sizeof name, "m%u.gguf", i);
-        arc_file(&a, name, d[i], sizeof d[i]);
+        put_file(&a, name, d[i], sizeof d[i]);
         checksum_text(d[i], sizeof d[i], i == 2 ? name : NULL, i > 0, sum[i], sizeof sum[i]);
     }
     for (size_t k = 0; k < 64; k += 2) /* mixed case: every other digit lower-case */
         sum[2][k] = (char)(sum[2][k] | 0x20);
     strcat(sum[0], "\r\n");
-    arc_text(&a, "m0.gguf.sha256", sum[0]); /* lower case with a CR LF */
-    arc_text(&a, "m1.gguf.sha256", sum[1]); /* upper case, nothing after */
-    arc_text(&a, "m2.gguf.sha256", sum[2]); /* mixed, sha256sum's format */
-    arc_trailer(&a);
+    put_text(&a, "m0.gguf.sha256", sum[0]); /* lower case with a CR LF */
+    put_text(&a, "m1.gguf.sha256", sum[1]); /* upper case, nothing after */
+    put_text(&a, "m2.gguf.sha256", sum[2]); /* mixed, sha256sum's format */
+    cpio_put_trailer(&a);
 
-    model_store_t s;
-    model_store_init(&s);
-    uint8_t *copy;
-    err_t err;
-    CU_ASSERT_EQUAL_FATAL(scan(&s, &a, &copy, &err), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(s.n, 3);
-    for (size_t i = 0; i < 3; i++) {
-        CU_ASSERT(s.entries[i].has_sha256);
-        CU_ASSERT_EQUAL(model_store_verify(&s.entries[i], NULL), ERR_OK);
-    }
-    free(copy);
+    expect_all_verified(&a, 3);
     free(a.buf);
 }
 
@@ -307,11 +261,11 @@ static void test_verify_mismatch_and_missing_checksum(void)
     checksum_text(other, sizeof other, "a.gguf", false, sum, sizeof sum);
     sha256_hex(other, sizeof other, want);
     sha256_hex(d, sizeof d, got);
-    arc_t a = { 0 };
-    arc_file(&a, "a.gguf", d, sizeof d);
-    arc_text(&a, "a.gguf.sha256", sum);
-    arc_file(&a, "b.gguf", d, sizeof d);
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_file(&a, "a.gguf", d, sizeof d);
+    put_text(&a, "a.gguf.sha256", sum);
+    put_file(&a, "b.gguf", d, sizeof d);
+    cpio_put_trailer(&a);
 
     model_store_t s;
     model_store_init(&s);
@@ -347,19 +301,15 @@ static void test_malformed_checksum_file(void)
     snprintf(bad[4], sizeof bad[4], "%.62s", good);          /* 31 bytes */
     bad[5][0] = '\0';                                        /* empty */
     for (size_t i = 0; i < 6; i++) {
-        arc_t a = { 0 };
-        arc_text(&a, "a.gguf", "GGUF");
-        arc_text(&a, "sums/a.gguf.sha256", bad[i]);
-        arc_trailer(&a);
+        cpio_writer_t a = { 0 };
+        put_text(&a, "a.gguf", "GGUF");
+        put_text(&a, "sums/a.gguf.sha256", bad[i]);
+        cpio_put_trailer(&a);
         expect_refused(&a, ERR_FORMAT, "checksum file 'sums/a.gguf.sha256'", "64 hex digits");
         free(a.buf);
     }
     /* Malformed is refused even without its model. */
-    arc_t a = { 0 };
-    arc_text(&a, "z.gguf.sha256", bad[2]);
-    arc_trailer(&a);
-    expect_refused(&a, ERR_FORMAT, "'z.gguf.sha256'", "64 hex digits");
-    free(a.buf);
+    expect_one_file_refused("z.gguf.sha256", bad[2], ERR_FORMAT, "'z.gguf.sha256'", "64 hex digits");
 }
 
 static void test_checksum_without_model_ignored(void)
@@ -367,12 +317,12 @@ static void test_checksum_without_model_ignored(void)
     char sum[SHA256_HEX_BYTES];
     sha256_hex("x", 1, sum);
     static _Alignas(4) const uint8_t embedded[8] = { 7 };
-    arc_t a = { 0 };
-    arc_text(&a, "z.gguf.sha256", sum);
-    arc_text(&a, "embedded.gguf.sha256", sum); /* a model of another source */
-    arc_text(&a, "a.gguf", "GGUF");
-    arc_text(&a, "a.sha256", sum); /* not a.gguf's */
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_text(&a, "z.gguf.sha256", sum);
+    put_text(&a, "embedded.gguf.sha256", sum); /* a model of another source */
+    put_text(&a, "a.gguf", "GGUF");
+    put_text(&a, "a.sha256", sum); /* not a.gguf's */
+    cpio_put_trailer(&a);
     model_store_t s;
     model_store_init(&s);
     CU_ASSERT_EQUAL_FATAL(model_store_add(&s, "embedded", embedded, sizeof embedded, NULL), ERR_OK);
@@ -392,11 +342,11 @@ static void test_two_checksum_files_for_one_model(void)
 {
     char sum[SHA256_HEX_BYTES];
     sha256_hex("GGUF", 4, sum);
-    arc_t a = { 0 };
-    arc_text(&a, "a/m.gguf.sha256", sum);
-    arc_text(&a, "m.gguf", "GGUF");
-    arc_text(&a, "b/m.gguf.sha256", sum);
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_text(&a, "a/m.gguf.sha256", sum);
+    put_text(&a, "m.gguf", "GGUF");
+    put_text(&a, "b/m.gguf.sha256", sum);
+    cpio_put_trailer(&a);
     expect_refused(&a, ERR_FORMAT, "'b/m.gguf.sha256'", "second one for model 'm'");
     free(a.buf);
 }
@@ -404,27 +354,27 @@ static void test_two_checksum_files_for_one_model(void)
 /* ------------------------------------------------------------ alignment */
 
 /* Name lengths 1 to 8 and sizes around 64: every padding of name and data, every offset modulo 64. */
-static void make_alignment_archive(arc_t *a, uint8_t d[8][200], size_t at[8])
+static void make_alignment_archive(cpio_writer_t *a, uint8_t d[8][200], size_t at[8])
 {
     static const char *const names[] = { "a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh" };
-    *a = (arc_t){ 0 };
+    *a = (cpio_writer_t){ 0 };
     for (unsigned i = 0; i < 8; i++) {
         char file[32];
         size_t size = 120 + 9 * i;
         fill(d[i], size, i + 20);
         snprintf(file, sizeof file, "%s.gguf", names[i]);
-        at[i] = arc_file(a, file, d[i], size);
+        at[i] = put_file(a, file, d[i], size);
         char sum[160];
         checksum_text(d[i], size, file, false, sum, sizeof sum);
         snprintf(file, sizeof file, "%s.gguf.sha256", names[i]);
-        arc_text(a, file, sum);
+        put_text(a, file, sum);
     }
-    arc_trailer(a);
+    cpio_put_trailer(a);
 }
 
 static void check_aligned_at_skew(size_t skew)
 {
-    arc_t a;
+    cpio_writer_t a;
     uint8_t d[8][200];
     size_t at[8];
     make_alignment_archive(&a, d, at);
@@ -464,14 +414,14 @@ static void test_more_models_than_the_store_holds(void)
 {
     enum { N = MODEL_STORE_MAX + 4 };
     uint8_t d[N][40];
-    arc_t a = { 0 };
+    cpio_writer_t a = { 0 };
     for (unsigned i = 0; i < N; i++) {
         char name[32];
         fill(d[i], sizeof d[i], i);
         snprintf(name, sizeof name, "m%02u.gguf", i);
-        arc_file(&a, name, d[i], sizeof d[i]);
+        put_file(&a, name, d[i], sizeof d[i]);
     }
-    arc_trailer(&a);
+    cpio_put_trailer(&a);
 
     model_store_t s;
     model_store_init(&s);
@@ -562,11 +512,11 @@ static void test_find(void)
 
 static void test_corrupt_archive(void)
 {
-    arc_t a = { 0 };
-    arc_text(&a, "a.gguf", "GGUF");
+    cpio_writer_t a = { 0 };
+    put_text(&a, "a.gguf", "GGUF");
     size_t second = a.len;
-    arc_text(&a, "b.gguf", "GGUF");
-    arc_trailer(&a);
+    put_text(&a, "b.gguf", "GGUF");
+    cpio_put_trailer(&a);
     a.buf[second] = 'X'; /* the second entry's magic */
     char where[32];
     snprintf(where, sizeof where, "at byte %zu", second);
@@ -580,10 +530,10 @@ static void test_every_truncation(void)
     fill(d, sizeof d, 3);
     char sum[160];
     checksum_text(d, sizeof d, "a.gguf", false, sum, sizeof sum);
-    arc_t a = { 0 };
-    arc_file(&a, "a.gguf", d, sizeof d);
-    arc_text(&a, "a.gguf.sha256", sum);
-    arc_trailer(&a);
+    cpio_writer_t a = { 0 };
+    put_file(&a, "a.gguf", d, sizeof d);
+    put_text(&a, "a.gguf.sha256", sum);
+    cpio_put_trailer(&a);
     size_t trailer_end = a.len - 3; /* the trailer's name padding may be missing */
     for (size_t len = 0; len <= a.len; len++) {
         uint8_t *buf = malloc(len ? len : 1); /* exactly len bytes: valgrind sees any read past the end */
