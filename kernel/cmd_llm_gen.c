@@ -173,6 +173,11 @@ void llm_cmd_chat(int argc, char **argv)
     }
     if (!llm_cmd_need_model(&s))
         return;
+    err_t err;
+    if (session_use_ctx(s, 0, &err) != ERR_OK) { /* the default context, whatever `gen -c` left */
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
     if (!s->model.has_chat) {
         kprintf("error: '%s' has no chat template we know: %s\n", s->entry->name, s->model.chat_error.msg);
         return;
@@ -219,6 +224,10 @@ void llm_cmd_bench(int argc, char **argv)
     c.sampling.temperature = 0;
     llm_result_t r;
     err_t err;
+    if (session_use_ctx(s, 0, &err) != ERR_OK) {
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
     llm_ctx_reset(&s->ctx);
     if (llm_generate(&s->ctx, prompt, 4 * n_prompt, &c, NULL, NULL, &r, &err) != ERR_OK) {
         kprintf("error: %s\n", err.msg);

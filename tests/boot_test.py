@@ -121,6 +121,16 @@ def boot(con):
     return banner
 
 
+def poweroff(con):
+    """Types poweroff; QEMU must exit with status 0 and no exception report."""
+    con.send("poweroff\r")
+    con.expect(r"Powering off\.")
+    rc = con.wait_exit()
+    if rc != 0:
+        raise Failure(f"QEMU exit status {rc} after poweroff")
+    forbid(con.out, r"UNEXPECTED EXCEPTION")
+
+
 def session_el1(con, passed):
     """The scripted session of the issue, plus line editing and noise."""
     banner = boot(con)
@@ -193,12 +203,7 @@ def session_el1(con, passed):
         require(con.command("mem"), r"used +0 bytes")
     step("reboot comes back to a fresh shell", reboot)
 
-    con.send("poweroff\r")
-    con.expect(r"Powering off\.")
-    rc = con.wait_exit()
-    if rc != 0:
-        raise Failure(f"QEMU exit status {rc} after poweroff")
-    forbid(con.out, r"UNEXPECTED EXCEPTION")
+    poweroff(con)
     passed("poweroff exits QEMU with status 0")
 
 
