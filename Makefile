@@ -39,6 +39,8 @@ QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m $(QEMU_MEM) -smp 2 -nographic -nic n
 
 # ---------------------------------------------------------------- sources
 # The engine core: portable C with no libc, in both builds.
+# aarch64 builds (the kernel and hosted aarch64) add the NEON kernels.
+ARCH_CORE_SRCS := arch/aarch64/quant_neon.c
 CORE_SRCS := lib/fmt.c lib/err.c lib/sha256.c lib/cpio.c lib/sort.c mm/arena.c $(wildcard llm/*.c)
 # Kernel pieces that are plain C over memory, also built on the host for tests.
 PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \
@@ -58,7 +60,7 @@ TEST_SRCS := $(wildcard tests/*.c)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
 
-KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(PORTABLE_KERNEL_SRCS) $(if $(EMBED_MODEL),kernel/embedded_model.S)
+KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(ARCH_CORE_SRCS) $(PORTABLE_KERNEL_SRCS) $(if $(EMBED_MODEL),kernel/embedded_model.S)
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
@@ -135,7 +137,7 @@ $(1)/%.c.o: %.c
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -c $$< -o $$@
 
-$(1)/libllm.a: $$(patsubst %,$(1)/%.o,$$(CORE_SRCS))
+$(1)/libllm.a: $$(patsubst %,$(1)/%.o,$$(CORE_SRCS) $$(CORE_SRCS_$(notdir $(1))))
 	$$(call say,AR,$$@)
 	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
 
@@ -167,6 +169,7 @@ $(1)/tools/%: $(1)/tools/%.c.o $(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libl
 	$$(Q)$(2) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
 endef
 
+CORE_SRCS_host-arm64 := $(ARCH_CORE_SRCS)
 CROSS_AR_host := ar
 CROSS_AR_host-arm64 := $(CROSS_COMPILE)ar
 OBJCOPY_host := objcopy

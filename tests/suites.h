@@ -29,6 +29,7 @@ void test_sha256_register(void);
 void test_cpio_register(void);
 void test_model_store_register(void);
 void test_parse_num_register(void);
+void test_quant_neon_register(void);
 void test_mathf_register(void);
 void test_quant_register(void);
 void test_gguf_register(void);

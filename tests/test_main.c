@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     test_cpio_register();
     test_model_store_register();
     test_parse_num_register();
+    test_quant_neon_register();
     test_mathf_register();
     test_quant_register();
     test_gguf_register();

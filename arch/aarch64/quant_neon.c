@@ -1,0 +1,107 @@
+/*
+ * NEON block dot products (see quant_neon.h). A block's 32 products are
+ * summed in integer lanes (widening multiplies and pairwise adds, or SDOT),
+ * which is exact; the block's scale products are then added to one float
+ * total block after block, in the scalar code's order and grouping, so the
+ * results equal the scalar ones bit for bit. Blocks are read with byte
+ * loads: they sit at any address.
+ */
+#include "arch/aarch64/quant_neon.h"
+
+#include <arm_neon.h>
+#include <stdint.h>
+
+#include "llm/quant.h"
+
+#define QK QUANT_QK
+#define Q4_0_BYTES 18 /* fp16 d, 16 bytes of nibbles */
+#define Q4_1_BYTES 20 /* fp16 d, fp16 m, 16 bytes of nibbles */
+#define Q8_0_BYTES 34 /* fp16 d, 32 int8 */
+#define Q8_1_BYTES 36 /* fp16 d, fp16 s, 32 int8 */
+
+static inline float ld_fp16(const uint8_t *p)
+{
+    return quant_fp16_to_f32((uint16_t)(p[0] | p[1] << 8));
+}
+
+/* Element j < 16 of a nibble block is the low nibble of byte j, element j + 16 the high one. */
+static inline void nibbles(const uint8_t *qs, uint8_t bias, int8x16_t *lo, int8x16_t *hi)
+{
+    uint8x16_t b = vld1q_u8(qs);
+    *lo = vreinterpretq_s8_u8(vsubq_u8(vandq_u8(b, vdupq_n_u8(0x0f)), vdupq_n_u8(bias)));
+    *hi = vreinterpretq_s8_u8(vsubq_u8(vshrq_n_u8(b, 4), vdupq_n_u8(bias)));
+}
+
+/*
+ * sum of a[i] * b[i] over 16 int8 lanes, added to acc: ARMv8.0 widening
+ * multiplies, each product (up to 128 * 128, which int16 holds) widened to
+ * 32 bits by the pairwise add, so no lane overflows for any bytes.
+ */
+static inline int32x4_t mla16(int32x4_t acc, int8x16_t a, int8x16_t b)
+{
+    acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(a), vget_low_s8(b)));
+    return vpadalq_s16(acc, vmull_s8(vget_high_s8(a), vget_high_s8(b)));
+}
+
+__attribute__((target("arch=armv8.2-a+dotprod"))) static inline int32x4_t sdot16(int32x4_t acc, int8x16_t a, int8x16_t b)
+{
+    return vdotq_s32(acc, a, b);
+}
+
+/* The integer dot of one block pair, both halves given as 16-lane vectors. */
+#define BLOCK_ISUM(mla, x0, x1, y0, y1) vaddvq_s32(mla(mla(vdupq_n_s32(0), (x0), (y0)), (x1), (y1)))
+
+/* The row loops, one per format pair; MLA is mla16 or sdot16. */
+#define DOT_Q4_0(MLA)                                                                 \
+    const uint8_t *x = w, *y = act;                                                   \
+    float sum = 0.0f;                                                                 \
+    for (size_t i = 0; i < n / QK; i++, x += Q4_0_BYTES, y += Q8_0_BYTES) {           \
+        int8x16_t lo, hi;                                                             \
+        nibbles(x + 2, 8, &lo, &hi);                                                  \
+        int32_t sumi = BLOCK_ISUM(MLA, lo, hi, vld1q_s8((const int8_t *)y + 2),       \
+                                  vld1q_s8((const int8_t *)y + 18));                  \
+        sum += (float)sumi * ld_fp16(x) * ld_fp16(y);                                 \
+    }                                                                                 \
+    return sum
+
+#define DOT_Q4_1(MLA)                                                                 \
+    const uint8_t *x = w, *y = act;                                                   \
+    float sum = 0.0f;                                                                 \
+    for (size_t i = 0; i < n / QK; i++, x += Q4_1_BYTES, y += Q8_1_BYTES) {           \
+        int8x16_t lo, hi;                                                             \
+        nibbles(x + 4, 0, &lo, &hi);                                                  \
+        int32_t sumi = BLOCK_ISUM(MLA, lo, hi, vld1q_s8((const int8_t *)y + 4),       \
+                                  vld1q_s8((const int8_t *)y + 20));                  \
+        sum += (ld_fp16(x) * ld_fp16(y)) * (float)sumi + ld_fp16(x + 2) * ld_fp16(y + 2); \
+    }                                                                                 \
+    return sum
+
+#define DOT_Q8_0(MLA)                                                                 \
+    const uint8_t *x = w, *y = act;                                                   \
+    float sum = 0.0f;                                                                 \
+    for (size_t i = 0; i < n / QK; i++, x += Q8_0_BYTES, y += Q8_0_BYTES) {           \
+        const int8_t *a = (const int8_t *)x + 2, *b = (const int8_t *)y + 2;          \
+        int32_t sumi = BLOCK_ISUM(MLA, vld1q_s8(a), vld1q_s8(a + 16), vld1q_s8(b),    \
+                                  vld1q_s8(b + 16));                                  \
+        sum += (ld_fp16(x) * ld_fp16(y)) * (float)sumi;                               \
+    }                                                                                 \
+    return sum
+
+float quant_vec_dot_q4_0_q8_0_neon(const void *w, const void *act, size_t n) { DOT_Q4_0(mla16); }
+float quant_vec_dot_q4_1_q8_1_neon(const void *w, const void *act, size_t n) { DOT_Q4_1(mla16); }
+float quant_vec_dot_q8_0_q8_0_neon(const void *w, const void *act, size_t n) { DOT_Q8_0(mla16); }
+
+__attribute__((target("arch=armv8.2-a+dotprod"))) float quant_vec_dot_q4_0_q8_0_dotprod(const void *w, const void *act, size_t n)
+{
+    DOT_Q4_0(sdot16);
+}
+
+__attribute__((target("arch=armv8.2-a+dotprod"))) float quant_vec_dot_q4_1_q8_1_dotprod(const void *w, const void *act, size_t n)
+{
+    DOT_Q4_1(sdot16);
+}
+
+__attribute__((target("arch=armv8.2-a+dotprod"))) float quant_vec_dot_q8_0_q8_0_dotprod(const void *w, const void *act, size_t n)
+{
+    DOT_Q8_0(sdot16);
+}
