@@ -47,7 +47,7 @@ PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c ker
 	kernel/line_edit.c kernel/model_store.c kernel/parse_num.c arch/aarch64/cpu_features.c arch/aarch64/page_table.c
 # Kernel-only: boot, exceptions, system registers, devices, shell.
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
-	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/timer.c drivers/pl011.c \
+	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/timer.c arch/aarch64/cpu_id.c drivers/pl011.c \
 	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c lib/string.c \
 	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/llm_session.c
 # Run before the MMU is on, when unaligned accesses fault.
@@ -64,7 +64,9 @@ KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(ARCH_CORE_SRCS) $(PORTABLE_KER
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -Iinclude -MMD -MP
+# SIMD=off builds the scalar reference kernels only (llm/ops.h).
+SIMD ?= on
+COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -Iinclude -MMD -MP $(if $(filter off,$(SIMD)),-DLLM_OPS_MAX=OPS_SCALAR)
 
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null) \
@@ -242,7 +244,9 @@ test-real-a test-real-b: $(HOST_TESTS)
 
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
-	qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(foreach s,$(filter-out smollm2,$(REAL_SUITES)),--skip $(s))
+	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(foreach s,$(filter-out smollm2,$(REAL_SUITES)),--skip $(s))
+	@echo "== NEON kernels and end-to-end generation on an ARMv8.0 CPU (qemu-aarch64 -cpu cortex-a72: no SDOT)"
+	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --only quant_neon --only llm
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"

@@ -4,6 +4,7 @@
  * (except poweroff, reboot and fault, which end the run).
  */
 #include "arch/aarch64/cpu_features.h"
+#include "arch/aarch64/cpu_id.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/timer.h"
 #include "kernel/cmd_llm.h"
@@ -11,6 +12,7 @@
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
 #include "lib/string.h"
+#include "llm/ops.h"
 
 #define FAULT_ADDRESS 0x7000000000ull /* inside the 39-bit space, never mapped */
 
@@ -26,14 +28,6 @@ static void cmd_help(int argc, char **argv)
     }
     if (argc > 1)
         kprintf("error: unknown command '%s'\n", argv[1]);
-}
-
-static void read_id_regs(cpu_id_regs_t *r)
-{
-    __asm__ volatile("mrs %0, midr_el1" : "=r"(r->midr));
-    __asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(r->pfr0));
-    __asm__ volatile("mrs %0, id_aa64isar0_el1" : "=r"(r->isar0));
-    __asm__ volatile("mrs %0, id_aa64isar1_el1" : "=r"(r->isar1));
 }
 
 static uint64_t ram_total(void)
@@ -52,15 +46,15 @@ static void cmd_info(int argc, char **argv)
     char model[48], features[160], psci[32];
     unsigned long long freq = timer_freq_hz();
 
-    read_id_regs(&regs);
+    cpu_read_id_regs(&regs);
     cpu_features_decode(&regs, &feat);
     cpu_features_describe(&feat, features, sizeof features);
     kprintf("machine:   %s\n", kernel.boot.model[0] ? kernel.boot.model : "(device tree has no model)");
     kprintf("cpu:       %s (MIDR_EL1 0x%08llx), %u core(s)\n", cpu_model_name(regs.midr, model, sizeof model),
             (unsigned long long)regs.midr, kernel.boot.n_cpus);
     kprintf("features:  %s\n", features);
-    kprintf("SIMD:      fp16 %s, dotprod %s, i8mm %s\n", feat.fp16 ? "yes" : "no", feat.dotprod ? "yes" : "no",
-            feat.i8mm ? "yes" : "no");
+    kprintf("SIMD:      fp16 %s, dotprod %s, i8mm %s; engine kernels: %s\n", feat.fp16 ? "yes" : "no",
+            feat.dotprod ? "yes" : "no", feat.i8mm ? "yes" : "no", ops_level_name(ops_level()));
     kprintf("el:        running at EL1, entered at EL%u\n", kernel.entry_el);
     kprintf("memory:    %llu MiB RAM\n", (unsigned long long)(ram_total() >> 20));
     kprintf("timer:     %llu Hz (%llu.%03llu MHz)\n", freq, freq / 1000000, freq / 1000 % 1000);

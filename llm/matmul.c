@@ -5,6 +5,8 @@
  */
 #include "llm/matmul.h"
 
+#include "llm/ops.h"
+
 err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows, uint32_t n_cols, arena_t *arena,
                         act_rows_t *out, err_t *err)
 {
@@ -28,8 +30,9 @@ void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
 {
     const size_t n_out = (size_t)w->ne[1], w_row_bytes = (size_t)(w->n_bytes / w->ne[1]);
     const uint8_t *wrow = w->data;
+    quant_vec_dot_fn dot = ops_vec_dot(w->format);
     for (size_t j = 0; j < n_out; j++, wrow += w_row_bytes) {
         for (uint32_t r = 0; r < x->n_rows; r++)
-            out[r * n_out + j] = w->format->vec_dot(wrow, x->data + r * x->row_bytes, x->n_cols);
+            out[r * n_out + j] = dot(wrow, x->data + r * x->row_bytes, x->n_cols);
     }
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "llm/llm.h"
+#include "llm/ops.h"
+#include "llm/transformer.h"
 #include "tests/suites.h"
 #include "tools/lib/model_fixture.h"
 
@@ -188,6 +190,47 @@ static void test_high_water_is_stable(void)
     CU_ASSERT_EQUAL(n_bad, 0);
 }
 
+/* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level`. */
+static void fixture_logits(quant_type_t t, ops_level_t level, float *logits)
+{
+    fixture_opts_t o = fixture_defaults();
+    o.weight_type = t;
+    size_t len;
+    err_t e;
+    uint8_t *b = fixture_tiny_llama(&o, &len);
+    arena_t a;
+    arena_init(&a, malloc(ARENA_BYTES), ARENA_BYTES);
+    llm_model_t m;
+    kv_cache_t kv;
+    static const int32_t tokens[8] = { 1, 5, 9, 2, 7, 7, 3, 11 };
+    ops_level_t before = ops_level();
+    ops_init(level);
+    CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, QUANT_F16, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
+    ops_init(before);
+    free(a.base);
+    free(b);
+}
+
+/* Every kernel level this CPU has gives the scalar logits bit for bit (on aarch64: NEON and SDOT dots). */
+static void test_kernel_levels_agree(void)
+{
+    static const quant_type_t types[] = { QUANT_Q4_0, QUANT_Q4_1, QUANT_Q8_0 };
+    size_t n = 8 * (size_t)model.model.hp.n_vocab;
+    float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    ops_level_t best = ops_level();
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        fixture_logits(types[i], OPS_SCALAR, want);
+        for (ops_level_t l = OPS_NEON; l <= best; l++) {
+            fixture_logits(types[i], l, got);
+            CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
+        }
+    }
+    free(want);
+    free(got);
+}
+
 void test_llm_register(void)
 {
     CU_pSuite s = test_suite_with("llm", setup, teardown);
@@ -195,4 +238,5 @@ void test_llm_register(void)
     TEST_ADD(s, test_stops_and_refusals);
     TEST_ADD(s, test_arena_too_small);
     TEST_ADD(s, test_high_water_is_stable);
+    TEST_ADD(s, test_kernel_levels_agree);
 }

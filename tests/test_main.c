@@ -13,6 +13,7 @@
 #include <CUnit/Basic.h>
 
 #include "tests/suites.h"
+#include "tools/lib/host_ops.h"
 
 CU_pSuite test_suite(const char *name)
 {
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
+    host_ops_init(); /* the end-to-end suites run on the best kernels this CPU has */
     test_string_register();
     test_fmt_register();
     test_err_register();

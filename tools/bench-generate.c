@@ -13,6 +13,7 @@
 #include "llm/transformer.h"
 #include "tools/lib/host_clock.h"
 #include "tools/lib/host_file.h"
+#include "tools/lib/host_ops.h"
 
 #define PROMPT "The history of the city begins in the early middle ages, when a small settlement grew around"
 
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-generate MODEL.gguf...\n");
         return 2;
     }
-    printf("generation (scalar kernels, one thread):\n");
+    printf("generation (%s kernels, one thread):\n", ops_level_name(host_ops_init()));
     for (int i = 1; i < argc; i++) {
         size_t len;
         uint8_t *blob = host_read_file(argv[i], &len);

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# tools/bench_vs_llama.sh LLAMA_BUILD_DIR OUR_BENCH MODEL...: our engine
+# against llama.cpp on the same emulated CPU (qemu-aarch64 -cpu max, one
+# thread). For each model, llama.cpp's llama-bench (from
+# tools/build_llama_bench.sh) and our bench-pp-tg (aarch64 build) measure
+# prompt processing of BENCH_PP tokens (default 128) and generation of
+# BENCH_TG tokens (default 64); prints both figures and the ratio
+# ours/llama.cpp. Figures, never pass/fail. BENCH_REPS (default 1) sets
+# llama-bench's repetitions.
+set -eu
+
+if [ $# -lt 3 ]; then
+    echo "usage: $0 LLAMA_BUILD_DIR OUR_BENCH MODEL..." >&2
+    exit 2
+fi
+LLAMA_BENCH=$1/llama-bench
+OURS=$2
+shift 2
+PP=${BENCH_PP:-128}
+TG=${BENCH_TG:-64}
+REPS=${BENCH_REPS:-1}
+QEMU="qemu-aarch64 -cpu max"
+
+for f in "$LLAMA_BENCH" "$OURS"; do
+    [ -x "$f" ] || { echo "bench-llama: $f is missing (build it first)" >&2; exit 1; }
+done
+command -v qemu-aarch64 >/dev/null || { echo "bench-llama: qemu-aarch64 is missing (qemu-user)" >&2; exit 1; }
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "qemu:     $(qemu-aarch64 --version | head -n 1) ($QEMU)"
+echo "host cpu: ${cpu:-unknown} ($(nproc) cores)"
+echo "setup:    one thread; pp$PP = one batch of $PP tokens from an empty cache, tg$TG = $TG single-token steps;"
+echo "          llama.cpp with its defaults (mmap, weight repacking, flash attention auto, F16 KV), $REPS repetition(s)"
+echo
+
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+
+# Runs a command under the timer; its stdout is captured, its stderr goes to the log.
+timed() {
+    local start=$SECONDS
+    if ! "$@" 2>"$LOG"; then
+        echo "bench-llama: failed: $*" >&2
+        cat "$LOG" >&2
+        exit 1
+    fi
+    echo "  ($((SECONDS - start)) s)" >&2
+}
+
+rows=()
+for model in "$@"; do
+    name=$(basename "$model" .gguf)
+    echo "bench-llama: $name: llama.cpp llama-bench under qemu (slow)..." >&2
+    # shellcheck disable=SC2086 # QEMU is a command and its flags
+    csv=$(timed $QEMU "$LLAMA_BENCH" -m "$model" -p "$PP" -n "$TG" -t 1 -r "$REPS" -o csv)
+    # pp and tg tokens/s from llama-bench's CSV (avg_ts of the row with n_gen 0, then of the row with n_prompt 0).
+    llama=$(printf '%s\n' "$csv" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+pp = [r["avg_ts"] for r in rows if r["n_gen"] == "0"]
+tg = [r["avg_ts"] for r in rows if r["n_prompt"] == "0"]
+print(pp[0] if pp else "?", tg[0] if tg else "?")') || {
+        printf 'bench-llama: cannot read llama-bench output:\n%s\n' "$csv" >&2
+        exit 1
+    }
+    llama_pp=${llama% *}
+    llama_tg=${llama#* }
+
+    echo "bench-llama: $name: ours (bench-pp-tg) under qemu..." >&2
+    # shellcheck disable=SC2086
+    out=$(timed $QEMU "$OURS" "$model" -p "$PP" -n "$TG")
+    ours_pp=$(printf '%s\n' "$out" | sed -n "s/^pp $PP: \([0-9.]*\) tok\/s$/\1/p")
+    ours_tg=$(printf '%s\n' "$out" | sed -n "s/^tg $TG: \([0-9.]*\) tok\/s$/\1/p")
+    rows+=("$name pp$PP ${llama_pp:-?} ${ours_pp:-?}" "$name tg$TG ${llama_tg:-?} ${ours_tg:-?}")
+done
+
+echo
+printf '%-28s %-6s %16s %12s %16s\n' model test "llama.cpp tok/s" "ours tok/s" "ours/llama.cpp"
+for row in "${rows[@]}"; do
+    echo "$row"
+done | awk '{
+    ratio = ($3 + 0 > 0 && $4 ~ /^[0-9.]+$/) ? sprintf("%.3f", $4 / $3) : "?"
+    printf "%-28s %-6s %16s %12s %16s\n", $1, $2, $3 == "?" ? "?" : sprintf("%.2f", $3), $4 == "?" ? "?" : sprintf("%.2f", $4), ratio
+}'

@@ -1,0 +1,30 @@
+/* Hosted kernel-level selection (see host_ops.h). */
+#include "tools/lib/host_ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#define HWCAP_ASIMDDP_BIT (1ul << 20)
+#endif
+
+static ops_level_t detect(void)
+{
+#if defined(__aarch64__)
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP_BIT) ? OPS_DOTPROD : OPS_NEON;
+#else
+    return OPS_SCALAR;
+#endif
+}
+
+ops_level_t host_ops_init(void)
+{
+    ops_level_t level = detect();
+    const char *cap = getenv("LLM_OPS");
+    for (ops_level_t l = OPS_SCALAR; cap && l <= OPS_DOTPROD; l++) {
+        if (strcmp(cap, ops_level_name(l)) == 0 && l < level)
+            level = l;
+    }
+    return ops_init(level);
+}

@@ -1,0 +1,15 @@
+/*
+ * The engine's kernel level for hosted programs (tests, llm-run, benches):
+ * the best the CPU offers (aarch64: NEON, plus SDOT where the auxiliary
+ * vector says ASIMDDP), capped by the environment variable LLM_OPS
+ * ("scalar", "neon" or "dotprod") to compare levels.
+ */
+#ifndef TOOLS_LIB_HOST_OPS_H
+#define TOOLS_LIB_HOST_OPS_H
+
+#include "llm/ops.h"
+
+/* Detects, applies LLM_OPS, calls ops_init and returns the level selected. */
+ops_level_t host_ops_init(void);
+
+#endif
