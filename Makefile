@@ -92,7 +92,7 @@ HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/tools/%,$(TOOL_SRCS))
 ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
-.PHONY: all image host host-arm64 test run debug setup clean models bench \
+.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama \
 	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b \
 	test-boot-llm
 
@@ -216,6 +216,17 @@ bench: setup
 	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf
 	$(BUILD)/host/tools/bench-generate test_models/smollm2-135m-q4_1.gguf test_models/smollm2-135m-q4_0.gguf \
 		test_models/smollm2-135m-q8_0.gguf
+
+# llama.cpp's llama-bench against our engine on the same emulated CPU
+# (qemu-aarch64 -cpu max, one thread): figures, never pass/fail. Slow: the
+# first llama-bench build takes ~11 minutes, the run ~4 minutes per model.
+LLAMA_BENCH_DIR := $(BUILD)/llama.cpp-aarch64
+LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q8_0.gguf
+bench-llama: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) host-arm64 $(BUILD)/host-arm64/tools/bench-pp-tg
+	@$(MAKE) --no-print-directory models
+	tools/build_llama_bench.sh $(LLAMA_BENCH_DIR)
+	tools/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg $(LLAMA_BENCH_MODELS)
 
 # ---------------------------------------------------------------- tests
 test: setup

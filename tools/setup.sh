@@ -21,6 +21,8 @@ PKGS=(
   "gdb-multiarch:/usr/bin/gdb-multiarch"
   "cpio:/usr/bin/cpio"
   "expect:/usr/bin/expect"
+  "cmake:/usr/bin/cmake"
+  "g++-aarch64-linux-gnu:/usr/bin/aarch64-linux-gnu-g++"
 )
 
 missing=()
