@@ -96,6 +96,16 @@ static void expect_refused(const cpio_writer_t *a, err_code_t code, const char *
     free(copy);
 }
 
+/* Scans a into a fresh store, which must succeed; returns the scanned copy of the archive (free it). */
+static uint8_t *scan_ok(const cpio_writer_t *a, model_store_t *s)
+{
+    uint8_t *copy;
+    err_t err;
+    model_store_init(s);
+    CU_ASSERT_EQUAL_FATAL(scan(s, a, &copy, &err), ERR_OK);
+    return copy;
+}
+
 /* expect_refused for an archive of one text file. */
 static void expect_one_file_refused(const char *name, const char *text, err_code_t code, const char *part1,
                                     const char *part2)
@@ -134,10 +144,7 @@ static void test_models_and_base_names(void)
     cpio_put_trailer(&a);
 
     model_store_t s;
-    model_store_init(&s);
-    uint8_t *copy;
-    err_t err;
-    CU_ASSERT_EQUAL_FATAL(scan(&s, &a, &copy, &err), ERR_OK);
+    uint8_t *copy = scan_ok(&a, &s);
     CU_ASSERT_EQUAL(s.n, 4);
     CU_ASSERT_EQUAL(s.n_skipped, 0);
     static const char *const names[] = { "smollm2-q4_0", "b", "c", "d.e" };
@@ -195,10 +202,8 @@ static void test_duplicate_names(void)
 static void expect_all_verified(const cpio_writer_t *a, size_t n)
 {
     model_store_t s;
-    model_store_init(&s);
-    uint8_t *copy;
+    uint8_t *copy = scan_ok(a, &s);
     err_t err;
-    CU_ASSERT_EQUAL_FATAL(scan(&s, a, &copy, &err), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(s.n, n);
     for (size_t i = 0; i < n; i++) {
         CU_ASSERT(s.entries[i].has_sha256);
@@ -268,10 +273,8 @@ static void test_verify_mismatch_and_missing_checksum(void)
     cpio_put_trailer(&a);
 
     model_store_t s;
-    model_store_init(&s);
-    uint8_t *copy;
+    uint8_t *copy = scan_ok(&a, &s);
     err_t err;
-    CU_ASSERT_EQUAL_FATAL(scan(&s, &a, &copy, &err), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(s.n, 2);
     char msg[ERR_MSG_MAX];
     snprintf(msg, sizeof msg, "model 'a': SHA-256 mismatch (expected %.8s..., got %.8s...)", want, got);
@@ -424,10 +427,8 @@ static void test_more_models_than_the_store_holds(void)
     cpio_put_trailer(&a);
 
     model_store_t s;
-    model_store_init(&s);
-    uint8_t *copy;
+    uint8_t *copy = scan_ok(&a, &s);
     err_t err;
-    CU_ASSERT_EQUAL_FATAL(scan(&s, &a, &copy, &err), ERR_OK);
     CU_ASSERT_EQUAL(s.n, MODEL_STORE_MAX);
     CU_ASSERT_EQUAL(s.n_skipped, N - MODEL_STORE_MAX);
     for (unsigned i = 0; i < MODEL_STORE_MAX; i++) {

@@ -55,30 +55,27 @@ __attribute__((target("arch=armv8.2-a+dotprod"))) static inline int32x4_t sdot16
 /* The integer dot of one block pair, both halves given as 16-lane vectors. */
 #define BLOCK_ISUM(mla, x0, x1, y0, y1) vaddvq_s32(mla(mla(vdupq_n_s32(0), (x0), (y0)), (x1), (y1)))
 
-/* The row loops, one per format pair; MLA is mla16 or sdot16. */
-#define DOT_Q4_0(MLA)                                                                 \
+/*
+ * The row loops; MLA is mla16 or sdot16. Nibble formats: weight blocks of
+ * X_BYTES with their quants at X_QS, activation blocks of Y_BYTES with
+ * theirs at Y_QS, and BLOCK_SUM the scalar code's float expression of sumi.
+ */
+#define DOT_NIBBLES(MLA, X_BYTES, X_QS, BIAS, Y_BYTES, Y_QS, BLOCK_SUM)              \
     const uint8_t *x = w, *y = act;                                                   \
     float sum = 0.0f;                                                                 \
-    for (size_t i = 0; i < n / QK; i++, x += Q4_0_BYTES, y += Q8_0_BYTES) {           \
+    for (size_t i = 0; i < n / QK; i++, x += (X_BYTES), y += (Y_BYTES)) {             \
         int8x16_t lo, hi;                                                             \
-        nibbles(x + 2, 8, &lo, &hi);                                                  \
-        int32_t sumi = BLOCK_ISUM(MLA, lo, hi, vld1q_s8((const int8_t *)y + 2),       \
-                                  vld1q_s8((const int8_t *)y + 18));                  \
-        sum += (float)sumi * ld_fp16(x) * ld_fp16(y);                                 \
+        nibbles(x + (X_QS), (BIAS), &lo, &hi);                                        \
+        const int8_t *q = (const int8_t *)y + (Y_QS);                                 \
+        int32_t sumi = BLOCK_ISUM(MLA, lo, hi, vld1q_s8(q), vld1q_s8(q + 16));        \
+        sum += (BLOCK_SUM);                                                           \
     }                                                                                 \
     return sum
 
+#define DOT_Q4_0(MLA) DOT_NIBBLES(MLA, Q4_0_BYTES, 2, 8, Q8_0_BYTES, 2, (float)sumi * ld_fp16(x) * ld_fp16(y))
 #define DOT_Q4_1(MLA)                                                                 \
-    const uint8_t *x = w, *y = act;                                                   \
-    float sum = 0.0f;                                                                 \
-    for (size_t i = 0; i < n / QK; i++, x += Q4_1_BYTES, y += Q8_1_BYTES) {           \
-        int8x16_t lo, hi;                                                             \
-        nibbles(x + 4, 0, &lo, &hi);                                                  \
-        int32_t sumi = BLOCK_ISUM(MLA, lo, hi, vld1q_s8((const int8_t *)y + 4),       \
-                                  vld1q_s8((const int8_t *)y + 20));                  \
-        sum += (ld_fp16(x) * ld_fp16(y)) * (float)sumi + ld_fp16(x + 2) * ld_fp16(y + 2); \
-    }                                                                                 \
-    return sum
+    DOT_NIBBLES(MLA, Q4_1_BYTES, 4, 0, Q8_1_BYTES, 4,                                 \
+                (ld_fp16(x) * ld_fp16(y)) * (float)sumi + ld_fp16(x + 2) * ld_fp16(y + 2))
 
 #define DOT_Q8_0(MLA)                                                                 \
     const uint8_t *x = w, *y = act;                                                   \
