@@ -63,11 +63,7 @@ static void print_model(const model_entry_t *e, bool loaded)
 
 static void cmd_models(int argc, char **argv)
 {
-    (void)argv;
-    if (argc != 0) {
-        kprintf("error: usage: llm models\n");
-        return;
-    }
+    (void)argc, (void)argv;
     const llm_session_t *s = llm_cmd_session();
     if (kernel.models.n == 0) {
         kprintf("no models (none in the initrd, none linked into the image)\n");
@@ -83,10 +79,7 @@ static void cmd_models(int argc, char **argv)
 
 static void cmd_load(int argc, char **argv)
 {
-    if (argc != 1) {
-        kprintf("error: usage: llm load NAME\n");
-        return;
-    }
+    (void)argc;
     const model_entry_t *e = find_model(argv[0]);
     if (!e)
         return;
@@ -104,12 +97,8 @@ static void cmd_load(int argc, char **argv)
 
 static void cmd_unload(int argc, char **argv)
 {
-    (void)argv;
+    (void)argc, (void)argv;
     llm_session_t *s;
-    if (argc != 0) {
-        kprintf("error: usage: llm unload\n");
-        return;
-    }
     if (!llm_cmd_need_model(&s))
         return;
     kprintf("unloaded '%s'\n", s->entry->name);
@@ -118,12 +107,8 @@ static void cmd_unload(int argc, char **argv)
 
 static void cmd_info(int argc, char **argv)
 {
-    (void)argv;
+    (void)argc, (void)argv;
     llm_session_t *s;
-    if (argc != 0) {
-        kprintf("error: usage: llm info\n");
-        return;
-    }
     if (!llm_cmd_need_model(&s))
         return;
     model_info_t mi;
@@ -144,10 +129,7 @@ static void cmd_info(int argc, char **argv)
 
 static void cmd_verify(int argc, char **argv)
 {
-    if (argc != 1) {
-        kprintf("error: usage: llm verify NAME\n");
-        return;
-    }
+    (void)argc;
     const model_entry_t *e = find_model(argv[0]);
     err_t err;
     if (!e)
@@ -159,33 +141,41 @@ static void cmd_verify(int argc, char **argv)
 }
 
 typedef struct subcommand {
-    const char *name, *usage;
+    const char *name;
+    const char *args;    /* usage after the name */
+    const char *summary;
+    int n_args;          /* exactly this many arguments, checked here; -1: the subcommand parses its own */
     void (*run)(int argc, char **argv);
 } subcommand_t;
 
 static const subcommand_t SUBCOMMANDS[] = {
-    { "models", "list the models in the initrd and the image", cmd_models },
-    { "load", "NAME: load a model (replacing the loaded one)", cmd_load },
-    { "unload", "free the loaded model's memory", cmd_unload },
-    { "info", "the loaded model's shape and memory", cmd_info },
-    { "verify", "NAME: check a model against its .sha256 file", cmd_verify },
-    { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] \"PROMPT\"", llm_cmd_gen },
-    { "chat", "[-n N]: talk with the model, N tokens per reply at most (/reset, /exit)", llm_cmd_chat },
-    { "bench", "[-p N] [-n N]: prefill and decode speed", llm_cmd_bench },
+    { "models", "", "list the models in the initrd and the image", 0, cmd_models },
+    { "load", "NAME", "load a model (replacing the loaded one)", 1, cmd_load },
+    { "unload", "", "free the loaded model's memory", 0, cmd_unload },
+    { "info", "", "the loaded model's shape and memory", 0, cmd_info },
+    { "verify", "NAME", "check a model against its .sha256 file", 1, cmd_verify },
+    { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] \"PROMPT\"",
+      "generate text", -1, llm_cmd_gen },
+    { "chat", "[-n N]", "talk with the model, N tokens per reply at most (/reset, /exit)", -1, llm_cmd_chat },
+    { "bench", "[-p N] [-n N]", "prefill and decode speed", -1, llm_cmd_bench },
 };
 
 void cmd_llm(int argc, char **argv)
 {
     size_t n = sizeof SUBCOMMANDS / sizeof SUBCOMMANDS[0];
     for (size_t i = 0; argc > 1 && i < n; i++) {
-        if (strcmp(argv[1], SUBCOMMANDS[i].name) == 0) {
-            SUBCOMMANDS[i].run(argc - 2, argv + 2);
-            return;
-        }
+        const subcommand_t *c = &SUBCOMMANDS[i];
+        if (strcmp(argv[1], c->name) != 0)
+            continue;
+        if (c->n_args >= 0 && argc - 2 != c->n_args)
+            kprintf("error: usage: llm %s%s%s\n", c->name, *c->args ? " " : "", c->args);
+        else
+            c->run(argc - 2, argv + 2);
+        return;
     }
     if (argc > 1)
         kprintf("error: unknown subcommand '%s'\n", argv[1]);
     kprintf("usage: llm SUBCOMMAND\n");
     for (size_t i = 0; i < n; i++)
-        kprintf("  llm %-7s %s\n", SUBCOMMANDS[i].name, SUBCOMMANDS[i].usage);
+        kprintf("  llm %-7s %s\n          %s\n", SUBCOMMANDS[i].name, SUBCOMMANDS[i].args, SUBCOMMANDS[i].summary);
 }
