@@ -40,7 +40,7 @@ QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m $(QEMU_MEM) -smp 2 -nographic -nic n
 # ---------------------------------------------------------------- sources
 # The engine core: portable C with no libc, in both builds.
 # aarch64 builds (the kernel and hosted aarch64) add the NEON kernels.
-ARCH_CORE_SRCS := arch/aarch64/quant_neon.c
+ARCH_CORE_SRCS := $(sort $(wildcard arch/aarch64/*neon*.c))
 CORE_SRCS := lib/fmt.c lib/err.c lib/sha256.c lib/cpio.c lib/sort.c mm/arena.c $(wildcard llm/*.c)
 # Kernel pieces that are plain C over memory, also built on the host for tests.
 PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \

@@ -74,7 +74,7 @@ static void select_kernels(void)
     cpu_features_t f;
     cpu_read_id_regs(&regs);
     cpu_features_decode(&regs, &f);
-    ops_init(f.dotprod ? OPS_DOTPROD : f.asimd ? OPS_NEON : OPS_SCALAR);
+    ops_init(f.dotprod && f.i8mm ? OPS_I8MM : f.dotprod ? OPS_DOTPROD : f.asimd ? OPS_NEON : OPS_SCALAR);
 }
 
 void kernel_main(uint64_t dtb_addr, uint64_t entry_el)

@@ -1,7 +1,8 @@
 /*
- * Scalar matrix multiplication over the tensor formats' dot products (see
- * matmul.h). Weight rows are the outer loop so each row is read once per
- * batch of activation rows.
+ * Matrix multiplication over the kernel table (see matmul.h, llm/ops.h):
+ * weight rows four at a time through the level's tile kernel where the
+ * format has one, the rest row by row through its dot product. Weight rows
+ * are the outer loop so each is read once per batch of activation rows.
  */
 #include "llm/matmul.h"
 
@@ -20,8 +21,9 @@ err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows
     uint8_t *data = arena_alloc_array(arena, n_rows, (size_t)row_bytes, 64, err);
     if (!data)
         return ERR_NOMEM;
+    quant_quantize_fn quantize = ops_quantize(f);
     for (uint32_t r = 0; r < n_rows; r++)
-        f->quantize(x + (size_t)r * n_cols, data + r * (size_t)row_bytes, n_cols);
+        quantize(x + (size_t)r * n_cols, data + r * (size_t)row_bytes, n_cols);
     *out = (act_rows_t){ f->type, data, (size_t)row_bytes, n_rows, n_cols };
     return ERR_OK;
 }
@@ -31,7 +33,11 @@ void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
     const size_t n_out = (size_t)w->ne[1], w_row_bytes = (size_t)(w->n_bytes / w->ne[1]);
     const uint8_t *wrow = w->data;
     quant_vec_dot_fn dot = ops_vec_dot(w->format);
-    for (size_t j = 0; j < n_out; j++, wrow += w_row_bytes) {
+    ops_tile4_fn tile = ops_tile4(w->format);
+    size_t j = 0;
+    for (; tile && j + 4 <= n_out; j += 4, wrow += 4 * w_row_bytes)
+        tile(wrow, w_row_bytes, x->data, x->row_bytes, x->n_rows, x->n_cols, out + j, n_out);
+    for (; j < n_out; j++, wrow += w_row_bytes) {
         for (uint32_t r = 0; r < x->n_rows; r++)
             out[r * n_out + j] = dot(wrow, x->data + r * x->row_bytes, x->n_cols);
     }

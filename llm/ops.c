@@ -2,7 +2,10 @@
 #include "llm/ops.h"
 
 #if defined(__aarch64__)
+#include "arch/aarch64/matmul_neon.h"
 #include "arch/aarch64/quant_neon.h"
+#include "arch/aarch64/quant_neon_act.h"
+#include "arch/aarch64/quant_neon_kquant.h"
 #endif
 
 static ops_level_t selected = OPS_SCALAR;
@@ -13,7 +16,7 @@ ops_level_t ops_init(ops_level_t level)
     level = level > LLM_OPS_MAX ? LLM_OPS_MAX : level;
 #endif
 #if defined(__aarch64__)
-    selected = level;
+    selected = level > OPS_I8MM ? OPS_I8MM : level;
 #else
     (void)level;
     selected = OPS_SCALAR;
@@ -31,22 +34,43 @@ const char *ops_level_name(ops_level_t level)
     switch (level) {
     case OPS_NEON: return "neon";
     case OPS_DOTPROD: return "dotprod";
+    case OPS_I8MM: return "i8mm";
     default: return "scalar";
     }
 }
 
 quant_vec_dot_fn ops_vec_dot(const quant_format_t *f)
 {
+    quant_vec_dot_fn fn = NULL;
 #if defined(__aarch64__)
-    bool sdot = selected == OPS_DOTPROD;
     if (selected != OPS_SCALAR) {
-        switch (f->type) {
-        case QUANT_Q4_0: return sdot ? quant_vec_dot_q4_0_q8_0_dotprod : quant_vec_dot_q4_0_q8_0_neon;
-        case QUANT_Q4_1: return sdot ? quant_vec_dot_q4_1_q8_1_dotprod : quant_vec_dot_q4_1_q8_1_neon;
-        case QUANT_Q8_0: return sdot ? quant_vec_dot_q8_0_q8_0_dotprod : quant_vec_dot_q8_0_q8_0_neon;
-        default: break;
-        }
+        fn = quant_neon_vec_dot(f->type, selected);
+        if (!fn)
+            fn = quant_neon_kquant_vec_dot(f->type, selected);
     }
 #endif
-    return f->vec_dot;
+    return fn ? fn : f->vec_dot;
+}
+
+quant_quantize_fn ops_quantize(const quant_format_t *f)
+{
+    quant_quantize_fn fn = NULL;
+#if defined(__aarch64__)
+    if (selected != OPS_SCALAR) {
+        fn = quant_neon_act_quantize(f->type, selected);
+        if (!fn)
+            fn = quant_neon_kquant_quantize(f->type, selected);
+    }
+#endif
+    return fn ? fn : f->quantize;
+}
+
+ops_tile4_fn ops_tile4(const quant_format_t *f)
+{
+#if defined(__aarch64__)
+    if (selected != OPS_SCALAR)
+        return matmul_neon_tile4(f->type, selected);
+#endif
+    (void)f;
+    return NULL;
 }

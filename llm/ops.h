@@ -1,13 +1,18 @@
 /*
  * The kernel table (the "ops" seam of DESIGN.md): which implementation of
  * the hot loops the engine runs. The scalar reference always exists; aarch64
- * builds add NEON (ARMv8.0) and SDOT (ARMv8.2 dotprod) twins that give the
- * same results bit for bit. The platform picks the level once, at start-up,
- * from what the CPU has (the kernel from its ID registers, hosted programs
- * from the auxiliary vector); nothing else changes it.
+ * builds add NEON (ARMv8.0), SDOT (ARMv8.2 dotprod) and SMMLA (ARMv8.6 i8mm)
+ * twins. Integer work gives the same results bit for bit at every level;
+ * where a float kernel differs from the scalar one, its header states the
+ * bound. The platform picks the level once, at start-up, from what the CPU
+ * has (the kernel from its ID registers, hosted programs from the auxiliary
+ * vector); nothing else changes it.
  */
 #ifndef LLM_OPS_H
 #define LLM_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "llm/quant.h"
 
@@ -15,7 +20,10 @@ typedef enum ops_level {
     OPS_SCALAR,  /* portable C */
     OPS_NEON,    /* Advanced SIMD, ARMv8.0 */
     OPS_DOTPROD, /* plus SDOT, ARMv8.2 */
+    OPS_I8MM,    /* plus SMMLA (int8 matrix multiply), ARMv8.6: used by prefill */
 } ops_level_t;
+
+#define OPS_LEVELS (OPS_I8MM + 1)
 
 /*
  * Selects the kernels of level, or of the best level below it that this
@@ -27,10 +35,25 @@ ops_level_t ops_init(ops_level_t level);
 
 ops_level_t ops_level(void);
 
-/* "scalar", "neon", "dotprod". */
+/* "scalar", "neon", "dotprod", "i8mm". */
 const char *ops_level_name(ops_level_t level);
 
 /* The dot product of weight format f at the selected level (f->vec_dot where there is no SIMD twin). */
 quant_vec_dot_fn ops_vec_dot(const quant_format_t *f);
+
+/* The quantizer of format f (an activation format: Q8_0, Q8_1, Q8_K, F16 ...) at the selected level. */
+quant_quantize_fn ops_quantize(const quant_format_t *f);
+
+/*
+ * A tile of a matrix product: for r < 4 weight rows (w, w + w_stride, ...)
+ * and t < n_act activation rows (act, act + act_stride, ...), all of n_cols
+ * elements, out[t * out_stride + r] = the format's dot of weight row r and
+ * activation row t, bit for bit what ops_vec_dot's function returns.
+ */
+typedef void (*ops_tile4_fn)(const uint8_t *w, size_t w_stride, const uint8_t *act, size_t act_stride,
+                             uint32_t n_act, size_t n_cols, float *out, size_t out_stride);
+
+/* The 4-row tile kernel of weight format f at the selected level, or NULL (matmul then calls the dot). */
+ops_tile4_fn ops_tile4(const quant_format_t *f);
 
 #endif

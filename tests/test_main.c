@@ -78,6 +78,9 @@ int main(int argc, char **argv)
     test_model_store_register();
     test_parse_num_register();
     test_quant_neon_register();
+    test_quant_neon_kquant_register();
+    test_vec_neon_register();
+    test_matmul_register();
     test_mathf_register();
     test_quant_register();
     test_gguf_register();

@@ -8,10 +8,7 @@
  */
 #include "arch/aarch64/quant_neon.h"
 
-#include <arm_neon.h>
-#include <stdint.h>
-
-#include "lib/string.h"
+#include "arch/aarch64/neon_common.h"
 #include "llm/quant.h"
 
 #define QK QUANT_QK
@@ -19,38 +16,6 @@
 #define Q4_1_BYTES 20 /* fp16 d, fp16 m, 16 bytes of nibbles */
 #define Q8_0_BYTES 34 /* fp16 d, 32 int8 */
 #define Q8_1_BYTES 36 /* fp16 d, fp16 s, 32 int8 */
-
-/* An fp16 field by the FCVT instruction: exact, NaNs quieted as quant_fp16_to_f32 does. */
-static inline float ld_fp16(const uint8_t *p)
-{
-    __fp16 h;
-    memcpy(&h, p, sizeof h);
-    return (float)h;
-}
-
-/* Element j < 16 of a nibble block is the low nibble of byte j, element j + 16 the high one. */
-static inline void nibbles(const uint8_t *qs, uint8_t bias, int8x16_t *lo, int8x16_t *hi)
-{
-    uint8x16_t b = vld1q_u8(qs);
-    *lo = vreinterpretq_s8_u8(vsubq_u8(vandq_u8(b, vdupq_n_u8(0x0f)), vdupq_n_u8(bias)));
-    *hi = vreinterpretq_s8_u8(vsubq_u8(vshrq_n_u8(b, 4), vdupq_n_u8(bias)));
-}
-
-/*
- * sum of a[i] * b[i] over 16 int8 lanes, added to acc: ARMv8.0 widening
- * multiplies, each product (up to 128 * 128, which int16 holds) widened to
- * 32 bits by the pairwise add, so no lane overflows for any bytes.
- */
-static inline int32x4_t mla16(int32x4_t acc, int8x16_t a, int8x16_t b)
-{
-    acc = vpadalq_s16(acc, vmull_s8(vget_low_s8(a), vget_low_s8(b)));
-    return vpadalq_s16(acc, vmull_s8(vget_high_s8(a), vget_high_s8(b)));
-}
-
-__attribute__((target("arch=armv8.2-a+dotprod"))) static inline int32x4_t sdot16(int32x4_t acc, int8x16_t a, int8x16_t b)
-{
-    return vdotq_s32(acc, a, b);
-}
 
 /* The integer dot of one block pair, both halves given as 16-lane vectors. */
 #define BLOCK_ISUM(mla, x0, x1, y0, y1) vaddvq_s32(mla(mla(vdupq_n_s32(0), (x0), (y0)), (x1), (y1)))
@@ -92,17 +57,28 @@ float quant_vec_dot_q4_0_q8_0_neon(const void *w, const void *act, size_t n) { D
 float quant_vec_dot_q4_1_q8_1_neon(const void *w, const void *act, size_t n) { DOT_Q4_1(mla16); }
 float quant_vec_dot_q8_0_q8_0_neon(const void *w, const void *act, size_t n) { DOT_Q8_0(mla16); }
 
-__attribute__((target("arch=armv8.2-a+dotprod"))) float quant_vec_dot_q4_0_q8_0_dotprod(const void *w, const void *act, size_t n)
+NEON_DOTPROD float quant_vec_dot_q4_0_q8_0_dotprod(const void *w, const void *act, size_t n)
 {
     DOT_Q4_0(sdot16);
 }
 
-__attribute__((target("arch=armv8.2-a+dotprod"))) float quant_vec_dot_q4_1_q8_1_dotprod(const void *w, const void *act, size_t n)
+NEON_DOTPROD float quant_vec_dot_q4_1_q8_1_dotprod(const void *w, const void *act, size_t n)
 {
     DOT_Q4_1(sdot16);
 }
 
-__attribute__((target("arch=armv8.2-a+dotprod"))) float quant_vec_dot_q8_0_q8_0_dotprod(const void *w, const void *act, size_t n)
+NEON_DOTPROD float quant_vec_dot_q8_0_q8_0_dotprod(const void *w, const void *act, size_t n)
 {
     DOT_Q8_0(sdot16);
+}
+
+quant_vec_dot_fn quant_neon_vec_dot(quant_type_t t, ops_level_t level)
+{
+    bool sdot = level >= OPS_DOTPROD;
+    switch (t) {
+    case QUANT_Q4_0: return sdot ? quant_vec_dot_q4_0_q8_0_dotprod : quant_vec_dot_q4_0_q8_0_neon;
+    case QUANT_Q4_1: return sdot ? quant_vec_dot_q4_1_q8_1_dotprod : quant_vec_dot_q4_1_q8_1_neon;
+    case QUANT_Q8_0: return sdot ? quant_vec_dot_q8_0_q8_0_dotprod : quant_vec_dot_q8_0_q8_0_neon;
+    default: return NULL;
+    }
 }

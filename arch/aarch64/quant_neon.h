@@ -11,6 +11,12 @@
 
 #include <stddef.h>
 
+#include "llm/ops.h"
+#include "llm/quant.h"
+
+/* The NEON dot of weight type t at level (OPS_NEON or above), or NULL where there is none. */
+quant_vec_dot_fn quant_neon_vec_dot(quant_type_t t, ops_level_t level);
+
 float quant_vec_dot_q4_0_q8_0_neon(const void *w, const void *act, size_t n);
 float quant_vec_dot_q4_1_q8_1_neon(const void *w, const void *act, size_t n);
 float quant_vec_dot_q8_0_q8_0_neon(const void *w, const void *act, size_t n);

@@ -1,8 +1,9 @@
 /*
  * The engine's kernel level for hosted programs (tests, llm-run, benches):
  * the best the CPU offers (aarch64: NEON, plus SDOT where the auxiliary
- * vector says ASIMDDP), capped by the environment variable LLM_OPS
- * ("scalar", "neon" or "dotprod") to compare levels.
+ * vector says ASIMDDP, plus SMMLA where AT_HWCAP2 says I8MM), capped by the
+ * environment variable LLM_OPS ("scalar", "neon", "dotprod" or "i8mm") to
+ * compare levels.
  */
 #ifndef TOOLS_LIB_HOST_OPS_H
 #define TOOLS_LIB_HOST_OPS_H

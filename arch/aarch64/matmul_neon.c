@@ -1,0 +1,193 @@
+/*
+ * NEON tile kernels (see matmul_neon.h). One generic body per tile shape,
+ * inlined into each format and level: the format decides how a weight block
+ * unpacks to 32 int8 lanes and which float expression turns a block's
+ * integer dot into its term; the level decides the int8 multiply-accumulate.
+ */
+#include "arch/aarch64/matmul_neon.h"
+
+#include "arch/aarch64/neon_common.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+typedef enum wfmt { W_Q4_0, W_Q4_1, W_Q8_0 } wfmt_t;
+typedef int32x4_t (*mla_fn)(int32x4_t acc, int8x16_t a, int8x16_t b);
+
+/* Block sizes: weights (Q4_0 18, Q4_1 20, Q8_0 34 bytes) and their activations (Q8_1 36 for Q4_1, else Q8_0 34). */
+INLINE size_t w_block_bytes(wfmt_t f) { return f == W_Q4_0 ? 18 : f == W_Q4_1 ? 20 : 34; }
+INLINE size_t a_block_bytes(wfmt_t f) { return f == W_Q4_1 ? 36 : 34; }
+INLINE size_t a_quants(wfmt_t f) { return f == W_Q4_1 ? 4 : 2; }
+
+/* Elements 0-15 and 16-31 of a weight block as int8. */
+INLINE void load_w(wfmt_t f, const uint8_t *b, int8x16_t *lo, int8x16_t *hi)
+{
+    if (f == W_Q8_0) {
+        *lo = vld1q_s8((const int8_t *)b + 2);
+        *hi = vld1q_s8((const int8_t *)b + 18);
+    } else {
+        nibbles(b + (f == W_Q4_1 ? 4 : 2), f == W_Q4_0 ? 8 : 0, lo, hi);
+    }
+}
+
+/* The fp16 fields at p, p + stride, p + 2 stride, p + 3 stride as floats (FCVTL: exact, as FCVT). */
+INLINE float32x4_t ld_fp16x4(const uint8_t *p, size_t stride)
+{
+    uint16_t h[4];
+    for (int k = 0; k < 4; k++)
+        memcpy(&h[k], p + k * stride, sizeof h[k]);
+    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
+}
+
+/* Two fp16 fields (two tokens' scales) as [a, b, a, b]. */
+INLINE float32x4_t ld_fp16_pair(const uint8_t *a, const uint8_t *b)
+{
+    float32x2_t v = vset_lane_f32(ld_fp16(b), vdup_n_f32(ld_fp16(a)), 1);
+    return vcombine_f32(v, v);
+}
+
+/*
+ * The float term of each lane's block, from its integer dot s, weight
+ * scale/min dx/mx and activation scale/sum dy/my: the scalar dots'
+ * expressions, Q4_0 (float)s * dx * dy, Q8_0 (dx * dy) * (float)s, Q4_1
+ * (dx * dy) * (float)s + mx * my.
+ */
+INLINE float32x4_t block_terms(wfmt_t f, int32x4_t s, float32x4_t dx, float32x4_t mx, float32x4_t dy,
+                               float32x4_t my)
+{
+    float32x4_t fs = vcvtq_f32_s32(s);
+    if (f == W_Q4_0)
+        return vmulq_f32(vmulq_f32(fs, dx), dy);
+    if (f == W_Q8_0)
+        return vmulq_f32(vmulq_f32(dx, dy), fs);
+    return vaddq_f32(vmulq_f32(vmulq_f32(dx, dy), fs), vmulq_f32(mx, my));
+}
+
+/* Lane r: the integer dot of weight row r's block (q[r]) with the activation block y. */
+INLINE int32x4_t dot4(mla_fn mla, const int8x16_t q[4][2], int8x16_t y0, int8x16_t y1)
+{
+    int32x4_t acc[4];
+    for (int r = 0; r < 4; r++)
+        acc[r] = mla(mla(vdupq_n_s32(0), q[r][0], y0), q[r][1], y1);
+    return vpaddq_s32(vpaddq_s32(acc[0], acc[1]), vpaddq_s32(acc[2], acc[3]));
+}
+
+/* One or two activation rows (n_tok) against four weight rows, nb blocks; out rows of 4 floats at o0, o1. */
+INLINE void tile_4xn(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const uint8_t *a0, const uint8_t *a1,
+                     int n_tok, size_t nb, float *o0, float *o1)
+{
+    const size_t wb = w_block_bytes(f), ab = a_block_bytes(f), aq = a_quants(f);
+    float32x4_t sum0 = vdupq_n_f32(0.0f), sum1 = vdupq_n_f32(0.0f);
+    for (size_t i = 0; i < nb; i++) {
+        const uint8_t *wi = w + i * wb, *y0 = a0 + i * ab, *y1 = a1 + i * ab;
+        int8x16_t q[4][2];
+        for (int r = 0; r < 4; r++)
+            load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
+        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
+        int32x4_t s0 = dot4(mla, q, vld1q_s8((const int8_t *)y0 + aq), vld1q_s8((const int8_t *)y0 + aq + 16));
+        sum0 = vaddq_f32(sum0, block_terms(f, s0, dx, mx, vdupq_n_f32(ld_fp16(y0)),
+                                           vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y0 + 2) : 0.0f)));
+        if (n_tok == 2) {
+            int32x4_t s1 = dot4(mla, q, vld1q_s8((const int8_t *)y1 + aq), vld1q_s8((const int8_t *)y1 + aq + 16));
+            sum1 = vaddq_f32(sum1, block_terms(f, s1, dx, mx, vdupq_n_f32(ld_fp16(y1)),
+                                               vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y1 + 2) : 0.0f)));
+        }
+    }
+    vst1q_f32(o0, sum0);
+    if (n_tok == 2)
+        vst1q_f32(o1, sum1);
+}
+
+/* The tile over all activation rows, two at a time (then one), by tile_4xn. */
+INLINE void tile_rows(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
+                      uint32_t n_act, size_t n_cols, float *out, size_t os)
+{
+    size_t nb = n_cols / QUANT_QK;
+    uint32_t t = 0;
+    for (; t + 2 <= n_act; t += 2)
+        tile_4xn(f, mla, w, ws, act + t * as, act + (t + 1) * as, 2, nb, out + t * os, out + (t + 1) * os);
+    if (t < n_act)
+        tile_4xn(f, mla, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
+}
+
+/* The 64-bit halves: [a.lo, b.lo] and [a.hi, b.hi], SMMLA's 2 x 8 operand layout. */
+INLINE int8x16_t zip_lo(int8x16_t a, int8x16_t b)
+{
+    return vreinterpretq_s8_s64(vzip1q_s64(vreinterpretq_s64_s8(a), vreinterpretq_s64_s8(b)));
+}
+
+INLINE int8x16_t zip_hi(int8x16_t a, int8x16_t b)
+{
+    return vreinterpretq_s8_s64(vzip2q_s64(vreinterpretq_s64_s8(a), vreinterpretq_s64_s8(b)));
+}
+
+/* Lanes [r0 t0, r0 t1, r1 t0, r1 t1]: the integer dots of weight rows a, b with the token pair y (zipped). */
+NEON_I8MM INLINE int32x4_t mmla_pair(const int8x16_t qa[2], const int8x16_t qb[2], const int8x16_t y[4])
+{
+    int32x4_t acc = vmmlaq_s32(vdupq_n_s32(0), zip_lo(qa[0], qb[0]), y[0]);
+    acc = vmmlaq_s32(acc, zip_hi(qa[0], qb[0]), y[1]);
+    acc = vmmlaq_s32(acc, zip_lo(qa[1], qb[1]), y[2]);
+    return vmmlaq_s32(acc, zip_hi(qa[1], qb[1]), y[3]);
+}
+
+/* Four weight rows against the activation rows at a0 and a1 by SMMLA; out rows of 4 floats at o0, o1. */
+NEON_I8MM INLINE void tile_4x2_mmla(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, const uint8_t *a1,
+                                    size_t nb, float *o0, float *o1)
+{
+    const size_t wb = w_block_bytes(f), ab = a_block_bytes(f), aq = a_quants(f);
+    float32x4_t sum01 = vdupq_n_f32(0.0f), sum23 = vdupq_n_f32(0.0f);
+    for (size_t i = 0; i < nb; i++) {
+        const uint8_t *wi = w + i * wb, *y0 = a0 + i * ab, *y1 = a1 + i * ab;
+        int8x16_t q[4][2];
+        for (int r = 0; r < 4; r++)
+            load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
+        const int8_t *p0 = (const int8_t *)y0 + aq, *p1 = (const int8_t *)y1 + aq;
+        int8x16_t y0lo = vld1q_s8(p0), y0hi = vld1q_s8(p0 + 16), y1lo = vld1q_s8(p1), y1hi = vld1q_s8(p1 + 16);
+        int8x16_t y[4] = { zip_lo(y0lo, y1lo), zip_hi(y0lo, y1lo), zip_lo(y0hi, y1hi), zip_hi(y0hi, y1hi) };
+        int32x4_t s01 = mmla_pair(q[0], q[1], y), s23 = mmla_pair(q[2], q[3], y);
+        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
+        float32x4_t dy = ld_fp16_pair(y0, y1), my = f == W_Q4_1 ? ld_fp16_pair(y0 + 2, y1 + 2) : dy;
+        sum01 = vaddq_f32(sum01, block_terms(f, s01, vzip1q_f32(dx, dx), vzip1q_f32(mx, mx), dy, my));
+        sum23 = vaddq_f32(sum23, block_terms(f, s23, vzip2q_f32(dx, dx), vzip2q_f32(mx, mx), dy, my));
+    }
+    vst1q_f32(o0, vuzp1q_f32(sum01, sum23));
+    vst1q_f32(o1, vuzp2q_f32(sum01, sum23));
+}
+
+/* Pairs of activation rows by SMMLA, an odd last one by SDOT. */
+NEON_I8MM INLINE void tile_rows_mmla(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
+                                     uint32_t n_act, size_t n_cols, float *out, size_t os)
+{
+    size_t nb = n_cols / QUANT_QK;
+    uint32_t t = 0;
+    for (; t + 2 <= n_act; t += 2)
+        tile_4x2_mmla(f, w, ws, act + t * as, act + (t + 1) * as, nb, out + t * os, out + (t + 1) * os);
+    if (t < n_act)
+        tile_4xn(f, sdot16, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
+}
+
+#define TILE_ARGS                                                                                               \
+    const uint8_t *w, size_t ws, const uint8_t *act, size_t as, uint32_t n_act, size_t n_cols, float *out, size_t os
+#define DEFINE_TILES(NAME, F)                                                                                   \
+    static void NAME##_neon(TILE_ARGS) { tile_rows(F, mla16, w, ws, act, as, n_act, n_cols, out, os); }         \
+    NEON_DOTPROD static void NAME##_dotprod(TILE_ARGS)                                                          \
+    {                                                                                                           \
+        tile_rows(F, sdot16, w, ws, act, as, n_act, n_cols, out, os);                                           \
+    }                                                                                                           \
+    NEON_I8MM static void NAME##_i8mm(TILE_ARGS) { tile_rows_mmla(F, w, ws, act, as, n_act, n_cols, out, os); }
+
+DEFINE_TILES(tile_q4_0, W_Q4_0)
+DEFINE_TILES(tile_q4_1, W_Q4_1)
+DEFINE_TILES(tile_q8_0, W_Q8_0)
+
+ops_tile4_fn matmul_neon_tile4(quant_type_t t, ops_level_t level)
+{
+    static const ops_tile4_fn tiles[3][3] = {
+        { tile_q4_0_neon, tile_q4_0_dotprod, tile_q4_0_i8mm },
+        { tile_q4_1_neon, tile_q4_1_dotprod, tile_q4_1_i8mm },
+        { tile_q8_0_neon, tile_q8_0_dotprod, tile_q8_0_i8mm },
+    };
+    int row = t == QUANT_Q4_0 ? 0 : t == QUANT_Q4_1 ? 1 : t == QUANT_Q8_0 ? 2 : -1;
+    if (row < 0 || level < OPS_NEON)
+        return NULL;
+    return tiles[row][(level > OPS_I8MM ? OPS_I8MM : level) - OPS_NEON];
+}
