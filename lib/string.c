@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#undef memcpy /* the function itself, not lib/string.h's inlining macro */
+
 #define WORD sizeof(uint64_t)
 
 static int both_aligned(const void *a, const void *b)

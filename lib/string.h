@@ -20,4 +20,14 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 
+/*
+ * Freestanding builds: copies of a constant size (bit casts, unaligned
+ * field loads) compile to plain moves, where -fno-builtin would otherwise
+ * turn each into a call; other sizes still call memcpy. (Hosted compilers
+ * do this by themselves.)
+ */
+#if !__STDC_HOSTED__
+#define memcpy(dst, src, n) __builtin_memcpy((dst), (src), (n))
+#endif
+
 #endif

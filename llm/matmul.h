@@ -20,11 +20,14 @@ typedef struct act_rows {
     const uint8_t *data;
     size_t row_bytes;
     uint32_t n_rows, n_cols;
+    const uint8_t *wide;   /* the rows in the tile kernel's own layout, or NULL (see ops_tile_t) */
+    size_t wide_row_bytes;
 } act_rows_t;
 
 /*
  * Quantizes x[n_rows][n_cols] (floats) for the dot product of weight format
- * w into memory from the arena. ERR_NOMEM if it does not fit.
+ * w into memory from the arena, and into the layout of w's tile kernel
+ * where it has one. ERR_NOMEM if it does not fit.
  */
 err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows, uint32_t n_cols, arena_t *arena,
                         act_rows_t *out, err_t *err);

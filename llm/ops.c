@@ -65,12 +65,12 @@ quant_quantize_fn ops_quantize(const quant_format_t *f)
     return fn ? fn : f->quantize;
 }
 
-ops_tile4_fn ops_tile4(const quant_format_t *f)
+bool ops_tile4(const quant_format_t *f, ops_tile_t *out)
 {
 #if defined(__aarch64__)
     if (selected != OPS_SCALAR)
-        return matmul_neon_tile4(f->type, selected);
+        return matmul_neon_tile4(f->type, selected, out);
 #endif
-    (void)f;
-    return NULL;
+    (void)f, (void)out;
+    return false;
 }

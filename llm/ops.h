@@ -48,12 +48,23 @@ quant_quantize_fn ops_quantize(const quant_format_t *f);
  * A tile of a matrix product: for r < 4 weight rows (w, w + w_stride, ...)
  * and t < n_act activation rows (act, act + act_stride, ...), all of n_cols
  * elements, out[t * out_stride + r] = the format's dot of weight row r and
- * activation row t, bit for bit what ops_vec_dot's function returns.
+ * activation row t, bit for bit what ops_vec_dot's function returns. The
+ * activation rows are in the weight format's vec_dot_type or, where the
+ * tile has a widen function, in the layout that function writes.
  */
 typedef void (*ops_tile4_fn)(const uint8_t *w, size_t w_stride, const uint8_t *act, size_t act_stride,
                              uint32_t n_act, size_t n_cols, float *out, size_t out_stride);
 
-/* The 4-row tile kernel of weight format f at the selected level, or NULL (matmul then calls the dot). */
-ops_tile4_fn ops_tile4(const quant_format_t *f);
+/* Rewrites one quantized activation row of n_cols elements into a tile's own layout (wide_block_bytes per block). */
+typedef void (*ops_widen_fn)(const uint8_t *act, uint8_t *wide, size_t n_cols);
+
+typedef struct ops_tile {
+    ops_tile4_fn run;
+    ops_widen_fn widen;      /* NULL: run takes the quantized rows as they are */
+    size_t wide_block_bytes; /* bytes widen writes per 32-element block */
+} ops_tile_t;
+
+/* The 4-row tile kernel of weight format f at the selected level; false if none (matmul then calls the dot). */
+bool ops_tile4(const quant_format_t *f, ops_tile_t *out);
 
 #endif

@@ -34,7 +34,7 @@ INLINE float32x4_t ld_fp16x4(const uint8_t *p, size_t stride)
 {
     uint16_t h[4];
     for (int k = 0; k < 4; k++)
-        memcpy(&h[k], p + k * stride, sizeof h[k]);
+        __builtin_memcpy(&h[k], p + k * stride, sizeof h[k]);
     return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
 }
 
@@ -165,29 +165,134 @@ NEON_I8MM INLINE void tile_rows_mmla(wfmt_t f, const uint8_t *w, size_t ws, cons
         tile_4xn(f, sdot16, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
 }
 
+/*
+ * The 16-bit path of the nibble formats: a weight block's 16 bytes read as
+ * eight 16-bit lanes give, by masks and shifts, four int16 vectors of
+ * unsigned nibbles (lane k: elements 2k, 2k + 16, 2k + 1, 2k + 17), which
+ * 16-bit multiply-accumulates pair with the activations widened once per
+ * matmul into the same order. Bounds: a nibble times a code is at most
+ * 15 x 128 = 1920 in magnitude; four of them per lane and two pairwise adds
+ * stay within 16 x 1920 = 30720 < 32767, so the int16 sums are exact. Q4_0's
+ * offset of 8 comes out as 8 x the block's code sum, kept with the block.
+ */
+typedef struct wide_block {
+    int16_t q[4][8]; /* lane k: elements 2k, 2k + 16, 2k + 1, 2k + 17 */
+    int32_t sum8;    /* 8 x the sum of the block's 32 codes */
+    float d, s;      /* the block's scale and (Q8_1) its s field, as floats: FCVT is exact */
+    int32_t pad;
+} wide_block_t;
+
+#define WIDE_BLOCK_BYTES 80
+_Static_assert(sizeof(wide_block_t) == WIDE_BLOCK_BYTES, "wide block layout");
+
+/* One Q8_0 (a_bytes 34) or Q8_1 (36, with s) row in the wide layout. */
+INLINE void widen_row(const uint8_t *act, uint8_t *wide, size_t n_cols, size_t a_bytes, bool has_s)
+{
+    const size_t aq = has_s ? 4 : 2;
+    for (size_t i = 0; i < n_cols / QUANT_QK; i++) {
+        const uint8_t *y = act + i * a_bytes;
+        int8x16_t lo = vld1q_s8((const int8_t *)y + aq), hi = vld1q_s8((const int8_t *)y + aq + 16);
+        int16x8_t lo16 = vreinterpretq_s16_s8(lo), hi16 = vreinterpretq_s16_s8(hi);
+        wide_block_t b;
+        vst1q_s16(b.q[0], vshrq_n_s16(vshlq_n_s16(lo16, 8), 8));
+        vst1q_s16(b.q[1], vshrq_n_s16(vshlq_n_s16(hi16, 8), 8));
+        vst1q_s16(b.q[2], vshrq_n_s16(lo16, 8));
+        vst1q_s16(b.q[3], vshrq_n_s16(hi16, 8));
+        b.sum8 = 8 * ((int32_t)vaddlvq_s8(lo) + (int32_t)vaddlvq_s8(hi));
+        b.d = ld_fp16(y);
+        b.s = has_s ? ld_fp16(y + 2) : 0.0f;
+        b.pad = 0;
+        __builtin_memcpy(wide + i * WIDE_BLOCK_BYTES, &b, sizeof b);
+    }
+}
+
+static void widen_q8_0(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen_row(act, wide, n_cols, 34, false); }
+static void widen_q8_1(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen_row(act, wide, n_cols, 36, true); }
+
+/* Lane r: the integer dot of four weight rows' unsigned nibbles (n[r]) with one widened activation block. */
+INLINE int32x4_t wide_dot4(const int16x8_t n[4][4], const wide_block_t *y)
+{
+    int16x8_t acc[4];
+    for (int r = 0; r < 4; r++) {
+        acc[r] = vmulq_s16(n[r][0], vld1q_s16(y->q[0]));
+        for (int k = 1; k < 4; k++)
+            acc[r] = vmlaq_s16(acc[r], n[r][k], vld1q_s16(y->q[k]));
+    }
+    return vpaddlq_s16(vpaddq_s16(vpaddq_s16(acc[0], acc[1]), vpaddq_s16(acc[2], acc[3])));
+}
+
+/* Four weight rows of Q4_0 or Q4_1 against one or two widened activation rows (n_tok). */
+INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, const uint8_t *a1, int n_tok,
+                     size_t nb, float *o0, float *o1)
+{
+    const size_t wb = w_block_bytes(f);
+    const uint16x8_t mask = vdupq_n_u16(0x0f);
+    float32x4_t sum[2] = { vdupq_n_f32(0.0f), vdupq_n_f32(0.0f) };
+    for (size_t i = 0; i < nb; i++) {
+        const uint8_t *wi = w + i * wb;
+        int16x8_t n[4][4];
+        for (int r = 0; r < 4; r++) {
+            uint16x8_t v = vreinterpretq_u16_u8(vld1q_u8(wi + r * ws + (f == W_Q4_1 ? 4 : 2)));
+            n[r][0] = vreinterpretq_s16_u16(vandq_u16(v, mask));
+            n[r][1] = vreinterpretq_s16_u16(vandq_u16(vshrq_n_u16(v, 4), mask));
+            n[r][2] = vreinterpretq_s16_u16(vandq_u16(vshrq_n_u16(v, 8), mask));
+            n[r][3] = vreinterpretq_s16_u16(vshrq_n_u16(v, 12));
+        }
+        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
+        for (int t = 0; t < n_tok; t++) {
+            const wide_block_t *y = (const wide_block_t *)((t ? a1 : a0) + i * WIDE_BLOCK_BYTES);
+            int32x4_t s = wide_dot4(n, y);
+            if (f == W_Q4_0)
+                s = vsubq_s32(s, vdupq_n_s32(y->sum8));
+            sum[t] = vaddq_f32(sum[t], block_terms(f, s, dx, mx, vdupq_n_f32(y->d), vdupq_n_f32(y->s)));
+        }
+    }
+    vst1q_f32(o0, sum[0]);
+    if (n_tok == 2)
+        vst1q_f32(o1, sum[1]);
+}
+
+INLINE void wide_rows(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act, size_t as, uint32_t n_act,
+                      size_t n_cols, float *out, size_t os)
+{
+    size_t nb = n_cols / QUANT_QK;
+    uint32_t t = 0;
+    for (; t + 2 <= n_act; t += 2)
+        wide_4xn(f, w, ws, act + t * as, act + (t + 1) * as, 2, nb, out + t * os, out + (t + 1) * os);
+    if (t < n_act)
+        wide_4xn(f, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
+}
+
 #define TILE_ARGS                                                                                               \
     const uint8_t *w, size_t ws, const uint8_t *act, size_t as, uint32_t n_act, size_t n_cols, float *out, size_t os
 #define DEFINE_TILES(NAME, F)                                                                                   \
-    static void NAME##_neon(TILE_ARGS) { tile_rows(F, mla16, w, ws, act, as, n_act, n_cols, out, os); }         \
     NEON_DOTPROD static void NAME##_dotprod(TILE_ARGS)                                                          \
     {                                                                                                           \
         tile_rows(F, sdot16, w, ws, act, as, n_act, n_cols, out, os);                                           \
     }                                                                                                           \
     NEON_I8MM static void NAME##_i8mm(TILE_ARGS) { tile_rows_mmla(F, w, ws, act, as, n_act, n_cols, out, os); }
 
+#define DEFINE_WIDE(NAME, F)                                                                                    \
+    static void NAME##_wide(TILE_ARGS) { wide_rows(F, w, ws, act, as, n_act, n_cols, out, os); }
+
+DEFINE_WIDE(tile_q4_0, W_Q4_0)
+DEFINE_WIDE(tile_q4_1, W_Q4_1)
 DEFINE_TILES(tile_q4_0, W_Q4_0)
 DEFINE_TILES(tile_q4_1, W_Q4_1)
 DEFINE_TILES(tile_q8_0, W_Q8_0)
 
-ops_tile4_fn matmul_neon_tile4(quant_type_t t, ops_level_t level)
+static void tile_q8_0_neon(TILE_ARGS) { tile_rows(W_Q8_0, mla16, w, ws, act, as, n_act, n_cols, out, os); }
+
+bool matmul_neon_tile4(quant_type_t t, ops_level_t level, ops_tile_t *out)
 {
-    static const ops_tile4_fn tiles[3][3] = {
-        { tile_q4_0_neon, tile_q4_0_dotprod, tile_q4_0_i8mm },
-        { tile_q4_1_neon, tile_q4_1_dotprod, tile_q4_1_i8mm },
-        { tile_q8_0_neon, tile_q8_0_dotprod, tile_q8_0_i8mm },
+    static const ops_tile_t tiles[3][3] = {
+        { { tile_q4_0_wide, widen_q8_0, WIDE_BLOCK_BYTES }, { tile_q4_0_dotprod, NULL, 0 }, { tile_q4_0_i8mm, NULL, 0 } },
+        { { tile_q4_1_wide, widen_q8_1, WIDE_BLOCK_BYTES }, { tile_q4_1_dotprod, NULL, 0 }, { tile_q4_1_i8mm, NULL, 0 } },
+        { { tile_q8_0_neon, NULL, 0 }, { tile_q8_0_dotprod, NULL, 0 }, { tile_q8_0_i8mm, NULL, 0 } },
     };
     int row = t == QUANT_Q4_0 ? 0 : t == QUANT_Q4_1 ? 1 : t == QUANT_Q8_0 ? 2 : -1;
     if (row < 0 || level < OPS_NEON)
-        return NULL;
-    return tiles[row][(level > OPS_I8MM ? OPS_I8MM : level) - OPS_NEON];
+        return false;
+    *out = tiles[row][(level > OPS_I8MM ? OPS_I8MM : level) - OPS_NEON];
+    return true;
 }

@@ -15,7 +15,7 @@
 #include "llm/ops.h"
 #include "llm/quant.h"
 
-/* The tile kernel of weight type t (Q4_0, Q4_1, Q8_0) at level (OPS_NEON or above), or NULL. */
-ops_tile4_fn matmul_neon_tile4(quant_type_t t, ops_level_t level);
+/* The tile kernel of weight type t (Q4_0, Q4_1, Q8_0) at level (OPS_NEON or above) in *out; false if none. */
+bool matmul_neon_tile4(quant_type_t t, ops_level_t level, ops_tile_t *out);
 
 #endif
