@@ -210,9 +210,11 @@ models: $(BUILD)/host/tools/gguf-quantize $(BUILD)/host/tools/llama2c-vocab $(BU
 
 # Figures, never pass/fail: speed and memory live here, not in timed tests.
 bench: setup
-	@$(MAKE) --no-print-directory -j$(JOBS) host
+	@$(MAKE) --no-print-directory -j$(JOBS) host host-arm64 $(BUILD)/host-arm64/tools/bench-kernels
 	@$(MAKE) --no-print-directory models
 	$(BUILD)/host/tools/bench-quant test_models/smollm2-135m-q4_1.gguf
+	@echo "== kernels, NEON levels against the scalar reference (qemu-aarch64 -cpu max)"
+	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(BUILD)/host-arm64/tools/bench-kernels
 	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf
 	$(BUILD)/host/tools/bench-generate test_models/smollm2-135m-q4_1.gguf test_models/smollm2-135m-q4_0.gguf \
 		test_models/smollm2-135m-q8_0.gguf
@@ -223,10 +225,11 @@ bench: setup
 LLAMA_BENCH_DIR := $(BUILD)/llama.cpp-aarch64
 LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q8_0.gguf
 bench-llama: setup
-	@$(MAKE) --no-print-directory -j$(JOBS) host-arm64 $(BUILD)/host-arm64/tools/bench-pp-tg
+	@$(MAKE) --no-print-directory -j$(JOBS) image host-arm64 $(BUILD)/host-arm64/tools/bench-pp-tg
 	@$(MAKE) --no-print-directory models
 	tools/build_llama_bench.sh $(LLAMA_BENCH_DIR)
-	tools/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg $(LLAMA_BENCH_MODELS)
+	KERNEL_IMAGE=$(BUILD)/Image tools/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg \
+		$(LLAMA_BENCH_MODELS)
 
 # ---------------------------------------------------------------- tests
 test: setup
@@ -234,11 +237,12 @@ test: setup
 	@$(MAKE) --no-print-directory models
 	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-boot-llm
 
-# Suites on the real models: too slow for valgrind and qemu-user with the
-# scalar kernels, so they run natively, in two processes (one per core).
-# forward_* check logits and greedy tokens against llama.cpp's goldens.
-REAL_SUITES := smollm2 smollm2_generate forward_q4_1 forward_q4_0 forward_q8_0 forward_truncated
-REAL_SUITES_a := smollm2 forward_q8_0 forward_truncated forward_q4_0
+# Suites on the real models: too slow for valgrind, so they run natively, in
+# two processes (one per core). forward_* check logits and greedy tokens
+# against llama.cpp's goldens; smollm2 and forward_q8_0_l1 also run under
+# qemu-aarch64, the latter on every NEON level (test-unit-arm64).
+REAL_SUITES := smollm2 smollm2_generate forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4
+REAL_SUITES_a := smollm2 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 forward_q4_0
 REAL_SUITES_b := smollm2_generate forward_q4_1
 skip_real := $(foreach s,$(REAL_SUITES),--skip $(s))
 
@@ -253,11 +257,17 @@ test-real-a test-real-b: $(HOST_TESTS)
 		{ cat $(BUILD)/$@.log; exit 1; }
 	@cat $(BUILD)/$@.log
 
+# The kernel-table suites: each runs every level the emulated CPU has.
+# forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's.
+NEON_SUITES := --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul --only llm --only forward_q8_0_l1
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
-	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(foreach s,$(filter-out smollm2,$(REAL_SUITES)),--skip $(s))
+	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) \
+		$(foreach s,$(filter-out smollm2 forward_q8_0_l1,$(REAL_SUITES)),--skip $(s))
 	@echo "== NEON kernels and end-to-end generation on an ARMv8.0 CPU (qemu-aarch64 -cpu cortex-a72: no SDOT)"
-	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --only quant_neon --only llm
+	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(NEON_SUITES)
+	@echo "== the same on an ARMv8.2 CPU (qemu-aarch64 -cpu cortex-a76: SDOT, no I8MM)"
+	QEMU_CPU=cortex-a76 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(NEON_SUITES)
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"

@@ -5,8 +5,10 @@
 # tools/build_llama_bench.sh) and our bench-pp-tg (aarch64 build) measure
 # prompt processing of BENCH_PP tokens (default 128) and generation of
 # BENCH_TG tokens (default 64); prints both figures and the ratio
-# ours/llama.cpp. Figures, never pass/fail. BENCH_REPS (default 1) sets
-# llama-bench's repetitions.
+# ours/llama.cpp. With KERNEL_IMAGE set (the kernel's Image), also the
+# kernel's own `llm bench` on the same models under qemu-system-aarch64
+# -cpu max (tools/bench_kernel_llm.py). Figures, never pass/fail.
+# BENCH_REPS (default 1) sets llama-bench's repetitions.
 set -eu
 
 if [ $# -lt 3 ]; then
@@ -48,6 +50,22 @@ timed() {
     echo "  ($((SECONDS - start)) s)" >&2
 }
 
+# The kernel's figures first, for all models in one boot: "NAME PP TG" lines.
+kernel_rows=""
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+    initrd=$(mktemp --suffix=.cpio)
+    tools/make_initrd.sh "$initrd" "$@" >&2
+    names=$(for m in "$@"; do basename "$m" .gguf; done)
+    echo "bench-llama: the kernel's llm bench under qemu-system-aarch64 -cpu max..." >&2
+    # shellcheck disable=SC2086 # names is a list
+    kernel_rows=$(timed python3 tools/bench_kernel_llm.py --image "$KERNEL_IMAGE" --initrd "$initrd" \
+        -p "$PP" -n "$TG" $names | sed -n 's/^kernel //p')
+    rm -f "$initrd"
+fi
+kernel_figure() { # kernel_figure NAME pp|tg
+    printf '%s\n' "$kernel_rows" | awk -v n="$1" -v t="$2" '$1 == n { print (t == "pp" ? $2 : $3); f = 1 } END { if (!f) print "-" }'
+}
+
 rows=()
 for model in "$@"; do
     name=$(basename "$model" .gguf)
@@ -72,14 +90,17 @@ print(pp[0] if pp else "?", tg[0] if tg else "?")') || {
     out=$(timed $QEMU "$OURS" "$model" -p "$PP" -n "$TG")
     ours_pp=$(printf '%s\n' "$out" | sed -n "s/^pp $PP: \([0-9.]*\) tok\/s$/\1/p")
     ours_tg=$(printf '%s\n' "$out" | sed -n "s/^tg $TG: \([0-9.]*\) tok\/s$/\1/p")
-    rows+=("$name pp$PP ${llama_pp:-?} ${ours_pp:-?}" "$name tg$TG ${llama_tg:-?} ${ours_tg:-?}")
+    rows+=("$name pp$PP ${llama_pp:-?} ${ours_pp:-?} $(kernel_figure "$name" pp)"
+        "$name tg$TG ${llama_tg:-?} ${ours_tg:-?} $(kernel_figure "$name" tg)")
 done
 
 echo
-printf '%-28s %-6s %16s %12s %16s\n' model test "llama.cpp tok/s" "ours tok/s" "ours/llama.cpp"
+printf '%-28s %-6s %16s %12s %16s %16s\n' model test "llama.cpp tok/s" "ours tok/s" "ours/llama.cpp" \
+    "kernel tok/s"
 for row in "${rows[@]}"; do
     echo "$row"
 done | awk '{
     ratio = ($3 + 0 > 0 && $4 ~ /^[0-9.]+$/) ? sprintf("%.3f", $4 / $3) : "?"
-    printf "%-28s %-6s %16s %12s %16s\n", $1, $2, $3 == "?" ? "?" : sprintf("%.2f", $3), $4 == "?" ? "?" : sprintf("%.2f", $4), ratio
+    kernel = $5 ~ /^[0-9.]+$/ ? sprintf("%.2f", $5) : "-"
+    printf "%-28s %-6s %16s %12s %16s %16s\n", $1, $2, $3 == "?" ? "?" : sprintf("%.2f", $3), $4 == "?" ? "?" : sprintf("%.2f", $4), ratio, kernel
 }'
