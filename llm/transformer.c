@@ -3,31 +3,34 @@
  * embed, then per layer RMSNorm -> Q/K/V -> RoPE -> causal grouped-query
  * attention over the cache -> output projection, RMSNorm -> SwiGLU FFN, each
  * with a residual; then the final norm and the output projection. Matrix
- * products go through matmul.h with activations quantized as ggml does;
- * small details copy llama.cpp (Q and the attention weights rounded to the
- * cache type, sums of squares in double, ggml's exp polynomial and its
- * softmax summation order, glibc's sinf/cosf): with them the logits equal those of llama.cpp's
- * portable (scalar) x86-64 build bit for bit.
+ * products go through matmul.h with activations quantized as ggml does, the
+ * element-wise kernels (norm, RoPE, attention, SwiGLU, residual) through
+ * vec_ops.h, both at the level llm/ops.h selected and bit for bit alike at
+ * every level. Small details copy llama.cpp (Q and the attention weights
+ * rounded to the cache type, sums of squares in double, ggml's exp
+ * polynomial and its softmax summation order, glibc's sinf/cosf): with them
+ * the logits equal those of llama.cpp's portable (scalar) x86-64 build bit
+ * for bit.
  */
 #include "llm/transformer.h"
 
 #include "llm/mathf.h"
 #include "llm/matmul.h"
+#include "llm/vec_ops.h"
 
 typedef struct buffers {
-    float *x;      /* [n][n_embd] the residual stream */
-    float *xb;     /* [n][n_embd] normed input of a block */
-    float *q;      /* [n][n_head * head_dim] */
-    float *k, *v;  /* [n][n_head_kv * head_dim] */
-    float *att;    /* [n][n_head * head_dim] attention output */
-    float *gate;   /* [n][n_ff] */
-    float *up;     /* [n][n_ff] */
-    float *norm_w; /* [max(n_embd)] a norm's weights as floats */
-    float *scores; /* [n_ctx] */
-    float *rope;   /* [n_rot] cos, sin pairs for one position */
-    uint8_t *q_kv; /* one head of Q in the cache's type */
-    float *v_row;  /* one head of V as floats */
-    double *acc;   /* [head_dim] */
+    float *x;             /* [n][n_embd] the residual stream */
+    float *xb;            /* [n][n_embd] normed input of a block */
+    float *q;             /* [n][n_head * head_dim] */
+    float *k, *v;         /* [n][n_head_kv * head_dim] */
+    float *att;           /* [n][n_head * head_dim] attention output */
+    float *gate;          /* [n][n_ff] */
+    float *up;            /* [n][n_ff] */
+    float *norm_w;        /* [max(n_embd)] a norm's weights as floats */
+    float *scores;        /* [n_ctx] */
+    float *rope;          /* [n_rot] cos, sin pairs for one position */
+    void *attn_work;      /* VEC_ATTEND_WORK_BYTES(head_dim) */
+    const vec_ops_t *ops; /* the element-wise kernels of the selected level */
 } buffers_t;
 
 static err_code_t alloc_floats(arena_t *a, size_t n, float **out, err_t *err)
@@ -47,33 +50,23 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv,
     } want[] = {
         { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
         { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
-        { &b->norm_w, e },    { &b->scores, kv->n_ctx }, { &b->rope, hp->n_rot }, { &b->v_row, hp->head_dim },
+        { &b->norm_w, e },    { &b->scores, kv->n_ctx }, { &b->rope, hp->n_rot },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
         rc = alloc_floats(a, want[i].n, want[i].p, err);
-    if (rc == ERR_OK && !(b->q_kv = arena_alloc(a, hp->head_dim * kv->format->block_bytes, 64, err)))
+    if (rc == ERR_OK && !(b->attn_work = arena_alloc(a, VEC_ATTEND_WORK_BYTES(hp->head_dim), 64, err)))
         rc = ERR_NOMEM;
-    if (rc == ERR_OK && !(b->acc = arena_alloc_array(a, hp->head_dim, sizeof *b->acc, 64, err)))
-        rc = ERR_NOMEM;
+    b->ops = vec_ops();
     return rc;
 }
 
 /* out = x / rms(x) * w for each of n rows; w given as a tensor of any float/quant type. */
-static void rmsnorm(float *out, const float *x, const gguf_tensor_t *w, float *w_f32, uint32_t n, uint32_t dim,
-                    float eps)
+static void rmsnorm(const vec_ops_t *ops, float *out, const float *x, const gguf_tensor_t *w, float *w_f32, uint32_t n,
+                    uint32_t dim, float eps)
 {
     w->format->dequantize(w->data, w_f32, dim);
-    for (uint32_t r = 0; r < n; r++) {
-        const float *xr = x + (size_t)r * dim;
-        float *o = out + (size_t)r * dim;
-        double sum = 0.0;
-        for (uint32_t i = 0; i < dim; i++)
-            sum += (double)(xr[i] * xr[i]);
-        float mean = (float)(sum / dim);
-        float scale = 1.0f / math_sqrtf(mean + eps);
-        for (uint32_t i = 0; i < dim; i++)
-            o[i] = (xr[i] * scale) * w_f32[i];
-    }
+    for (uint32_t r = 0; r < n; r++)
+        ops->rmsnorm(out + (size_t)r * dim, x + (size_t)r * dim, w_f32, dim, eps);
 }
 
 /* The cos/sin of each rotated pair at position pos, as ggml's rope cache: theta multiplied up pair by pair. */
@@ -86,75 +79,14 @@ static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t p
     }
 }
 
-/* Rotates adjacent pairs of the first n_rot dims of each of n_heads heads (the converter permuted Q/K for this). */
-static void rope_apply(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot)
-{
-    for (uint32_t h = 0; h < n_heads; h++) {
-        float *v = x + (size_t)h * head_dim;
-        for (uint32_t i = 0; i < n_rot; i += 2) {
-            float x0 = v[i], x1 = v[i + 1];
-            v[i] = x0 * cs[i] - x1 * cs[i + 1];
-            v[i + 1] = x0 * cs[i + 1] + x1 * cs[i];
-        }
-    }
-}
-
-/*
- * As llama.cpp's x86-64 build: exponentials by ggml's polynomial, summed in
- * float four at a time ((e0 + e1) + (e2 + e3)), the group sums in double;
- * the row is zero-padded to a multiple of four as ggml pads the cache.
- */
-static void softmax(float *x, uint32_t n)
-{
-    float max = x[0];
-    for (uint32_t i = 1; i < n; i++)
-        max = x[i] > max ? x[i] : max;
-    double sum = 0.0;
-    for (uint32_t i = 0; i < n; i += 4) {
-        float e[4] = { 0 };
-        for (uint32_t j = 0; j < 4 && i + j < n; j++)
-            e[j] = x[i + j] = math_expf_approx(x[i + j] - max);
-        sum += (double)((e[0] + e[1]) + (e[2] + e[3]));
-    }
-    float inv = (float)(1.0 / sum);
-    for (uint32_t i = 0; i < n; i++)
-        x[i] *= inv;
-}
-
-/* SiLU(gate) * up over a row, as ggml's: the polynomial exp four at a time, the libm-grade one for a tail. */
-static void swiglu(float *gate, const float *up, uint32_t n)
-{
-    uint32_t body = n - n % 4;
-    for (uint32_t i = 0; i < n; i++) {
-        float g = gate[i];
-        float e = i < body ? math_expf_approx(0.0f - g) : math_expf(-g);
-        gate[i] = g / (1.0f + e) * up[i];
-    }
-}
-
 /* One query head of one token against cache positions 0..pos of its KV head. */
 static void attend_head(const kv_cache_t *kv, uint32_t layer, uint32_t pos, uint32_t kv_head, uint32_t head_dim,
                         const float *q, float *out, buffers_t *b)
 {
-    const quant_format_t *f = kv->format;
-    size_t head_off = (size_t)kv_head * head_dim * f->block_bytes;
-    float scale = 1.0f / math_sqrtf((float)head_dim);
-    f->quantize(q, b->q_kv, head_dim); /* llama.cpp multiplies Q in the cache's type */
-    for (uint32_t t = 0; t <= pos; t++)
-        b->scores[t] = f->vec_dot(kv_cache_k(kv, layer, t) + head_off, b->q_kv, head_dim) * scale;
-    softmax(b->scores, pos + 1);
-    for (uint32_t d = 0; d < head_dim; d++)
-        b->acc[d] = 0.0;
-    for (uint32_t t = 0; t <= pos; t++) {
-        float w;
-        f->quantize(&b->scores[t], b->q_kv, 1); /* ... and the weights too */
-        f->dequantize(b->q_kv, &w, 1);
-        f->dequantize(kv_cache_v(kv, layer, t) + head_off, b->v_row, head_dim);
-        for (uint32_t d = 0; d < head_dim; d++)
-            b->acc[d] += (double)(w * b->v_row[d]);
-    }
-    for (uint32_t d = 0; d < head_dim; d++)
-        out[d] = (float)b->acc[d];
+    size_t head_off = (size_t)kv_head * head_dim * kv->format->block_bytes;
+    vec_kv_head_t h = { kv->format, kv_cache_k(kv, layer, 0) + head_off, kv_cache_v(kv, layer, 0) + head_off,
+                        kv->row_bytes, pos + 1, head_dim };
+    b->ops->attend(&h, q, b->scores, b->attn_work, out);
 }
 
 /* out (n rows of w's output size) = x (n rows) times w, activations quantized for w. */
@@ -169,19 +101,13 @@ static err_code_t project(const gguf_tensor_t *w, const float *x, uint32_t n, fl
     return rc;
 }
 
-static void add(float *x, const float *y, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        x[i] += y[i];
-}
-
 static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il, uint32_t n, uint32_t pos,
                                   float theta_scale, buffers_t *b, arena_t *a, err_t *err)
 {
     const model_hparams_t *hp = &m->hp;
     const model_layer_t *l = &m->layers[il];
     uint32_t e = hp->n_embd, hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd;
-    rmsnorm(b->xb, b->x, l->attn_norm, b->norm_w, n, e, hp->rms_eps);
+    rmsnorm(b->ops, b->xb, b->x, l->attn_norm, b->norm_w, n, e, hp->rms_eps);
     err_code_t rc = project(l->attn_q, b->xb, n, b->q, a, err);
     if (rc == ERR_OK)
         rc = project(l->attn_k, b->xb, n, b->k, a, err);
@@ -191,8 +117,8 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
         return rc;
     for (uint32_t i = 0; i < n; i++) {
         rope_angles(b->rope, hp->n_rot, theta_scale, pos + i);
-        rope_apply(b->q + (size_t)i * qd, hp->n_head, hd, b->rope, hp->n_rot);
-        rope_apply(b->k + (size_t)i * kvd, hp->n_head_kv, hd, b->rope, hp->n_rot);
+        b->ops->rope(b->q + (size_t)i * qd, hp->n_head, hd, b->rope, hp->n_rot);
+        b->ops->rope(b->k + (size_t)i * kvd, hp->n_head_kv, hd, b->rope, hp->n_rot);
         kv_cache_store(kv, il, pos + i, b->k + (size_t)i * kvd, b->v + (size_t)i * kvd);
     }
     uint32_t group = hp->n_head / hp->n_head_kv;
@@ -204,7 +130,7 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
     }
     rc = project(l->attn_output, b->att, n, b->xb, a, err);
     if (rc == ERR_OK)
-        add(b->x, b->xb, (size_t)n * e);
+        b->ops->add(b->x, b->xb, (size_t)n * e);
     return rc;
 }
 
@@ -212,17 +138,17 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
 {
     const model_hparams_t *hp = &m->hp;
     const model_layer_t *l = &m->layers[il];
-    rmsnorm(b->xb, b->x, l->ffn_norm, b->norm_w, n, hp->n_embd, hp->rms_eps);
+    rmsnorm(b->ops, b->xb, b->x, l->ffn_norm, b->norm_w, n, hp->n_embd, hp->rms_eps);
     err_code_t rc = project(l->ffn_gate, b->xb, n, b->gate, a, err);
     if (rc == ERR_OK)
         rc = project(l->ffn_up, b->xb, n, b->up, a, err);
     if (rc != ERR_OK)
         return rc;
     for (uint32_t i = 0; i < n; i++)
-        swiglu(b->gate + (size_t)i * hp->n_ff, b->up + (size_t)i * hp->n_ff, hp->n_ff);
+        b->ops->swiglu(b->gate + (size_t)i * hp->n_ff, b->up + (size_t)i * hp->n_ff, hp->n_ff);
     rc = project(l->ffn_down, b->gate, n, b->xb, a, err);
     if (rc == ERR_OK)
-        add(b->x, b->xb, (size_t)n * hp->n_embd);
+        b->ops->add(b->x, b->xb, (size_t)n * hp->n_embd);
     return rc;
 }
 
@@ -262,7 +188,7 @@ err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *
     }
     if (rc == ERR_OK) {
         uint32_t first = all_logits ? 0 : n - 1, rows = n - first;
-        rmsnorm(b.xb, b.x + (size_t)first * hp->n_embd, m->output_norm, b.norm_w, rows, hp->n_embd, hp->rms_eps);
+        rmsnorm(b.ops, b.xb, b.x + (size_t)first * hp->n_embd, m->output_norm, b.norm_w, rows, hp->n_embd, hp->rms_eps);
         rc = project(m->output, b.xb, rows, logits, scratch, err);
     }
     arena_release(scratch, mark, NULL);

@@ -1,6 +1,9 @@
 /*
- * NEON quantizers of activation rows (Q8_0, Q8_1, F16): the same blocks as
- * their scalar twins in llm/quant.h, bit for bit.
+ * NEON quantizers of activation rows (Q8_0, Q8_1, F16): the same bytes as
+ * their scalar twins in llm/quant.h (quant_quantize_q8_0, _q8_1, _f16) for
+ * every input, NaN and infinities included (with FPCR at its default: FZ,
+ * DN, AHP clear). Same row sizes as the scalar ones (n a multiple of 32 for
+ * Q8_0/Q8_1, any n for F16); dst at any address.
  */
 #ifndef ARCH_AARCH64_QUANT_NEON_ACT_H
 #define ARCH_AARCH64_QUANT_NEON_ACT_H
