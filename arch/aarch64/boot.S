@@ -69,6 +69,8 @@ at_el1:
     adr     x0, exception_vectors
     msr     vbar_el1, x0
     isb
+    msr     fpcr, xzr           /* IEEE floats: round to nearest, no flush-to-zero, no default NaN (the engine's */
+                                /* SIMD kernels equal the scalar ones only so) */
 
     ldr     x0, =__stack_top
     mov     sp, x0
