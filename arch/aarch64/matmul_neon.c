@@ -62,6 +62,15 @@ INLINE float32x4_t block_terms(wfmt_t f, int32x4_t s, float32x4_t dx, float32x4_
     return vaddq_f32(vmulq_f32(vmulq_f32(dx, dy), fs), vmulq_f32(mx, my));
 }
 
+/* Block i of four weight rows at wi, wi + ws, ...: codes in q, scales (and Q4_1's mins) in lanes of dx (mx). */
+INLINE void load_w4(wfmt_t f, const uint8_t *wi, size_t ws, int8x16_t q[4][2], float32x4_t *dx, float32x4_t *mx)
+{
+    for (int r = 0; r < 4; r++)
+        load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
+    *dx = ld_fp16x4(wi, ws);
+    *mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : *dx;
+}
+
 /* Lane r: the integer dot of weight row r's block (q[r]) with the activation block y. */
 INLINE int32x4_t dot4(mla_fn mla, const int8x16_t q[4][2], int8x16_t y0, int8x16_t y1)
 {
@@ -80,9 +89,8 @@ INLINE void tile_4xn(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const ui
     for (size_t i = 0; i < nb; i++) {
         const uint8_t *wi = w + i * wb, *y0 = a0 + i * ab, *y1 = a1 + i * ab;
         int8x16_t q[4][2];
-        for (int r = 0; r < 4; r++)
-            load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
-        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
+        float32x4_t dx, mx;
+        load_w4(f, wi, ws, q, &dx, &mx);
         int32x4_t s0 = dot4(mla, q, vld1q_s8((const int8_t *)y0 + aq), vld1q_s8((const int8_t *)y0 + aq + 16));
         sum0 = vaddq_f32(sum0, block_terms(f, s0, dx, mx, vdupq_n_f32(ld_fp16(y0)),
                                            vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y0 + 2) : 0.0f)));
@@ -138,13 +146,12 @@ NEON_I8MM INLINE void tile_4x2_mmla(wfmt_t f, const uint8_t *w, size_t ws, const
     for (size_t i = 0; i < nb; i++) {
         const uint8_t *wi = w + i * wb, *y0 = a0 + i * ab, *y1 = a1 + i * ab;
         int8x16_t q[4][2];
-        for (int r = 0; r < 4; r++)
-            load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
+        float32x4_t dx, mx;
+        load_w4(f, wi, ws, q, &dx, &mx);
         const int8_t *p0 = (const int8_t *)y0 + aq, *p1 = (const int8_t *)y1 + aq;
         int8x16_t y0lo = vld1q_s8(p0), y0hi = vld1q_s8(p0 + 16), y1lo = vld1q_s8(p1), y1hi = vld1q_s8(p1 + 16);
         int8x16_t y[4] = { zip_lo(y0lo, y1lo), zip_hi(y0lo, y1lo), zip_lo(y0hi, y1hi), zip_hi(y0hi, y1hi) };
         int32x4_t s01 = mmla_pair(q[0], q[1], y), s23 = mmla_pair(q[2], q[3], y);
-        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
         float32x4_t dy = ld_fp16_pair(y0, y1), my = f == W_Q4_1 ? ld_fp16_pair(y0 + 2, y1 + 2) : dy;
         sum01 = vaddq_f32(sum01, block_terms(f, s01, vzip1q_f32(dx, dx), vzip1q_f32(mx, mx), dy, my));
         sum23 = vaddq_f32(sum23, block_terms(f, s23, vzip2q_f32(dx, dx), vzip2q_f32(mx, mx), dy, my));
