@@ -29,13 +29,14 @@ INLINE void load_w(wfmt_t f, const uint8_t *b, int8x16_t *lo, int8x16_t *hi)
     }
 }
 
-/* The fp16 fields at p, p + stride, p + 2 stride, p + 3 stride as floats (FCVTL: exact, as FCVT). */
+/* The fp16 fields at p, p + stride, p + 2 stride, p + 3 stride as floats. */
 INLINE float32x4_t ld_fp16x4(const uint8_t *p, size_t stride)
 {
-    uint16_t h[4];
+    uint16x4_t h = vdup_n_u16(0);
+#pragma GCC unroll 4
     for (int k = 0; k < 4; k++)
-        __builtin_memcpy(&h[k], p + k * stride, sizeof h[k]);
-    return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(h)));
+        h = vld1_lane_u16((const uint16_t *)(p + k * stride), h, k);
+    return fp16x4_to_f32(h);
 }
 
 /* Two fp16 fields (two tokens' scales) as [a, b, a, b]. */
@@ -65,6 +66,7 @@ INLINE float32x4_t block_terms(wfmt_t f, int32x4_t s, float32x4_t dx, float32x4_
 /* Block i of four weight rows at wi, wi + ws, ...: codes in q, scales (and Q4_1's mins) in lanes of dx (mx). */
 INLINE void load_w4(wfmt_t f, const uint8_t *wi, size_t ws, int8x16_t q[4][2], float32x4_t *dx, float32x4_t *mx)
 {
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++)
         load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
     *dx = ld_fp16x4(wi, ws);
@@ -75,6 +77,7 @@ INLINE void load_w4(wfmt_t f, const uint8_t *wi, size_t ws, int8x16_t q[4][2], f
 INLINE int32x4_t dot4(mla_fn mla, const int8x16_t q[4][2], int8x16_t y0, int8x16_t y1)
 {
     int32x4_t acc[4];
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++)
         acc[r] = mla(mla(vdupq_n_s32(0), q[r][0], y0), q[r][1], y1);
     return vpaddq_s32(vpaddq_s32(acc[0], acc[1]), vpaddq_s32(acc[2], acc[3]));
@@ -220,8 +223,10 @@ static void widen_q8_1(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen
 INLINE int32x4_t wide_dot4(const int16x8_t n[4][4], const wide_block_t *y)
 {
     int16x8_t acc[4];
+#pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
         acc[r] = vmulq_s16(n[r][0], vld1q_s16(y->q[0]));
+    #pragma GCC unroll 4
         for (int k = 1; k < 4; k++)
             acc[r] = vmlaq_s16(acc[r], n[r][k], vld1q_s16(y->q[k]));
     }
@@ -238,6 +243,7 @@ INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, c
     for (size_t i = 0; i < nb; i++) {
         const uint8_t *wi = w + i * wb;
         int16x8_t n[4][4];
+    #pragma GCC unroll 4
         for (int r = 0; r < 4; r++) {
             uint16x8_t v = vreinterpretq_u16_u8(vld1q_u8(wi + r * ws + (f == W_Q4_1 ? 4 : 2)));
             n[r][0] = vreinterpretq_s16_u16(vandq_u16(v, mask));
@@ -246,6 +252,7 @@ INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, c
             n[r][3] = vreinterpretq_s16_u16(vshrq_n_u16(v, 12));
         }
         float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
+    #pragma GCC unroll 4
         for (int t = 0; t < n_tok; t++) {
             const wide_block_t *y = (const wide_block_t *)((t ? a1 : a0) + i * WIDE_BLOCK_BYTES);
             int32x4_t s = wide_dot4(n, y);

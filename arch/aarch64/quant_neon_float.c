@@ -10,7 +10,7 @@ typedef enum fkind { K_F32, K_F16, K_BF16 } fkind_t;
 
 INLINE size_t elem_bytes(fkind_t k) { return k == K_F32 ? 4 : 2; }
 
-/* Elements 0-3 and 4-7 at p (any address) as f32, exactly: F16 by FCVTL, BF16 shifted into the high half. */
+/* Elements 0-3 and 4-7 at p (any address) as f32, exactly: F16 by fp16x4_to_f32, BF16 shifted into the high half. */
 INLINE void load8(fkind_t k, const uint8_t *p, float32x4_t *lo, float32x4_t *hi)
 {
     uint8x16_t b = vld1q_u8(p);
@@ -18,9 +18,9 @@ INLINE void load8(fkind_t k, const uint8_t *p, float32x4_t *lo, float32x4_t *hi)
         *lo = vreinterpretq_f32_u8(b);
         *hi = vreinterpretq_f32_u8(vld1q_u8(p + 16));
     } else if (k == K_F16) {
-        float16x8_t h = vreinterpretq_f16_u8(b);
-        *lo = vcvt_f32_f16(vget_low_f16(h));
-        *hi = vcvt_high_f32_f16(h);
+        uint16x8_t h = vreinterpretq_u16_u8(b);
+        *lo = fp16x4_to_f32(vget_low_u16(h));
+        *hi = fp16x4_to_f32(vget_high_u16(h));
     } else {
         uint16x8_t h = vreinterpretq_u16_u8(b);
         *lo = vreinterpretq_f32_u32(vshll_n_u16(vget_low_u16(h), 16));

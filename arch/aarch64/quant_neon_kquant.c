@@ -36,14 +36,7 @@
 
 typedef int32x4_t (*mla_fn)(int32x4_t acc, int8x16_t a, int8x16_t b);
 
-/* Fields at any address, copied by the compiler inline (no library call in the kernel build). */
-INLINE float kq_fp16(const uint8_t *p)
-{
-    __fp16 h;
-    __builtin_memcpy(&h, p, sizeof h);
-    return (float)h; /* FCVT: exact, NaNs quieted as quant_fp16_to_f32 does */
-}
-
+/* A float field at any address, copied by the compiler inline (no library call in the kernel build). */
 INLINE float kq_f32(const uint8_t *p)
 {
     float f;
@@ -245,11 +238,11 @@ INLINE float dot_lanes(kfmt_t f, const void *w, const void *act, size_t n)
             msum = min_sum16(vzip2q_u8(v, v), y + Q8K_BSUMS); /* group of 16 j takes min j / 2 */
         }
         const float yd = kq_f32(y);
-        const float32x4_t d = vdupq_n_f32(kq_fp16(x + d_at) * yd);
+        const float32x4_t d = vdupq_n_f32(ld_fp16(x + d_at) * yd);
         sums_lo = vaddq_f32(sums_lo, vmulq_f32(d, vcvtq_f32_s32(l.lo)));
         sums_hi = vaddq_f32(sums_hi, vmulq_f32(d, vcvtq_f32_s32(l.hi)));
         if (has_min)
-            sum -= (kq_fp16(x + 2) * yd) * (float)msum;
+            sum -= (ld_fp16(x + 2) * yd) * (float)msum;
     }
     float s[8];
     vst1q_f32(s, sums_lo);
@@ -281,7 +274,7 @@ INLINE float dot_q2_k(mla_fn mla, const void *w, const void *act, size_t n)
         const int32_t isum = vaddvq_s32(acc);
         const int32_t msum = min_sum16(vshrq_n_u8(vld1q_u8(x), 4), y + Q8K_BSUMS);
         const float yd = kq_f32(y);
-        const float dall = yd * kq_fp16(x + Q2K_D), dmin = yd * kq_fp16(x + Q2K_D + 2);
+        const float dall = yd * ld_fp16(x + Q2K_D), dmin = yd * ld_fp16(x + Q2K_D + 2);
         sum += dall * (float)isum - dmin * (float)msum;
     }
     return sum;

@@ -193,18 +193,15 @@ static void round_f16(float *dst, const float *src, uint32_t n)
 static ALWAYS_INLINE float32x4_t ld4(const uint8_t *p, bool f16)
 {
     if (f16)
-        return vcvt_f32_f16(vreinterpret_f16_u8(vld1_u8(p)));
+        return fp16x4_to_f32(vreinterpret_u16_u8(vld1_u8(p)));
     return vreinterpretq_f32_u8(vld1q_u8(p));
 }
 
 /* One cache element at p as a float; exact. */
 static ALWAYS_INLINE float ld1(const uint8_t *p, bool f16)
 {
-    if (f16) {
-        __fp16 h;
-        __builtin_memcpy(&h, p, sizeof h); /* a load even in the kernel's -fno-builtin build */
-        return (float)h;
-    }
+    if (f16)
+        return ld_fp16(p);
     float f;
     __builtin_memcpy(&f, p, sizeof f);
     return f;
