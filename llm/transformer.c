@@ -89,14 +89,25 @@ static void attend_head(const kv_cache_t *kv, uint32_t layer, uint32_t pos, uint
     b->ops->attend(&h, q, b->scores, b->attn_work, out);
 }
 
-/* out (n rows of w's output size) = x (n rows) times w, activations quantized for w. */
-static err_code_t project(const gguf_tensor_t *w, const float *x, uint32_t n, float *out, arena_t *a, err_t *err)
+/*
+ * outs[i] (n rows of ws[i]'s output size) = x (n rows) times ws[i], for
+ * count tensors that read the same input: the activations are quantized
+ * once for each run of tensors of one format and input width.
+ */
+static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, uint32_t count, const float *x,
+                          uint32_t n, arena_t *a, err_t *err)
 {
     act_rows_t act;
     arena_mark_t mark = arena_mark(a);
-    err_code_t rc = act_quantize(w->format, x, n, (uint32_t)w->ne[0], a, &act, err);
-    if (rc == ERR_OK)
-        matmul(w, &act, out);
+    err_code_t rc = ERR_OK;
+    for (uint32_t i = 0; i < count && rc == ERR_OK; i++) {
+        if (i == 0 || ws[i]->format != ws[i - 1]->format || ws[i]->ne[0] != ws[i - 1]->ne[0]) {
+            arena_release(a, mark, NULL);
+            rc = act_quantize(ws[i]->format, x, n, (uint32_t)ws[i]->ne[0], a, &act, err);
+        }
+        if (rc == ERR_OK)
+            matmul(ws[i], &act, outs[i]);
+    }
     arena_release(a, mark, NULL);
     return rc;
 }
@@ -108,11 +119,9 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
     const model_layer_t *l = &m->layers[il];
     uint32_t e = hp->n_embd, hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd;
     rmsnorm(b->ops, b->xb, b->x, l->attn_norm, b->norm_w, n, e, hp->rms_eps);
-    err_code_t rc = project(l->attn_q, b->xb, n, b->q, a, err);
-    if (rc == ERR_OK)
-        rc = project(l->attn_k, b->xb, n, b->k, a, err);
-    if (rc == ERR_OK)
-        rc = project(l->attn_v, b->xb, n, b->v, a, err);
+    const gguf_tensor_t *qkv[] = { l->attn_q, l->attn_k, l->attn_v };
+    float *qkv_out[] = { b->q, b->k, b->v };
+    err_code_t rc = project(qkv, qkv_out, 3, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
     for (uint32_t i = 0; i < n; i++) {
@@ -128,7 +137,7 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
             attend_head(kv, il, pos + i, h / group, hd, b->q + off, b->att + off, b);
         }
     }
-    rc = project(l->attn_output, b->att, n, b->xb, a, err);
+    rc = project(&l->attn_output, &b->xb, 1, b->att, n, a, err);
     if (rc == ERR_OK)
         b->ops->add(b->x, b->xb, (size_t)n * e);
     return rc;
@@ -139,14 +148,14 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
     const model_hparams_t *hp = &m->hp;
     const model_layer_t *l = &m->layers[il];
     rmsnorm(b->ops, b->xb, b->x, l->ffn_norm, b->norm_w, n, hp->n_embd, hp->rms_eps);
-    err_code_t rc = project(l->ffn_gate, b->xb, n, b->gate, a, err);
-    if (rc == ERR_OK)
-        rc = project(l->ffn_up, b->xb, n, b->up, a, err);
+    const gguf_tensor_t *gate_up[] = { l->ffn_gate, l->ffn_up };
+    float *gate_up_out[] = { b->gate, b->up };
+    err_code_t rc = project(gate_up, gate_up_out, 2, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
     for (uint32_t i = 0; i < n; i++)
         b->ops->swiglu(b->gate + (size_t)i * hp->n_ff, b->up + (size_t)i * hp->n_ff, hp->n_ff);
-    rc = project(l->ffn_down, b->gate, n, b->xb, a, err);
+    rc = project(&l->ffn_down, &b->xb, 1, b->gate, n, a, err);
     if (rc == ERR_OK)
         b->ops->add(b->x, b->xb, (size_t)n * hp->n_embd);
     return rc;
@@ -189,7 +198,7 @@ err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *
     if (rc == ERR_OK) {
         uint32_t first = all_logits ? 0 : n - 1, rows = n - first;
         rmsnorm(b.ops, b.xb, b.x + (size_t)first * hp->n_embd, m->output_norm, b.norm_w, rows, hp->n_embd, hp->rms_eps);
-        rc = project(m->output, b.xb, rows, logits, scratch, err);
+        rc = project(&m->output, &logits, 1, b.xb, rows, scratch, err);
     }
     arena_release(scratch, mark, NULL);
     return rc;
