@@ -221,7 +221,8 @@ bench: setup
 
 # llama.cpp's llama-bench against our engine on the same emulated CPU
 # (qemu-aarch64 -cpu max, one thread): figures, never pass/fail. Slow: the
-# first llama-bench build takes ~11 minutes, the run ~4 minutes per model.
+# first llama-bench build takes ~11 minutes, the run (three alternating rounds,
+# BENCH_ROUNDS) ~8 minutes per model.
 LLAMA_BENCH_DIR := $(BUILD)/llama.cpp-aarch64
 LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q8_0.gguf
 bench-llama: setup
