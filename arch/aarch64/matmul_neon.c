@@ -226,7 +226,7 @@ INLINE int32x4_t wide_dot4(const int16x8_t n[4][4], const wide_block_t *y)
 #pragma GCC unroll 4
     for (int r = 0; r < 4; r++) {
         acc[r] = vmulq_s16(n[r][0], vld1q_s16(y->q[0]));
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
         for (int k = 1; k < 4; k++)
             acc[r] = vmlaq_s16(acc[r], n[r][k], vld1q_s16(y->q[k]));
     }
@@ -243,7 +243,7 @@ INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, c
     for (size_t i = 0; i < nb; i++) {
         const uint8_t *wi = w + i * wb;
         int16x8_t n[4][4];
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
         for (int r = 0; r < 4; r++) {
             uint16x8_t v = vreinterpretq_u16_u8(vld1q_u8(wi + r * ws + (f == W_Q4_1 ? 4 : 2)));
             n[r][0] = vreinterpretq_s16_u16(vandq_u16(v, mask));
@@ -252,7 +252,7 @@ INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, c
             n[r][3] = vreinterpretq_s16_u16(vshrq_n_u16(v, 12));
         }
         float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
         for (int t = 0; t < n_tok; t++) {
             const wide_block_t *y = (const wide_block_t *)((t ? a1 : a0) + i * WIDE_BLOCK_BYTES);
             int32x4_t s = wide_dot4(n, y);
