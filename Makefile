@@ -38,41 +38,46 @@ QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m $(QEMU_MEM) -smp 2 -nographic -nic n
 	$(if $(strip $(MODELS)),-initrd $(BUILD)/initrd.cpio)
 
 # ---------------------------------------------------------------- sources
-# The engine core: portable C with no libc, in both builds.
-# aarch64 builds (the kernel and hosted aarch64) add the NEON kernels.
-ARCH_CORE_SRCS := $(sort $(wildcard arch/aarch64/*neon*.c))
-CORE_SRCS := lib/fmt.c lib/err.c lib/sha256.c lib/cpio.c lib/sort.c mm/arena.c $(wildcard llm/*.c)
+# The engine: everything under llm/ (portable C, no libc), in both builds.
+# aarch64 builds (the kernel and hosted aarch64) add its NEON kernels.
+LLM_SRCS := $(sort $(wildcard llm/*.c llm/*/*.c))
+LLM_ARCH_SRCS := $(sort $(wildcard llm/kernels/aarch64/*.c))
 # Kernel pieces that are plain C over memory, also built on the host for tests.
 PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \
-	kernel/line_edit.c kernel/model_store.c kernel/parse_num.c arch/aarch64/cpu_features.c arch/aarch64/page_table.c
+	kernel/line_edit.c kernel/model_store.c kernel/parse_num.c kernel/lib/cpio.c kernel/lib/sha256.c \
+	arch/aarch64/cpu_features.c arch/aarch64/page_table.c
 # Kernel-only: boot, exceptions, system registers, devices, shell.
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
 	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/timer.c arch/aarch64/cpu_id.c drivers/pl011.c \
-	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c lib/string.c \
-	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/llm_session.c
+	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c kernel/lib/string.c \
+	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/ksession.c
 # Run before the MMU is on, when unaligned accesses fault.
-STRICT_ALIGN_SRCS := lib/string.c lib/fmt.c lib/err.c drivers/fdt.c kernel/boot_info.c \
+STRICT_ALIGN_SRCS := kernel/lib/string.c llm/support/fmt.c llm/support/err.c drivers/fdt.c kernel/boot_info.c \
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \
 	arch/aarch64/psci.c
 
-TEST_SRCS := $(wildcard tests/*.c)
-# Host tools: each tools/*.c is a program; tools/lib/ holds what they (and the tests) share.
-TOOL_SRCS := $(wildcard tools/*.c)
-TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
+# The unit-test binary: suites grouped by the layer they guard.
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c tests/unit/*/*/*.c))
+# Test fixtures (GGUF, cpio and device-tree writers, synthetic models); the GGUF tools use the writer too.
+FIXTURE_SRCS := $(wildcard tests/fixtures/*.c)
+# The host front end (llm-run) and what hosted programs share (platform, CPU level, files).
+HOST_LIB_SRCS := $(filter-out host/llm-run.c,$(wildcard host/*.c))
+# Programs: the front end, developer tools, benchmarks; each file is one program.
+PROGRAM_SRCS := host/llm-run.c $(wildcard tools/*.c) $(wildcard bench/*.c)
 
-KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(CORE_SRCS) $(ARCH_CORE_SRCS) $(PORTABLE_KERNEL_SRCS) $(if $(EMBED_MODEL),kernel/embedded_model.S)
+KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(LLM_SRCS) $(LLM_ARCH_SRCS) $(PORTABLE_KERNEL_SRCS) $(if $(EMBED_MODEL),kernel/embedded_model.S)
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
 # SIMD=off builds the scalar reference kernels only (llm/ops.h).
 SIMD ?= on
-COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -Iinclude -MMD -MP $(if $(filter off,$(SIMD)),-DLLM_OPS_MAX=OPS_SCALAR)
+COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -MMD -MP $(if $(filter off,$(SIMD)),-DLLM_OPS_MAX=OPS_SCALAR)
 
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null) \
 	-march=armv8-a -mno-outline-atomics -fno-stack-protector -fno-pie -fno-pic \
 	-fno-tree-loop-distribute-patterns
-KASFLAGS := -I. -Iinclude -MMD -MP -D__ASSEMBLY__
+KASFLAGS := -I. -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -T linker.ld --no-warn-rwx-segments -Map=$(BUILD)/kernel.map
 
 # Hosted builds: libc present, valgrind told about the arena.
@@ -88,7 +93,8 @@ KERNEL_OBJS := $(call kobj,$(KERNEL_SRCS))
 
 HOST_LIB := $(BUILD)/host/libllm.a
 HOST_TESTS := $(BUILD)/host/tests/unit_tests
-HOST_TOOLS := $(patsubst tools/%.c,$(BUILD)/host/tools/%,$(TOOL_SRCS))
+prog = $(patsubst %,$(1)/tools/%,$(basename $(notdir $(PROGRAM_SRCS))))
+HOST_TOOLS := $(call prog,$(BUILD)/host)
 ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
@@ -139,7 +145,7 @@ $(1)/%.c.o: %.c
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -c $$< -o $$@
 
-$(1)/libllm.a: $$(patsubst %,$(1)/%.o,$$(CORE_SRCS) $$(CORE_SRCS_$(notdir $(1))))
+$(1)/libllm.a: $$(patsubst %,$(1)/%.o,$$(LLM_SRCS) $$(LLM_SRCS_$(notdir $(1))))
 	$$(call say,AR,$$@)
 	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
 
@@ -148,30 +154,39 @@ $(1)/libkernel-pieces.a: $$(patsubst %,$(1)/%.o,$$(PORTABLE_KERNEL_SRCS))
 	$$(call say,AR,$$@)
 	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
 
-# lib/string.c with its symbols renamed (kstr_memcpy, ...), so the tests
-# can exercise the kernel's versions beside the host libc's.
-$(1)/tests/kstring.o: lib/string.c
+# kernel/lib/string.c with its symbols renamed (kstr_memcpy, ...), so the
+# tests can exercise the kernel's versions beside the host libc's.
+$(1)/tests/kstring.o: kernel/lib/string.c
 	$$(call say,CC,$$@)
 	@mkdir -p $$(@D)
 	$$(Q)$(2) $(3) -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-stack-protector \
 		-c $$< -o $$@.tmp
 	$$(Q)$(OBJCOPY_$(notdir $(1))) --prefix-symbols=kstr_ $$@.tmp $$@ && rm -f $$@.tmp
 
-$(1)/libtools.a: $$(patsubst %,$(1)/%.o,$$(TOOLS_LIB_SRCS))
+$(1)/libfixtures.a: $$(patsubst %,$(1)/%.o,$$(FIXTURE_SRCS))
+	$$(call say,AR,$$@)
+	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
+
+$(1)/libhost.a: $$(patsubst %,$(1)/%.o,$$(HOST_LIB_SRCS))
 	$$(call say,AR,$$@)
 	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
 
 $(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS)) $(1)/tests/kstring.o \
-		$(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libllm.a
+		$(1)/libfixtures.a $(1)/libhost.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
 	$$(Q)$(2) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
 
-$(1)/tools/%: $(1)/tools/%.c.o $(1)/libtools.a $(1)/libkernel-pieces.a $(1)/libllm.a
-	$$(call say,LD,$$@)
-	$$(Q)$(2) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
+$(foreach p,$(PROGRAM_SRCS),$(eval $(call program,$(1),$(p),$(2),$(4),$(5))))
 endef
 
-CORE_SRCS_host-arm64 := $(ARCH_CORE_SRCS)
+# One program: $(1) build dir, $(2) its source, $(3) compiler, $(4) ldflags, $(5) ldlibs.
+define program
+$(1)/tools/$(basename $(notdir $(2))): $(1)/$(2).o $(1)/libfixtures.a $(1)/libhost.a $(1)/libkernel-pieces.a $(1)/libllm.a
+	$$(call say,LD,$$@)
+	$$(Q)$(3) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
+endef
+
+LLM_SRCS_host-arm64 := $(LLM_ARCH_SRCS)
 CROSS_AR_host := ar
 CROSS_AR_host-arm64 := $(CROSS_COMPILE)ar
 OBJCOPY_host := objcopy
@@ -228,8 +243,8 @@ LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135
 bench-llama: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host-arm64 $(BUILD)/host-arm64/tools/bench-pp-tg
 	@$(MAKE) --no-print-directory models
-	tools/build_llama_bench.sh $(LLAMA_BENCH_DIR)
-	KERNEL_IMAGE=$(BUILD)/Image tools/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg \
+	bench/build_llama_bench.sh $(LLAMA_BENCH_DIR)
+	KERNEL_IMAGE=$(BUILD)/Image bench/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg \
 		$(LLAMA_BENCH_MODELS)
 
 # ---------------------------------------------------------------- tests
@@ -272,15 +287,15 @@ test-unit-arm64: $(ARM64_TESTS)
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"
-	tests/check_freestanding.sh $(BUILD)/kernel.elf $(BUILD)/kernel.map $(KNM)
+	tests/contract/check_freestanding.sh $(BUILD)/kernel.elf $(BUILD)/kernel.map $(KNM)
 
 test-dtb: $(BUILD)/host/tools/dtb-info $(BUILD)/Image
 	@echo "== device trees from QEMU through the kernel's parser"
-	tests/dtb_test.sh $(BUILD)/host/tools/dtb-info $(BUILD)/Image $(QEMU) $(BUILD)/dtb-test
+	tests/boot/dtb_test.sh $(BUILD)/host/tools/dtb-info $(BUILD)/Image $(QEMU) $(BUILD)/dtb-test
 
 test-boot: $(BUILD)/Image
 	@echo "== boot test (QEMU)"
-	python3 tests/boot_test.py --qemu $(QEMU) --image $(BUILD)/Image
+	python3 tests/boot/boot_test.py --qemu $(QEMU) --image $(BUILD)/Image
 
 # In-kernel inference: the initrd of test models (real, truncated, corrupt,
 # bad checksum), then the same with the 1-layer model linked into the image.
@@ -288,8 +303,8 @@ TEST_EMBED_MODEL := test_models/smollm2-135m-q8_0-L1.gguf
 test-boot-llm: $(BUILD)/Image $(BUILD)/host/tools/llm-run
 	@echo "== in-kernel inference (QEMU): models from the initrd, then linked into the image"
 	@$(MAKE) --no-print-directory -j$(JOBS) image EMBED_MODEL=$(TEST_EMBED_MODEL) BUILD=$(BUILD)/embed
-	tests/make_test_initrd.sh $(BUILD)/test-initrd.cpio test_models
-	python3 tests/boot_llm_test.py --qemu $(QEMU) --image $(BUILD)/Image --initrd $(BUILD)/test-initrd.cpio \
+	tests/boot/make_test_initrd.sh $(BUILD)/test-initrd.cpio test_models
+	python3 tests/boot/boot_llm_test.py --qemu $(QEMU) --image $(BUILD)/Image --initrd $(BUILD)/test-initrd.cpio \
 		--embed-image $(BUILD)/embed/Image --llm-run $(BUILD)/host/tools/llm-run --models test_models
 
 clean:

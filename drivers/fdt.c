@@ -7,7 +7,7 @@
  */
 #include "drivers/fdt.h"
 
-#include "lib/string.h"
+#include "llm/platform.h"
 
 enum {
     TOK_BEGIN_NODE = 1,

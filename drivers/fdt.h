@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 
 #define FDT_MAGIC 0xd00dfeedu
 /* Deepest node nesting accepted (the root is depth 1). */

@@ -6,7 +6,7 @@
 #ifndef KERNEL_ARGS_H
 #define KERNEL_ARGS_H
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 
 /*
  * Rewrites line and points argv[0..*argc) into it. ERR_FORMAT for an

@@ -6,7 +6,7 @@
  */
 #include "kernel/boot_info.h"
 
-#include "lib/string.h"
+#include "llm/platform.h"
 
 /* Cell counts a bus uses for its children's "reg". */
 typedef struct bus_cells {

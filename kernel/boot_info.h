@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "drivers/fdt.h"
-#include "lib/err.h"
+#include "llm/support/err.h"
 
 typedef enum psci_conduit {
     PSCI_NONE = 0,

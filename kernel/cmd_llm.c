@@ -7,9 +7,9 @@
 
 #include "kernel/console.h"
 #include "kernel/kernel.h"
-#include "lib/string.h"
-#include "llm/gguf.h"
-#include "platform.h"
+#include "llm/platform.h"
+#include "llm/gguf/gguf.h"
+#include "llm/platform.h"
 
 static llm_session_t session;
 static bool session_ready;

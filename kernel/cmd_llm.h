@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "kernel/llm_session.h"
+#include "kernel/ksession.h"
 
 /* The session, made on first use over the kernel arena. */
 llm_session_t *llm_cmd_session(void);

@@ -9,7 +9,7 @@
 #include "kernel/console.h"
 #include "kernel/parse_num.h"
 #include "kernel/shell.h"
-#include "lib/string.h"
+#include "llm/platform.h"
 
 #define CTRL_C 3
 #define DEFAULT_MAX_TOKENS 128

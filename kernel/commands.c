@@ -11,8 +11,8 @@
 #include "kernel/console.h"
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
-#include "lib/string.h"
-#include "llm/ops.h"
+#include "llm/platform.h"
+#include "llm/kernels/ops.h"
 
 #define FAULT_ADDRESS 0x7000000000ull /* inside the 39-bit space, never mapped */
 

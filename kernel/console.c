@@ -7,7 +7,7 @@
 #include <stdarg.h>
 
 #include "drivers/pl011.h"
-#include "lib/fmt.h"
+#include "llm/support/fmt.h"
 
 void console_init(uintptr_t uart_base)
 {

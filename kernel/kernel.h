@@ -10,7 +10,7 @@
 
 #include "kernel/boot_info.h"
 #include "kernel/model_store.h"
-#include "mm/arena.h"
+#include "llm/support/arena.h"
 
 typedef struct kernel_state {
     boot_info_t boot;

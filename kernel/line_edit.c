@@ -4,7 +4,7 @@
  */
 #include "kernel/line_edit.h"
 
-#include "lib/string.h"
+#include "llm/platform.h"
 
 enum { ESC_NONE, ESC_START, ESC_CSI };
 

@@ -15,7 +15,7 @@
 #include "kernel/console.h"
 #include "kernel/memory_map.h"
 #include "kernel/shell.h"
-#include "llm/ops.h"
+#include "llm/kernels/ops.h"
 
 #define EARLY_UART_BASE 0x09000000u /* QEMU virt's PL011, used until the device tree is read */
 #define FDT_MAX_BYTES (2u << 20)     /* the arm64 boot protocol's limit */

@@ -7,8 +7,8 @@
  */
 #include "kernel/model_store.h"
 
-#include "lib/cpio.h"
-#include "lib/string.h"
+#include "kernel/lib/cpio.h"
+#include "llm/platform.h"
 
 #define CPIO_HEADER_BYTES 110 /* a newc header; the entry's name follows it */
 #define MODEL_ALIGN 64        /* where scanned models are moved to, in bytes */

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/err.h"
-#include "lib/sha256.h"
+#include "llm/support/err.h"
+#include "kernel/lib/sha256.h"
 
 #define MODEL_STORE_MAX 16 /* models a store holds */
 #define MODEL_NAME_MAX 48  /* bytes of a model name, including its NUL */

@@ -1,5 +1,5 @@
-/* The platform seam (include/platform.h) in our kernel: the generic timer. */
-#include "platform.h"
+/* The platform seam (llm/platform.h) in our kernel: the generic timer. */
+#include "llm/platform.h"
 
 #include "arch/aarch64/timer.h"
 

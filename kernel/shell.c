@@ -7,7 +7,7 @@
 #include "kernel/args.h"
 #include "kernel/console.h"
 #include "kernel/line_edit.h"
-#include "lib/string.h"
+#include "llm/platform.h"
 
 #define PROMPT "kernel> "
 #define MAX_ARGS 32

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "lib/string.h"
+#include "llm/platform.h"
 
 enum { ROLE_SYSTEM, ROLE_USER, ROLE_ASSISTANT, N_ROLES };
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 
 /*
  * The formats, each named as llama.cpp names it (chat_format_name). In the

@@ -1,7 +1,7 @@
 /* K/V cache storage (see kv_cache.h): two arena arrays, rows converted on store by the selected level's kernel. */
 #include "llm/kv_cache.h"
 
-#include "llm/ops.h"
+#include "llm/kernels/ops.h"
 
 size_t kv_cache_bytes(const model_hparams_t *hp, uint32_t n_ctx, quant_type_t type)
 {

@@ -10,9 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 #include "llm/model.h"
-#include "mm/arena.h"
+#include "llm/support/arena.h"
 
 typedef struct kv_cache {
     const quant_format_t *format; /* F16 or F32 */

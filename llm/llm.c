@@ -7,7 +7,7 @@
 #include "llm/llm.h"
 
 #include "llm/transformer.h"
-#include "platform.h"
+#include "llm/platform.h"
 
 #define TOKENIZE_BYTES_PER_POSITION 256u /* working memory for tokenizing a prompt, per context position */
 #define WORK_SLACK_BYTES (1u << 20)

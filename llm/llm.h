@@ -18,13 +18,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 #include "llm/chat.h"
 #include "llm/kv_cache.h"
 #include "llm/model.h"
 #include "llm/sampler.h"
-#include "llm/tokenizer.h"
-#include "mm/arena.h"
+#include "llm/tokenizer/tokenizer.h"
+#include "llm/support/arena.h"
 
 typedef struct llm_model {
     gguf_file_t file;

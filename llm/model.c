@@ -5,7 +5,7 @@
  */
 #include "llm/model.h"
 
-#include "lib/fmt.h"
+#include "llm/support/fmt.h"
 
 #define TENSOR_NAME_MAX 64
 

@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/err.h"
-#include "llm/gguf.h"
-#include "mm/arena.h"
+#include "llm/support/err.h"
+#include "llm/gguf/gguf.h"
+#include "llm/support/arena.h"
 
 typedef struct model_hparams {
     uint32_t n_ctx_train;  /* llama.context_length: positions it was trained on */

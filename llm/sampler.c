@@ -9,7 +9,7 @@
 
 #include <float.h>
 
-#include "llm/mathf.h"
+#include "llm/support/mathf.h"
 
 void sampler_config_default(sampler_config_t *c)
 {

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/err.h"
-#include "mm/arena.h"
+#include "llm/support/err.h"
+#include "llm/support/arena.h"
 
 /*
  * What to sample with. Probabilities are fractions in [0, 1]; penalties act

@@ -14,9 +14,9 @@
  */
 #include "llm/transformer.h"
 
-#include "llm/mathf.h"
-#include "llm/matmul.h"
-#include "llm/vec_ops.h"
+#include "llm/support/mathf.h"
+#include "llm/kernels/matmul.h"
+#include "llm/kernels/vec_ops.h"
 
 typedef struct buffers {
     float *x;             /* [n][n_embd] the residual stream */

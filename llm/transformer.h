@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 #include "llm/kv_cache.h"
 #include "llm/model.h"
-#include "mm/arena.h"
+#include "llm/support/arena.h"
 
 /*
  * Runs tokens[0 .. n) at positions pos .. pos+n-1 (positions before pos must

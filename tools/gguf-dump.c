@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "llm/gguf.h"
-#include "tools/lib/host_file.h"
+#include "llm/gguf/gguf.h"
+#include "host/host_file.h"
 
 #define SHOW_ELEMS 6
 #define SHOW_CHARS 60

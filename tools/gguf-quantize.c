@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llm/gguf.h"
-#include "tools/lib/gguf_writer.h"
-#include "tools/lib/host_file.h"
+#include "llm/gguf/gguf.h"
+#include "tests/fixtures/gguf_writer.h"
+#include "host/host_file.h"
 
 static const struct target {
     const char *name;

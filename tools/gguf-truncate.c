@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llm/gguf.h"
-#include "tools/lib/gguf_writer.h"
-#include "tools/lib/host_file.h"
+#include "llm/gguf/gguf.h"
+#include "tests/fixtures/gguf_writer.h"
+#include "host/host_file.h"
 
 static const char *const per_layer_suffixes[] = {
     ".attention.head_count",

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llm/gguf.h"
-#include "llm/tokenizer.h"
-#include "tools/lib/gguf_writer.h"
-#include "tools/lib/host_file.h"
+#include "llm/gguf/gguf.h"
+#include "llm/tokenizer/tokenizer.h"
+#include "tests/fixtures/gguf_writer.h"
+#include "host/host_file.h"
 
 static int32_t token_type(const char *text, size_t len)
 {

@@ -4,7 +4,7 @@
  */
 #include "arch/aarch64/cpu_features.h"
 
-#include "lib/fmt.h"
+#include "llm/support/fmt.h"
 
 static unsigned field(uint64_t reg, unsigned lsb)
 {

@@ -6,7 +6,7 @@
 #define ARCH_AARCH64_MMU_H
 
 #include "kernel/boot_info.h"
-#include "lib/err.h"
+#include "llm/support/err.h"
 
 /* Maps what boot_info describes and enables translation, D- and I-caches. */
 err_code_t mmu_enable(const boot_info_t *bi, err_t *err);

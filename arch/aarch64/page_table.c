@@ -4,7 +4,7 @@
  */
 #include "arch/aarch64/page_table.h"
 
-#include "lib/string.h"
+#include "llm/platform.h"
 
 #define DESC_BLOCK 0x1ull
 #define DESC_TABLE 0x3ull

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/err.h"
+#include "llm/support/err.h"
 
 #define PT_ENTRIES 512
 #define PT_L1_BLOCK (1ull << 30) /* bytes mapped by one level-1 block */

@@ -4,7 +4,7 @@
  */
 #include "arch/aarch64/psci.h"
 
-#include "lib/fmt.h"
+#include "llm/support/fmt.h"
 
 #define PSCI_VERSION 0x84000000u
 #define PSCI_SYSTEM_OFF 0x84000008u

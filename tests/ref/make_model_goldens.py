@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Goldens for the real-model tests (tests/test_model_real.c), from the `gguf`
+"""Goldens for the real-model tests (tests/unit/model/test_model_real.c), from the `gguf`
 package (pinned in tests/ref/requirements.txt), never from our own code:
 
   tests/golden/smollm2_q4_1.txt

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Makes the pre-tokenizer goldens in tests/golden/pretokenize/ for
-tests/test_pretokenize.c and tests/test_unicode.c.
+tests/unit/tokenizer/test_pretokenize.c and tests/unit/tokenizer/test_unicode.c.
 
 The reference is the `regex` package running llama.cpp's own expression
 strings (src/llama-vocab.cpp, llm_tokenizer_bpe) the way llama.cpp's

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes the tensor-format goldens in tests/golden/quant/ for tests/test_quant.c.
+"""Makes the tensor-format goldens in tests/golden/quant/ for tests/unit/quant/test_quant.c.
 
 The expected values come from the `gguf` package (gguf.quants.quantize and
 dequantize, numpy's float16 conversions), which implements ggml's reference

@@ -1,0 +1,187 @@
+/*
+ * bench-kernels: `make bench` figures for the kernel table (llm/ops.h):
+ * each hot kernel timed at every level this CPU has (scalar, neon,
+ * dotprod, i8mm; LLM_OPS caps them) on synthetic data, with the speed-up
+ * over the scalar reference measured in the same run. Kernels: the dot
+ * product of every weight type, the matrix product of one token (decode)
+ * and of 32 tokens (prefill) through the tiles, activation quantization.
+ * Figures only; nothing is judged.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llm/kernels/matmul.h"
+#include "llm/kernels/ops.h"
+#include "host/host_clock.h"
+#include "host/host_file.h"
+#include "host/host_cpu.h"
+
+#define COLS 1536
+#define ROWS 256
+#define PREFILL 32
+#define MIN_SECONDS 0.3
+#define TRIALS 5
+
+typedef struct bench_data {
+    const quant_format_t *w, *act;
+    uint8_t *weights;   /* ROWS rows of COLS elements */
+    uint8_t *acts;      /* PREFILL rows */
+    arena_t arena;      /* the activation rows of matmul at the selected level */
+    float *src, *out;   /* PREFILL x COLS floats; PREFILL x ROWS results */
+    size_t w_row, a_row;
+} bench_data_t;
+
+typedef enum kernel { K_DOT, K_DECODE, K_PREFILL, K_QUANTIZE } kernel_t;
+
+/* One pass of kernel k over the data: returns the elements it processed. */
+static double run_once(kernel_t k, bench_data_t *d)
+{
+    static volatile float sink;
+    gguf_tensor_t t = { .n_dims = 2, .ne = { COLS, ROWS, 1, 1 }, .format = d->w, .n_elems = (uint64_t)COLS * ROWS,
+                        .n_bytes = (uint64_t)d->w_row * ROWS, .data = d->weights };
+    switch (k) {
+    case K_DOT: {
+        quant_vec_dot_fn dot = ops_vec_dot(d->w);
+        for (size_t r = 0; r < ROWS; r++)
+            sink += dot(d->weights + r * d->w_row, d->acts, COLS);
+        return (double)ROWS * COLS;
+    }
+    case K_DECODE:
+    case K_PREFILL: { /* as the forward pass: quantize the activations for this level, then multiply */
+        act_rows_t a;
+        uint32_t n = k == K_PREFILL ? PREFILL : 1;
+        arena_reset(&d->arena);
+        if (act_quantize(d->w, d->src, n, COLS, &d->arena, &a, NULL) != ERR_OK)
+            return 0;
+        matmul(&t, &a, d->out);
+        return (double)ROWS * COLS * n;
+    }
+    case K_QUANTIZE: {
+        quant_quantize_fn q = ops_quantize(d->act);
+        for (size_t r = 0; r < PREFILL; r++)
+            q(d->src + r * COLS, d->acts + r * d->a_row, COLS);
+        return (double)PREFILL * COLS;
+    }
+    }
+    return 0;
+}
+
+/* Elements per second of kernel k at the selected level: the best of TRIALS runs (others' load only slows). */
+static double measure(kernel_t k, bench_data_t *d)
+{
+    double best = 0;
+    for (int trial = 0; trial < TRIALS; trial++) {
+        double n = 0, t0 = host_now_s(), t;
+        do {
+            n += run_once(k, d);
+            t = host_now_s();
+        } while (t - t0 < MIN_SECONDS / TRIALS);
+        best = n / (t - t0) > best ? n / (t - t0) : best;
+    }
+    return best;
+}
+
+/* One table row: the kernel at every level up to best, Melem/s and the ratio to scalar. */
+static void row(const char *name, kernel_t k, bench_data_t *d, ops_level_t best)
+{
+    double scalar = 0;
+    printf("  %-22s", name);
+    for (ops_level_t l = OPS_SCALAR; l <= best; l++) {
+        ops_init(l);
+        double v = measure(k, d);
+        if (l == OPS_SCALAR) {
+            scalar = v;
+            printf(" %9.2f", v / 1e6);
+        } else {
+            printf(" %9.2f (%4.1fx)", v / 1e6, v / scalar);
+        }
+    }
+    printf("\n");
+    ops_init(best);
+}
+
+/* Synthetic data for weight type t: weights quantized from random floats where we can, else random blocks. */
+static bool make_data(quant_type_t t, bench_data_t *d)
+{
+    uint64_t w_row, a_row;
+    if (quant_lookup(t, &d->w, NULL) != ERR_OK || quant_lookup(d->w->vec_dot_type, &d->act, NULL) != ERR_OK ||
+        !quant_row_bytes(d->w, COLS, &w_row) || !quant_row_bytes(d->act, COLS, &a_row))
+        return false;
+    d->w_row = (size_t)w_row;
+    d->a_row = (size_t)a_row;
+    d->weights = malloc(d->w_row * ROWS);
+    d->acts = malloc(d->a_row * PREFILL);
+    d->src = malloc(sizeof *d->src * PREFILL * COLS);
+    d->out = malloc(sizeof *d->out * PREFILL * ROWS);
+    for (size_t i = 0; i < (size_t)PREFILL * COLS; i++)
+        d->src[i] = ((float)rand() / (float)RAND_MAX - 0.5f) * 3.4f;
+    for (size_t r = 0; r < ROWS; r++) {
+        uint8_t *w = d->weights + r * d->w_row;
+        if (d->w->quantize) {
+            d->w->quantize(d->src + (r % PREFILL) * COLS, w, COLS);
+        } else {
+            for (size_t i = 0; i < d->w_row; i++)
+                w[i] = (uint8_t)(rand() >> 7);
+            for (size_t i = 0; i + 1 < d->w_row; i += 2)
+                w[i + 1] &= 0x3b; /* keeps any fp16 read here finite and small */
+        }
+    }
+    for (size_t r = 0; r < PREFILL; r++)
+        d->act->quantize(d->src + r * COLS, d->acts + r * d->a_row, COLS);
+    host_arena_init(&d->arena, 4u << 20);
+    return true;
+}
+
+static void free_data(bench_data_t *d)
+{
+    free(d->weights);
+    free(d->acts);
+    free(d->src);
+    free(d->out);
+    host_arena_free(&d->arena);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: bench-kernels\n");
+        return 2;
+    }
+    ops_level_t best = host_ops_init();
+    srand(1);
+    printf("kernels at each level, Melem/s (x speed-up over scalar), %d x %d weights, one thread:\n", ROWS, COLS);
+    printf("  %-22s", "kernel");
+    for (ops_level_t l = OPS_SCALAR; l <= best; l++)
+        printf(l == OPS_SCALAR ? " %9s" : " %16s", ops_level_name(l));
+    printf("\n");
+    const quant_type_t types[] = { QUANT_F32, QUANT_F16, QUANT_BF16, QUANT_Q4_0, QUANT_Q4_1, QUANT_Q5_0, QUANT_Q5_1,
+                                   QUANT_Q8_0, QUANT_Q2_K, QUANT_Q3_K, QUANT_Q4_K, QUANT_Q5_K, QUANT_Q6_K };
+    char name[64];
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        bench_data_t d;
+        if (!make_data(types[i], &d))
+            continue;
+        snprintf(name, sizeof name, "dot %s x %s", d.w->name, d.act->name);
+        row(name, K_DOT, &d, best);
+        ops_tile_t tile;
+        if (ops_tile4(d.w, &tile) || best == OPS_SCALAR) {
+            snprintf(name, sizeof name, "matmul %s, 1 token", d.w->name);
+            row(name, K_DECODE, &d, best);
+            snprintf(name, sizeof name, "matmul %s, %d tokens", d.w->name, PREFILL);
+            row(name, K_PREFILL, &d, best);
+        }
+        free_data(&d);
+    }
+    const quant_type_t acts[] = { QUANT_F16, QUANT_Q8_0, QUANT_Q4_1, QUANT_Q4_K }; /* via their activation types */
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        bench_data_t d;
+        if (!make_data(acts[i], &d))
+            continue;
+        snprintf(name, sizeof name, "quantize to %s", d.act->name);
+        row(name, K_QUANTIZE, &d, best);
+        free_data(&d);
+    }
+    return 0;
+}

@@ -1,0 +1,143 @@
+/*
+ * bench-pp-tg MODEL.gguf [-p P] [-n N]: prompt processing and text
+ * generation speed measured the way llama.cpp's llama-bench does, so
+ * tools/bench_vs_llama.sh can put the two side by side. One thread, the best
+ * kernels this CPU has (LLM_OPS caps them). pp: one batched forward over P
+ * pseudo-random token ids from an empty cache, logits for the last one
+ * only; tg: N single-token forwards at positions 0 .. N-1, as a generation
+ * from an empty context. A single-token forward warms up first. Prints
+ * `pp P: X tok/s` and `tg N: Y tok/s` on stdout; what ran on stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llm/llm.h"
+#include "llm/transformer.h"
+#include "host/host_clock.h"
+#include "host/host_file.h"
+#include "host/host_cpu.h"
+
+#define MAX_TOKENS 100000u
+
+/* A positive count from a flag's argument, or 0. */
+static uint32_t parse_count(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    return (errno || end == s || *end || s[0] == '-' || v > MAX_TOKENS) ? 0 : (uint32_t)v;
+}
+
+/* A generous bound on the scratch of a forward over n tokens with a cache of n_ctx positions. */
+static size_t scratch_bytes(const model_hparams_t *hp, uint32_t n, uint32_t n_ctx)
+{
+    size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
+    size_t per_token = sizeof(float) * (3 * e + 2 * qd + 2 * kvd + 3 * (size_t)hp->n_ff);
+    return 2 * (n * per_token + sizeof(float) * ((size_t)n_ctx + e + hp->n_rot + hp->head_dim)) + (16u << 20);
+}
+
+/* Tokens per second of forwards over tokens[0 .. n) at pos 0 (batch == n: one forward; batch == 1: one per token). */
+static int measure(const llm_model_t *m, kv_cache_t *kv, const int32_t *tokens, uint32_t n, uint32_t batch,
+                   float *logits, arena_t *scratch, double *tok_s)
+{
+    err_t e;
+    double t0 = host_now_s();
+    for (uint32_t pos = 0; pos < n; pos += batch) {
+        if (transformer_forward(&m->model, kv, tokens + pos, batch, pos, false, logits, scratch, &e) != ERR_OK) {
+            fprintf(stderr, "bench-pp-tg: forward at position %u: %s\n", pos, e.msg);
+            return -1;
+        }
+    }
+    *tok_s = n / (host_now_s() - t0);
+    return 0;
+}
+
+/* Warms up with one token, then measures pp over n_pp tokens and tg over n_tg; arena holds the cache and scratch. */
+static int bench(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg, const int32_t *tokens, float *logits,
+                 arena_t *a)
+{
+    kv_cache_t kv;
+    err_t e;
+    double warm, pp, tg;
+    if (kv_cache_init(&kv, &m->model.hp, n_pp + n_tg, QUANT_F16, a, &e) != ERR_OK) {
+        fprintf(stderr, "bench-pp-tg: %s\n", e.msg);
+        return -1;
+    }
+    if (measure(m, &kv, tokens, 1, 1, logits, a, &warm) || measure(m, &kv, tokens, n_pp, n_pp, logits, a, &pp) ||
+        measure(m, &kv, tokens, n_tg, 1, logits, a, &tg))
+        return -1;
+    printf("pp %u: %.3f tok/s\n", n_pp, pp);
+    printf("tg %u: %.3f tok/s\n", n_tg, tg);
+    return 0;
+}
+
+static int run(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg)
+{
+    const model_hparams_t *hp = &m->model.hp;
+    uint32_t n_ctx = n_pp + n_tg, n_tokens = n_pp > n_tg ? n_pp : n_tg;
+    arena_t a;
+    int rc = -1;
+    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, QUANT_F16) + scratch_bytes(hp, n_tokens, n_ctx));
+    int32_t *tokens = malloc(n_tokens * sizeof *tokens);
+    float *logits = malloc(hp->n_vocab * sizeof *logits);
+    if (!a.base || !tokens || !logits) {
+        fprintf(stderr, "bench-pp-tg: out of memory\n");
+    } else {
+        uint32_t x = 12345; /* a fixed LCG sequence of valid ids (llama-bench feeds random ones) */
+        for (uint32_t i = 0; i < n_tokens; i++) {
+            x = x * 1103515245u + 12345u;
+            tokens[i] = (int32_t)((x >> 8) % hp->n_vocab);
+        }
+        rc = bench(m, n_pp, n_tg, tokens, logits, &a);
+    }
+    free(tokens);
+    free(logits);
+    host_arena_free(&a);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    uint32_t n_pp = 128, n_tg = 64;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        uint32_t *count = strcmp(argv[i], "-p") == 0 ? &n_pp : strcmp(argv[i], "-n") == 0 ? &n_tg : NULL;
+        if (count && i + 1 < argc && (*count = parse_count(argv[i + 1])) != 0) {
+            i++;
+        } else if (!count && !path && argv[i][0] != '-') {
+            path = argv[i];
+        } else {
+            path = NULL;
+            break;
+        }
+    }
+    if (!path) {
+        fprintf(stderr, "usage: bench-pp-tg MODEL.gguf [-p PROMPT_TOKENS] [-n GENERATED_TOKENS]  (1 .. %u each)\n",
+                MAX_TOKENS);
+        return 2;
+    }
+    ops_level_t level = host_ops_init();
+    size_t len;
+    uint8_t *blob = host_read_file(path, &len);
+    if (!blob) {
+        fprintf(stderr, "bench-pp-tg: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    arena_t a;
+    llm_model_t m;
+    err_t e;
+    int rc = 1;
+    host_arena_init(&a, 32u << 20);
+    if (llm_model_load(&m, blob, len, &a, &e) != ERR_OK) {
+        fprintf(stderr, "bench-pp-tg: %s: %s\n", path, e.msg);
+    } else {
+        fprintf(stderr, "bench-pp-tg: %s, %s kernels, one thread, pp %u, tg %u\n", path, ops_level_name(level), n_pp,
+                n_tg);
+        rc = run(&m, n_pp, n_tg) ? 1 : 0;
+    }
+    host_arena_free(&a);
+    free(blob);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * The kernel's loaded model: at most one at a time, with one context (KV
+ * cache and working memory), both in the kernel arena above the point where
+ * the model was loaded. Unloading releases the arena back to that point, so
+ * models can be swapped without a reboot. The weights stay where the model
+ * store found them (initrd or image): nothing is copied.
+ */
+#ifndef KERNEL_KSESSION_H
+#define KERNEL_KSESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/model_store.h"
+#include "llm/support/err.h"
+#include "llm/llm.h"
+#include "llm/support/arena.h"
+
+typedef struct llm_session {
+    arena_t *arena;
+    const model_entry_t *entry; /* the loaded model, or NULL */
+    llm_model_t model;
+    llm_ctx_t ctx;
+    uint32_t n_ctx_asked;       /* what the context was made for (0: the default) */
+    arena_mark_t before_model, before_ctx;
+} llm_session_t;
+
+void session_init(llm_session_t *s, arena_t *arena);
+
+/*
+ * Unloads the current model, checks e's SHA-256 if the store has one
+ * (ERR_FORMAT on a mismatch), loads e and makes a context of the default
+ * size (LLM_DEFAULT_N_CTX, less if the arena is short). On error nothing is
+ * loaded and the arena is back where it was before the old model.
+ */
+err_code_t session_load(llm_session_t *s, const model_entry_t *e, err_t *err);
+
+void session_unload(llm_session_t *s);
+
+/* Remakes the context for n_ctx positions (0: the default) unless it already is; ERR_NOMEM says the bytes needed. */
+err_code_t session_use_ctx(llm_session_t *s, uint32_t n_ctx, err_t *err);
+
+#endif

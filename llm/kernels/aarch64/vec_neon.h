@@ -1,0 +1,34 @@
+/*
+ * NEON twins of the element-wise kernels of llm/vec_ops.h (ARMv8.0 Advanced
+ * SIMD: every level from OPS_NEON up uses them). Each returns its scalar
+ * twin's results bit for bit (NaN as NaN, payload unspecified): the same
+ * float operations per element in the same order, the exponentials by a
+ * four-lane math_expf_approx, fp16 roundings by FCVTN/FCVTL (which round as
+ * quant_f32_to_fp16 does with FPCR at its default: FZ, DN, AHP clear), and
+ * every double sum the scalar code makes in sequence kept in that sequence
+ * (attention runs eight keys' sums side by side, each in index order).
+ */
+#ifndef LLM_KERNELS_AARCH64_VEC_NEON_H
+#define LLM_KERNELS_AARCH64_VEC_NEON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm/kernels/ops.h"
+#include "llm/kernels/vec_ops.h"
+
+/* The NEON table at level (OPS_NEON or above), or NULL below. */
+const vec_ops_t *vec_neon_ops(ops_level_t level);
+
+/* y[i] = math_expf_approx(x[i]) bit for bit, four lanes at a time (y may be x); for tests. */
+void vec_expf_approx_neon(float *y, const float *x, size_t n);
+
+void vec_rmsnorm_neon(float *out, const float *x, const float *w, uint32_t n, float eps);
+void vec_rope_neon(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
+void vec_softmax_neon(float *x, uint32_t n);
+void vec_swiglu_neon(float *gate, const float *up, uint32_t n);
+void vec_add_neon(float *x, const float *y, size_t n);
+/* F16 and F32 caches (another format runs the scalar kernel). */
+void vec_attend_neon(const vec_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+
+#endif

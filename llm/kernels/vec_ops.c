@@ -1,0 +1,109 @@
+/*
+ * The scalar element-wise kernels (see vec_ops.h), moved from transformer.c
+ * with their arithmetic unchanged, and the choice of the table by level.
+ */
+#include "llm/kernels/vec_ops.h"
+
+#include "llm/support/mathf.h"
+#include "llm/kernels/ops.h"
+
+#if defined(__aarch64__)
+#include "llm/kernels/aarch64/vec_neon.h"
+#endif
+
+void vec_rmsnorm_scalar(float *out, const float *x, const float *w, uint32_t n, float eps)
+{
+    double sum = 0.0;
+    for (uint32_t i = 0; i < n; i++)
+        sum += (double)(x[i] * x[i]);
+    float mean = (float)(sum / n);
+    float scale = 1.0f / math_sqrtf(mean + eps);
+    for (uint32_t i = 0; i < n; i++)
+        out[i] = (x[i] * scale) * w[i];
+}
+
+void vec_rope_scalar(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot)
+{
+    for (uint32_t h = 0; h < n_heads; h++) {
+        float *v = x + (size_t)h * head_dim;
+        for (uint32_t i = 0; i < n_rot; i += 2) {
+            float x0 = v[i], x1 = v[i + 1];
+            v[i] = x0 * cs[i] - x1 * cs[i + 1];
+            v[i + 1] = x0 * cs[i + 1] + x1 * cs[i];
+        }
+    }
+}
+
+/* As llama.cpp's x86-64 build; the zero padding is how ggml pads the cache. */
+void vec_softmax_scalar(float *x, uint32_t n)
+{
+    float max = x[0];
+    for (uint32_t i = 1; i < n; i++)
+        max = x[i] > max ? x[i] : max;
+    double sum = 0.0;
+    for (uint32_t i = 0; i < n; i += 4) {
+        float e[4] = { 0 };
+        for (uint32_t j = 0; j < 4 && i + j < n; j++)
+            e[j] = x[i + j] = math_expf_approx(x[i + j] - max);
+        sum += (double)((e[0] + e[1]) + (e[2] + e[3]));
+    }
+    float inv = (float)(1.0 / sum);
+    for (uint32_t i = 0; i < n; i++)
+        x[i] *= inv;
+}
+
+void vec_swiglu_scalar(float *gate, const float *up, uint32_t n)
+{
+    uint32_t body = n - n % 4;
+    for (uint32_t i = 0; i < n; i++) {
+        float g = gate[i];
+        float e = i < body ? math_expf_approx(0.0f - g) : math_expf(-g);
+        gate[i] = g / (1.0f + e) * up[i];
+    }
+}
+
+void vec_add_scalar(float *x, const float *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] += y[i];
+}
+
+void vec_attend_scalar(const vec_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    const quant_format_t *f = h->format;
+    uint32_t head_dim = h->head_dim;
+    double *acc = work;
+    float *v_row = (float *)(acc + head_dim);
+    uint8_t *q_kv = (uint8_t *)(v_row + head_dim); /* room for head_dim F32 elements */
+    float scale = 1.0f / math_sqrtf((float)head_dim);
+    f->quantize(q, q_kv, head_dim); /* llama.cpp multiplies Q in the cache's type */
+    for (uint32_t t = 0; t < h->n; t++)
+        scores[t] = f->vec_dot(h->k + t * h->stride, q_kv, head_dim) * scale;
+    vec_softmax_scalar(scores, h->n);
+    for (uint32_t d = 0; d < head_dim; d++)
+        acc[d] = 0.0;
+    for (uint32_t t = 0; t < h->n; t++) {
+        float w;
+        f->quantize(&scores[t], q_kv, 1); /* ... and the weights too */
+        f->dequantize(q_kv, &w, 1);
+        f->dequantize(h->v + t * h->stride, v_row, head_dim);
+        for (uint32_t d = 0; d < head_dim; d++)
+            acc[d] += (double)(w * v_row[d]);
+    }
+    for (uint32_t d = 0; d < head_dim; d++)
+        out[d] = (float)acc[d];
+}
+
+const vec_ops_t vec_ops_scalar = {
+    vec_rmsnorm_scalar, vec_rope_scalar, vec_softmax_scalar, vec_swiglu_scalar, vec_add_scalar, vec_attend_scalar,
+};
+
+const vec_ops_t *vec_ops(void)
+{
+#if defined(__aarch64__)
+    const vec_ops_t *t = ops_level() >= OPS_NEON ? vec_neon_ops(ops_level()) : NULL;
+    if (t)
+        return t;
+#endif
+    return &vec_ops_scalar;
+}

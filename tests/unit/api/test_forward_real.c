@@ -1,0 +1,233 @@
+/*
+ * The forward pass against llama.cpp on the real SmolLM2 files: for every
+ * prompt of tests/ref/logits_prompts.txt, the logits at every position
+ * (NMSE <= 1e-4 over the whole vocabulary where the goldens store them, the
+ * same argmax everywhere) and 64 greedily generated tokens, which must equal
+ * llama.cpp's unless they part at a near-tie (reference top-2 gap < 1e-3).
+ * Goldens: tests/golden/logits/ (tests/ref/make_logits_goldens.py). One
+ * suite per model; `make test` runs them natively, two at a time.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/lib/sha256.h"
+#include "llm/transformer.h"
+#include "tests/unit/suites.h"
+#include "host/host_file.h"
+
+#define GOLDEN_DIR "tests/golden/logits/"
+#define MAX_NMSE 1e-4
+#define NEAR_TIE 1e-3f
+#define N_CTX 512
+
+typedef struct reader {
+    const uint8_t *p;
+    size_t size, off;
+    bool ok;
+} reader_t;
+
+static const uint8_t *take(reader_t *r, size_t n)
+{
+    if (!r->ok || n > r->size - r->off) {
+        r->ok = false;
+        return NULL;
+    }
+    const uint8_t *p = r->p + r->off;
+    r->off += n;
+    return p;
+}
+
+static uint32_t take_u32(reader_t *r)
+{
+    const uint8_t *p = take(r, 4);
+    return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 : 0;
+}
+
+typedef struct stats {
+    int prompts, positions, rows, near_ties, gen_tokens, gen_near_tie_stops;
+    double worst_nmse;
+} stats_t;
+
+typedef struct loaded {
+    host_gguf_t h;
+    model_t m;
+    kv_cache_t kv;
+    arena_t scratch;
+    float *logits;
+} loaded_t;
+
+static int argmax(const float *x, uint32_t n)
+{
+    int best = 0;
+    for (uint32_t i = 1; i < n; i++)
+        best = x[i] > x[best] ? (int)i : best;
+    return best;
+}
+
+static float bf16(const uint8_t *p)
+{
+    uint32_t u = (uint32_t)(p[0] | p[1] << 8) << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* Checks one prompt record; returns false if the record could not be read. */
+static bool check_prompt(loaded_t *l, reader_t *r, uint32_t n_vocab, uint32_t index, stats_t *st)
+{
+    err_t e;
+    uint32_t n_bytes = take_u32(r);
+    take(r, (n_bytes + 3) & ~3u);
+    uint32_t n = take_u32(r);
+    if (!r->ok || n == 0 || n > 256)
+        return false;
+    int32_t tokens[256 + 64];
+    const uint8_t *tok = take(r, 4 * (size_t)n);
+    const uint8_t *am = take(r, 4 * (size_t)n);
+    const uint8_t *gap = take(r, 4 * (size_t)n);
+    uint32_t n_rows = take_u32(r);
+    const uint8_t *rows = take(r, (size_t)n_rows * n_vocab * 2);
+    if (!r->ok)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        memcpy(&tokens[i], tok + 4 * i, 4);
+
+    CU_ASSERT_EQUAL_FATAL(transformer_forward(&l->m, &l->kv, tokens, n, 0, true, l->logits, &l->scratch, &e), ERR_OK);
+    for (uint32_t i = 0; i < n; i++) {
+        const float *ours = l->logits + (size_t)i * n_vocab;
+        int32_t want;
+        float g;
+        memcpy(&want, am + 4 * i, 4);
+        memcpy(&g, gap + 4 * i, 4);
+        if (argmax(ours, n_vocab) != want) {
+            if (g < NEAR_TIE) {
+                st->near_ties++;
+            } else {
+                CU_FAIL("argmax differs from llama.cpp's");
+                fprintf(stderr, "\n  prompt %u position %u: argmax %d, llama.cpp %d (gap %g)\n", index, i,
+                        argmax(ours, n_vocab), want, g);
+            }
+        }
+        if (i < n_rows) {
+            double num = 0, den = 0;
+            const uint8_t *ref = rows + (size_t)i * n_vocab * 2;
+            for (uint32_t t = 0; t < n_vocab; t++) {
+                double a = bf16(ref + 2 * t), d = ours[t] - a;
+                num += d * d;
+                den += a * a;
+            }
+            double nmse = num / den;
+            st->worst_nmse = nmse > st->worst_nmse ? nmse : st->worst_nmse;
+            st->rows++;
+            if (!(nmse <= MAX_NMSE)) {
+                CU_FAIL("logits NMSE above 1e-4");
+                fprintf(stderr, "\n  prompt %u position %u: NMSE %.3g\n", index, i, nmse);
+            }
+        }
+        st->positions++;
+    }
+
+    /* Greedy continuation, one token at a time from the prompt's last logits. */
+    uint32_t n_gen = take_u32(r);
+    const uint8_t *gen = take(r, 4 * (size_t)n_gen);
+    const uint8_t *gen_gap = take(r, 4 * (size_t)n_gen);
+    if (!r->ok || n_gen > 64)
+        return false;
+    float *last = l->logits + (size_t)(n - 1) * n_vocab;
+    memmove(l->logits, last, n_vocab * sizeof *last);
+    for (uint32_t k = 0; k < n_gen; k++) {
+        int32_t want, ours = argmax(l->logits, n_vocab);
+        float g;
+        memcpy(&want, gen + 4 * k, 4);
+        memcpy(&g, gen_gap + 4 * k, 4);
+        if (ours != want) {
+            if (g < NEAR_TIE) {
+                st->gen_near_tie_stops++; /* a near-tie: the rest may rightly differ */
+                break;
+            }
+            CU_FAIL("greedy token differs from llama.cpp's");
+            fprintf(stderr, "\n  prompt %u generated token %u: %d, llama.cpp %d (gap %g)\n", index, k, ours, want, g);
+            break;
+        }
+        st->gen_tokens++;
+        if (k + 1 < n_gen)
+            CU_ASSERT_EQUAL_FATAL(transformer_forward(&l->m, &l->kv, &ours, 1, n + k, false, l->logits, &l->scratch, &e),
+                                  ERR_OK);
+    }
+    st->prompts++;
+    return true;
+}
+
+/* Every golden file of one model: "<stem>_p<first>-<last>.bin". */
+static void check_model(const char *stem)
+{
+    char path[256];
+    loaded_t l;
+    err_t e;
+    snprintf(path, sizeof path, "test_models/%s.gguf", stem);
+    CU_ASSERT_EQUAL_FATAL(host_gguf_open(&l.h, "\n  forward (`make models` makes the models)", path, 16u << 20), 0);
+    CU_ASSERT_EQUAL_FATAL(model_load(&l.m, &l.h.file, &l.h.arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&l.kv, &l.m.hp, N_CTX, QUANT_F16, &l.h.arena, &e), ERR_OK);
+    host_arena_init(&l.scratch, 256u << 20);
+    uint32_t n_vocab = l.m.hp.n_vocab;
+    l.logits = malloc((size_t)256 * n_vocab * sizeof *l.logits);
+    uint8_t digest[SHA256_DIGEST_BYTES];
+    sha256_t sh;
+    sha256_init(&sh);
+    sha256_update(&sh, l.h.blob, l.h.len);
+    sha256_final(&sh, digest);
+
+    stats_t st = { 0 };
+    int n_files = 0;
+    DIR *dir = opendir(GOLDEN_DIR);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    for (struct dirent *d; (d = readdir(dir));) {
+        size_t sl = strlen(stem);
+        if (strncmp(d->d_name, stem, sl) != 0 || strncmp(d->d_name + sl, "_p", 2) != 0)
+            continue;
+        char file[512];
+        size_t size;
+        snprintf(file, sizeof file, GOLDEN_DIR "%s", d->d_name);
+        uint8_t *g = host_read_file(file, &size);
+        reader_t r = { g, size, 0, g != NULL };
+        const uint8_t *magic = take(&r, 4);
+        CU_ASSERT_TRUE_FATAL(magic && memcmp(magic, "LGTS", 4) == 0 && take_u32(&r) == 1);
+        CU_ASSERT_EQUAL(take_u32(&r), n_vocab);
+        uint32_t first = take_u32(&r), n_prompts = take_u32(&r);
+        take_u32(&r);
+        const uint8_t *sha = take(&r, 32);
+        CU_ASSERT_TRUE_FATAL(sha && memcmp(sha, digest, 32) == 0); /* goldens made from this very file */
+        for (uint32_t i = 0; i < n_prompts; i++)
+            CU_ASSERT_TRUE_FATAL(check_prompt(&l, &r, n_vocab, first + i, &st));
+        free(g);
+        n_files++;
+    }
+    closedir(dir);
+    CU_ASSERT(n_files > 0);
+    CU_ASSERT_EQUAL(st.prompts, 20);
+    fprintf(stderr, "\n  %s: %d prompts, %d positions (%d with logits, worst NMSE %.2e), %d argmax near-ties, "
+                    "%d greedy tokens equal, %d stops at a near-tie\n",
+            stem, st.prompts, st.positions, st.rows, st.worst_nmse, st.near_ties, st.gen_tokens,
+            st.gen_near_tie_stops);
+    free(l.logits);
+    host_arena_free(&l.scratch);
+    host_gguf_close(&l.h);
+}
+
+static void test_q4_1(void) { check_model("smollm2-135m-q4_1"); }
+static void test_q4_0(void) { check_model("smollm2-135m-q4_0"); }
+static void test_q8_0(void) { check_model("smollm2-135m-q8_0"); }
+static void test_q8_0_l1(void) { check_model("smollm2-135m-q8_0-L1"); }
+static void test_q8_0_l4(void) { check_model("smollm2-135m-q8_0-L4"); }
+
+void test_forward_real_register(void)
+{
+    TEST_ADD(test_suite("forward_q4_1"), test_q4_1);
+    TEST_ADD(test_suite("forward_q4_0"), test_q4_0);
+    TEST_ADD(test_suite("forward_q8_0"), test_q8_0);
+    TEST_ADD(test_suite("forward_q8_0_l1"), test_q8_0_l1); /* small enough for qemu-aarch64: every NEON level */
+    TEST_ADD(test_suite("forward_q8_0_l4"), test_q8_0_l4);
+}

@@ -1,0 +1,250 @@
+/*
+ * The generation API on the real SmolLM2-135M-Instruct (Q8_0, the fastest of
+ * our files on the scalar path): "The capital of France is" continues with
+ * " Paris", the chat question "What is 2+2?" is answered with 4, sampling is
+ * reproducible (same seed, same text; temperature 0 and top-k 1 equal
+ * greedy), four threads sharing one model each get exactly the
+ * single-threaded text, a float KV cache gives the same greedy text, and a
+ * 500-token generation runs to its end. Natively only (too slow for valgrind).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llm/llm.h"
+#include "tests/unit/suites.h"
+#include "host/host_file.h"
+
+#define MODEL_PATH "test_models/smollm2-135m-q8_0.gguf"
+#define CTX_ARENA_BYTES (96u << 20)
+
+static uint8_t *blob;
+static size_t blob_len;
+static arena_t model_arena;
+static llm_model_t model;
+
+static int setup(void)
+{
+    err_t e;
+    blob = host_read_file(MODEL_PATH, &blob_len);
+    host_arena_init(&model_arena, 16u << 20);
+    if (!blob || llm_model_load(&model, blob, blob_len, &model_arena, &e) != ERR_OK) {
+        fprintf(stderr, "\n  %s: %s (`make models` makes it)\n", MODEL_PATH, blob ? e.msg : "missing");
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void)
+{
+    host_arena_free(&model_arena);
+    free(blob);
+    return 0;
+}
+
+/* A context in its own arena; the text of one generation or chat turn. */
+typedef struct run {
+    arena_t arena;
+    llm_ctx_t ctx;
+    char text[1024];
+    llm_result_t res;
+    err_code_t rc;
+} run_t;
+
+static void open_run_with(run_t *r, uint32_t n_ctx, quant_type_t kv_type)
+{
+    llm_ctx_params_t p;
+    err_t e;
+    llm_ctx_params_default(&p);
+    p.n_ctx = n_ctx;
+    p.kv_type = kv_type;
+    host_arena_init(&r->arena, CTX_ARENA_BYTES);
+    CU_ASSERT_EQUAL_FATAL(llm_ctx_init(&r->ctx, &model, &p, &r->arena, &e), ERR_OK);
+}
+
+static void open_run(run_t *r)
+{
+    open_run_with(r, 256, QUANT_F16);
+}
+
+static void generate(run_t *r, const char *prompt, const llm_gen_config_t *base)
+{
+    err_t e;
+    llm_gen_config_t c = *base;
+    c.text = r->text;
+    c.text_cap = sizeof r->text;
+    r->rc = llm_generate(&r->ctx, prompt, strlen(prompt), &c, NULL, NULL, &r->res, &e);
+}
+
+static llm_gen_config_t config(float temperature, int32_t top_k, uint64_t seed, uint32_t n)
+{
+    llm_gen_config_t c;
+    llm_gen_config_default(&c);
+    c.max_tokens = n;
+    c.sampling.temperature = temperature;
+    c.sampling.top_k = top_k;
+    c.sampling.seed = seed;
+    return c;
+}
+
+static void test_paris(void)
+{
+    run_t r;
+    open_run(&r);
+    llm_gen_config_t c = config(0, 40, 1, 4);
+    generate(&r, "The capital of France is", &c);
+    CU_ASSERT_EQUAL(r.rc, ERR_OK);
+    fprintf(stderr, "\n  \"The capital of France is\" ->\"%s\"\n", r.text);
+    CU_ASSERT_EQUAL(strncmp(r.text, " Paris", 6), 0);
+    host_arena_free(&r.arena);
+}
+
+static void test_chat_two_plus_two(void)
+{
+    run_t r;
+    err_t e;
+    open_run(&r);
+    CU_ASSERT_TRUE_FATAL(model.has_chat);
+    CU_ASSERT_STRING_EQUAL(chat_format_name(model.chat), "chatml");
+    chat_message_t msgs[] = { { "user", "What is 2+2?" } };
+    llm_gen_config_t c = config(0, 40, 1, 32);
+    c.text = r.text;
+    c.text_cap = sizeof r.text;
+    CU_ASSERT_EQUAL(llm_chat(&r.ctx, msgs, 1, &c, NULL, NULL, &r.res, &e), ERR_OK);
+    fprintf(stderr, "  chat \"What is 2+2?\" -> \"%s\" (%s)\n", r.text, llm_stop_name(r.res.stop));
+    CU_ASSERT_PTR_NOT_NULL(strchr(r.text, '4'));
+    CU_ASSERT_EQUAL(r.res.stop, LLM_STOP_EOS); /* it ends its turn with <|im_end|> */
+    host_arena_free(&r.arena);
+}
+
+static void test_sampling_reproducible(void)
+{
+    run_t a, b;
+    open_run(&a);
+    open_run(&b);
+    const char *prompt = "Once upon a time";
+    llm_gen_config_t s1 = config(0.9f, 40, 1234, 16), s2 = config(0.9f, 40, 99, 16);
+    generate(&a, prompt, &s1);
+    generate(&b, prompt, &s1);
+    CU_ASSERT_STRING_EQUAL(a.text, b.text); /* same seed, same text */
+    char first[1024];
+    strcpy(first, a.text);
+    generate(&b, prompt, &s2);
+    CU_ASSERT_STRING_NOT_EQUAL(first, b.text); /* another seed, another text */
+
+    llm_gen_config_t greedy = config(0, 40, 1, 16), zero_t = config(0, 0, 7, 16), top1 = config(1.5f, 1, 7, 16);
+    generate(&a, prompt, &greedy);
+    strcpy(first, a.text);
+    generate(&a, prompt, &zero_t);
+    CU_ASSERT_STRING_EQUAL(a.text, first); /* temperature 0 is greedy */
+    generate(&a, prompt, &top1);
+    CU_ASSERT_STRING_EQUAL(a.text, first); /* top-k 1 is greedy at any temperature */
+    host_arena_free(&a.arena);
+    host_arena_free(&b.arena);
+}
+
+/* The keys and values in float: the same greedy text here, at twice the cache bytes. */
+static void test_f32_kv_cache(void)
+{
+    run_t f16, f32;
+    open_run(&f16);
+    open_run_with(&f32, 256, QUANT_F32);
+    size_t used16 = f16.arena.used_bytes, used32 = f32.arena.used_bytes;
+    size_t kv16 = kv_cache_bytes(&model.model.hp, 256, QUANT_F16);
+    CU_ASSERT_EQUAL(kv_cache_bytes(&model.model.hp, 256, QUANT_F32), 2 * kv16);
+    CU_ASSERT(used32 >= used16 + kv16);
+    llm_gen_config_t c = config(0, 40, 1, 12);
+    generate(&f16, "The capital of France is", &c);
+    generate(&f32, "The capital of France is", &c);
+    CU_ASSERT_EQUAL(f32.rc, ERR_OK);
+    fprintf(stderr, "  F32 cache: \"%s\"\n", f32.text);
+    CU_ASSERT_EQUAL(strncmp(f32.text, " Paris", 6), 0);
+    CU_ASSERT_STRING_EQUAL(f32.text, f16.text);
+    host_arena_free(&f16.arena);
+    host_arena_free(&f32.arena);
+}
+
+typedef struct stream {
+    char text[8192];
+    size_t len, calls;
+} stream_t;
+
+static bool collect(void *user, const char *text, size_t len)
+{
+    stream_t *s = user;
+    if (s->len + len < sizeof s->text) {
+        memcpy(s->text + s->len, text, len);
+        s->len += len;
+        s->text[s->len] = 0;
+    }
+    s->calls++;
+    return true;
+}
+
+/* A 500-token sampled generation: all 500 tokens, streamed text equal to the result, the context's memory unchanged. */
+static void test_long_generation(void)
+{
+    static char text[8192];
+    static stream_t st;
+    run_t r;
+    err_t e;
+    open_run_with(&r, 600, QUANT_F16);
+    size_t used = r.arena.used_bytes;
+    llm_gen_config_t c = config(0.8f, 40, 5, 500);
+    c.text = text;
+    c.text_cap = sizeof text;
+    const char *prompt = "Chapter 1. The old lighthouse keeper";
+    r.rc = llm_generate(&r.ctx, prompt, strlen(prompt), &c, collect, &st, &r.res, &e);
+    CU_ASSERT_EQUAL_FATAL(r.rc, ERR_OK);
+    fprintf(stderr, "  500 tokens: stop %s, %u generated, %zu bytes, %.1f tok/s\n", llm_stop_name(r.res.stop),
+            r.res.n_generated, r.res.text_len, r.res.n_generated / (r.res.decode_us / 1e6));
+    CU_ASSERT_EQUAL(r.res.stop, LLM_STOP_MAX_TOKENS);
+    CU_ASSERT_EQUAL(r.res.n_generated, 500);
+    CU_ASSERT_EQUAL(st.len, r.res.text_len);
+    CU_ASSERT_STRING_EQUAL(st.text, text);
+    CU_ASSERT(st.calls > 100);
+    CU_ASSERT_EQUAL(r.arena.used_bytes, used); /* scratch released */
+    CU_ASSERT(r.res.arena_high_water <= r.arena.capacity_bytes);
+    host_arena_free(&r.arena);
+}
+
+static void *thread_main(void *arg)
+{
+    run_t *r = arg;
+    llm_gen_config_t c = config(0.7f, 40, 42, 12);
+    generate(r, "The quick brown fox", &c);
+    return NULL;
+}
+
+static void test_threads_share_one_model(void)
+{
+    run_t single, threads[4];
+    pthread_t tid[4];
+    open_run(&single);
+    thread_main(&single);
+    CU_ASSERT_EQUAL_FATAL(single.rc, ERR_OK);
+    for (int i = 0; i < 4; i++) {
+        open_run(&threads[i]);
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&tid[i], NULL, thread_main, &threads[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(tid[i], NULL);
+        CU_ASSERT_EQUAL(threads[i].rc, ERR_OK);
+        CU_ASSERT_STRING_EQUAL(threads[i].text, single.text);
+        host_arena_free(&threads[i].arena);
+    }
+    host_arena_free(&single.arena);
+}
+
+void test_generate_real_register(void)
+{
+    CU_pSuite s = test_suite_with("smollm2_generate", setup, teardown);
+    TEST_ADD(s, test_paris);
+    TEST_ADD(s, test_chat_two_plus_two);
+    TEST_ADD(s, test_sampling_reproducible);
+    TEST_ADD(s, test_threads_share_one_model);
+    TEST_ADD(s, test_f32_kv_cache);
+    TEST_ADD(s, test_long_generation);
+}

@@ -1,0 +1,242 @@
+/*
+ * The generation API on a tiny synthetic model (fast enough for valgrind):
+ * greedy generation and its stop reasons, prefix reuse, cancellation, a full
+ * context, refusals (prompt longer than the context, arena too small, bad
+ * settings), and 1000 back-to-back generations with a constant high-water
+ * mark. The real-model checks (llama.cpp logits and tokens) are in
+ * test_forward_real.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llm/llm.h"
+#include "llm/kernels/ops.h"
+#include "llm/transformer.h"
+#include "tests/unit/suites.h"
+#include "tests/fixtures/model_fixture.h"
+
+#define ARENA_BYTES (8u << 20)
+
+static uint8_t *blob;
+static arena_t arena;
+static llm_model_t model;
+
+static int setup(void)
+{
+    fixture_opts_t o = fixture_defaults();
+    size_t len;
+    err_t e;
+    blob = fixture_tiny_llama(&o, &len);
+    void *buf = malloc(ARENA_BYTES);
+    arena_init(&arena, buf, ARENA_BYTES);
+    return blob && buf && llm_model_load(&model, blob, len, &arena, &e) == ERR_OK ? 0 : -1;
+}
+
+static int teardown(void)
+{
+    free(arena.base);
+    free(blob);
+    return 0;
+}
+
+static llm_gen_config_t greedy(uint32_t max_tokens)
+{
+    llm_gen_config_t c;
+    llm_gen_config_default(&c);
+    c.max_tokens = max_tokens;
+    c.sampling.temperature = 0;
+    return c;
+}
+
+static void new_ctx(llm_ctx_t *ctx, uint32_t n_ctx)
+{
+    llm_ctx_params_t p;
+    err_t e;
+    llm_ctx_params_default(&p);
+    p.n_ctx = n_ctx;
+    arena_reset(&arena);
+    CU_ASSERT_EQUAL_FATAL(llm_model_load(&model, blob, model.file.size, &arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(llm_ctx_init(ctx, &model, &p, &arena, &e), ERR_OK);
+}
+
+typedef struct collected {
+    char text[4096];
+    size_t len;
+    int calls;
+    int cancel_after;
+} collected_t;
+
+static bool collect(void *user, const char *s, size_t n)
+{
+    collected_t *c = user;
+    if (c->len + n < sizeof c->text) {
+        memcpy(c->text + c->len, s, n);
+        c->len += n;
+    }
+    return ++c->calls != c->cancel_after;
+}
+
+static void test_greedy_generation(void)
+{
+    llm_ctx_t ctx;
+    new_ctx(&ctx, 64);
+    llm_gen_config_t cfg = greedy(10);
+    char text[256];
+    cfg.text = text;
+    cfg.text_cap = sizeof text;
+    collected_t got = { .cancel_after = -1 };
+    llm_result_t r1, r2;
+    err_t e;
+    CU_ASSERT_EQUAL_FATAL(llm_generate(&ctx, "Hello world", 11, &cfg, collect, &got, &r1, &e), ERR_OK);
+    CU_ASSERT_EQUAL(r1.n_prompt, 11); /* one token per character in this vocabulary */
+    CU_ASSERT(r1.n_generated <= 10);
+    CU_ASSERT(r1.stop == LLM_STOP_MAX_TOKENS || r1.stop == LLM_STOP_EOS);
+    CU_ASSERT_EQUAL(r1.text_len, got.len);
+    CU_ASSERT_EQUAL(strlen(text), got.len);
+    CU_ASSERT_EQUAL(memcmp(text, got.text, got.len), 0);
+
+    /* The same prompt again: the cached prefix is reused and greedy output repeats. */
+    collected_t again = { .cancel_after = -1 };
+    CU_ASSERT_EQUAL_FATAL(llm_generate(&ctx, "Hello world", 11, &cfg, collect, &again, &r2, &e), ERR_OK);
+    CU_ASSERT_EQUAL(r2.n_reused, 10);
+    CU_ASSERT_EQUAL(r2.n_generated, r1.n_generated);
+    CU_ASSERT_TRUE(again.len == got.len && memcmp(again.text, got.text, got.len) == 0);
+
+    /* A fresh context gives the same text: reuse changes nothing. */
+    llm_ctx_t fresh;
+    new_ctx(&fresh, 64);
+    collected_t third = { .cancel_after = -1 };
+    CU_ASSERT_EQUAL_FATAL(llm_generate(&fresh, "Hello world", 11, &cfg, collect, &third, &r2, &e), ERR_OK);
+    CU_ASSERT_EQUAL(r2.n_reused, 0);
+    CU_ASSERT_TRUE(third.len == got.len && memcmp(third.text, got.text, got.len) == 0);
+}
+
+static void test_stops_and_refusals(void)
+{
+    llm_ctx_t ctx;
+    llm_result_t r;
+    err_t e;
+    new_ctx(&ctx, 16);
+    llm_gen_config_t cfg = greedy(100);
+    cfg.stop_token = TOK_NONE;
+
+    /* Cancelled by the callback after 3 pieces. */
+    collected_t c = { .cancel_after = 3 };
+    CU_ASSERT_EQUAL(llm_generate(&ctx, "abc", 3, &cfg, collect, &c, &r, &e), ERR_OK);
+    if (r.stop != LLM_STOP_EOS) {
+        CU_ASSERT_EQUAL(r.stop, LLM_STOP_CANCELLED);
+        CU_ASSERT_EQUAL(r.n_generated, 3);
+    }
+
+    /* Temperature 1 and a seed: the context runs full unless EOS comes first. */
+    cfg.sampling.temperature = 1.0f;
+    cfg.sampling.top_k = 0;
+    cfg.sampling.top_p = 1.0f;
+    cfg.sampling.min_p = 0.0f;
+    CU_ASSERT_EQUAL(llm_generate(&ctx, "abc", 3, &cfg, NULL, NULL, &r, &e), ERR_OK);
+    CU_ASSERT(r.stop == LLM_STOP_CONTEXT_FULL || r.stop == LLM_STOP_EOS);
+    if (r.stop == LLM_STOP_CONTEXT_FULL)
+        CU_ASSERT_EQUAL(r.n_prompt + r.n_generated, 17); /* 16 positions fed, and one more token drawn */
+
+    /* A prompt longer than the context: refused before any work, both lengths named. */
+    CU_ASSERT_EQUAL(llm_generate(&ctx, "abcdefghijklmnopqrstuvwxyz", 26, &cfg, NULL, NULL, &r, &e), ERR_RANGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "prompt is 26 tokens, the context holds 16"));
+    CU_ASSERT_EQUAL(llm_generate(&ctx, "", 0, &cfg, NULL, NULL, &r, &e), ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "empty prompt"));
+    cfg.sampling.top_p = 2.0f;
+    CU_ASSERT_EQUAL(llm_generate(&ctx, "abc", 3, &cfg, NULL, NULL, &r, &e), ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "top_p"));
+}
+
+static void test_arena_too_small(void)
+{
+    llm_ctx_params_t p;
+    llm_ctx_t ctx;
+    err_t e;
+    uint8_t small[4096];
+    arena_t a;
+    arena_init(&a, small, sizeof small);
+    llm_ctx_params_default(&p);
+    p.n_ctx = 128;
+    CU_ASSERT_EQUAL(llm_ctx_init(&ctx, &model, &p, &a, &e), ERR_NOMEM);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "128 positions need"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "4096 free"));
+    CU_ASSERT_EQUAL(a.used_bytes, 0);
+
+    /* With n_ctx 0 the context shrinks to fit instead (the tiny model's 256 positions fit here). */
+    new_ctx(&ctx, 0);
+    CU_ASSERT_EQUAL(ctx.kv.n_ctx, 256);
+}
+
+static void test_high_water_is_stable(void)
+{
+    llm_ctx_t ctx;
+    llm_result_t r;
+    err_t e;
+    new_ctx(&ctx, 64);
+    llm_gen_config_t cfg = greedy(4);
+    size_t first = 0;
+    int n_bad = 0;
+    for (int i = 0; i < 1000; i++) {
+        const char *prompt = i % 2 ? "The cat" : "A dog sat";
+        CU_ASSERT_EQUAL_FATAL(llm_generate(&ctx, prompt, strlen(prompt), &cfg, NULL, NULL, &r, &e), ERR_OK);
+        if (i == 1)
+            first = r.arena_high_water;
+        else if (i > 1)
+            n_bad += r.arena_high_water != first;
+        CU_ASSERT_EQUAL(arena.used_bytes, ctx.work.used_bytes); /* working memory given back */
+    }
+    CU_ASSERT_EQUAL(n_bad, 0);
+}
+
+/* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level`. */
+static void fixture_logits(quant_type_t t, ops_level_t level, float *logits)
+{
+    fixture_opts_t o = fixture_defaults();
+    o.weight_type = t;
+    size_t len;
+    err_t e;
+    uint8_t *b = fixture_tiny_llama(&o, &len);
+    arena_t a;
+    arena_init(&a, malloc(ARENA_BYTES), ARENA_BYTES);
+    llm_model_t m;
+    kv_cache_t kv;
+    static const int32_t tokens[8] = { 1, 5, 9, 2, 7, 7, 3, 11 };
+    ops_level_t before = ops_level();
+    ops_init(level);
+    CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, QUANT_F16, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
+    ops_init(before);
+    free(a.base);
+    free(b);
+}
+
+/* Every kernel level this CPU has gives the scalar logits bit for bit (on aarch64: NEON and SDOT dots). */
+static void test_kernel_levels_agree(void)
+{
+    static const quant_type_t types[] = { QUANT_Q4_0, QUANT_Q4_1, QUANT_Q8_0 };
+    size_t n = 8 * (size_t)model.model.hp.n_vocab;
+    float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    ops_level_t best = ops_level();
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        fixture_logits(types[i], OPS_SCALAR, want);
+        for (ops_level_t l = OPS_NEON; l <= best; l++) {
+            fixture_logits(types[i], l, got);
+            CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
+        }
+    }
+    free(want);
+    free(got);
+}
+
+void test_llm_register(void)
+{
+    CU_pSuite s = test_suite_with("llm", setup, teardown);
+    TEST_ADD(s, test_greedy_generation);
+    TEST_ADD(s, test_stops_and_refusals);
+    TEST_ADD(s, test_arena_too_small);
+    TEST_ADD(s, test_high_water_is_stable);
+    TEST_ADD(s, test_kernel_levels_agree);
+}

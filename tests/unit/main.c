@@ -1,0 +1,113 @@
+/*
+ * The unit-test runner: registers every suite and runs them with CUnit's
+ * basic interface. `unit_tests --skip NAME` leaves a suite out and
+ * `unit_tests --only NAME` runs just the named ones (the Makefile runs the
+ * slow real-model suite natively, the rest under valgrind). Exit status 1 if
+ * any assertion failed, 2 on bad arguments or if CUnit could not be set up.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "tests/unit/suites.h"
+#include "host/host_cpu.h"
+
+CU_pSuite test_suite(const char *name)
+{
+    return test_suite_with(name, NULL, NULL);
+}
+
+CU_pSuite test_suite_with(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup)
+{
+    CU_pSuite s = CU_add_suite(name, init, cleanup);
+    if (!s) {
+        fprintf(stderr, "cannot add suite %s: %s\n", name, CU_get_error_msg());
+        exit(2);
+    }
+    return s;
+}
+
+void test_add(CU_pSuite suite, const char *name, CU_TestFunc fn)
+{
+    if (!CU_add_test(suite, name, fn)) {
+        fprintf(stderr, "cannot add test %s: %s\n", name, CU_get_error_msg());
+        exit(2);
+    }
+}
+
+/* Applies --only/--skip to the registered suites; false on a bad argument. */
+static bool select_suites(int argc, char **argv)
+{
+    bool only = argc > 1 && strcmp(argv[1], "--only") == 0;
+    for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext)
+        CU_set_suite_active(s, only ? CU_FALSE : CU_TRUE);
+    for (int i = 1; i < argc; i += 2) {
+        bool skip = strcmp(argv[i], "--skip") == 0;
+        CU_pSuite s = i + 1 < argc ? CU_get_suite(argv[i + 1]) : NULL;
+        if ((!skip && strcmp(argv[i], "--only") != 0) || !s) {
+            fprintf(stderr, "usage: unit_tests [--only SUITE | --skip SUITE]...: bad or unknown '%s %s'\n", argv[i],
+                    i + 1 < argc ? argv[i + 1] : "");
+            return false;
+        }
+        CU_set_suite_active(s, skip ? CU_FALSE : CU_TRUE);
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    host_ops_init(); /* the end-to-end suites run on the best kernels this CPU has */
+    test_string_register();
+    test_fmt_register();
+    test_err_register();
+    test_arena_register();
+    test_fdt_register();
+    test_boot_info_register();
+    test_memory_map_register();
+    test_args_register();
+    test_line_edit_register();
+    test_cpu_features_register();
+    test_page_table_register();
+    test_sha256_register();
+    test_cpio_register();
+    test_model_store_register();
+    test_parse_num_register();
+    test_quant_neon_register();
+    test_quant_neon_kquant_register();
+    test_vec_neon_register();
+    test_matmul_register();
+    test_mathf_register();
+    test_quant_register();
+    test_gguf_register();
+    test_model_register();
+    test_model_real_register();
+    test_unicode_register();
+    test_pretokenize_register();
+    test_tokenizer_register();
+    test_sampler_register();
+    test_chat_register();
+    test_llm_register();
+    test_generate_real_register();
+    test_forward_real_register();
+    if (!select_suites(argc, argv)) {
+        CU_cleanup_registry();
+        return 2;
+    }
+
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures() +
+                      CU_get_number_of_suites_failed(); /* a suite whose set-up failed */
+    unsigned ran = CU_get_number_of_tests_run();
+    CU_cleanup_registry();
+    if (ran == 0) {
+        fprintf(stderr, "no test ran\n");
+        return 1;
+    }
+    return failed ? 1 : 0;
+}
