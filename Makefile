@@ -38,10 +38,15 @@ QEMU_FLAGS = -M $(QEMU_MACHINE) -cpu max -m $(QEMU_MEM) -smp 2 -nographic -nic n
 	$(if $(strip $(MODELS)),-initrd $(BUILD)/initrd.cpio)
 
 # ---------------------------------------------------------------- sources
-# The engine: everything under llm/ (portable C, no libc), in both builds.
-# aarch64 builds (the kernel and hosted aarch64) add its NEON kernels.
+# The engine: everything under llm/ (portable C, no libc), in both builds,
+# plus the one architecture folder of kernel twins the build chooses:
+# llm/kernels/aarch64/ for aarch64 builds (the kernel and hosted aarch64),
+# llm/kernels/none/ for other hosts and for SIMD=off (the scalar reference only).
+SIMD ?= on
 LLM_SRCS := $(sort $(wildcard llm/*.c llm/*/*.c))
-LLM_ARCH_SRCS := $(sort $(wildcard llm/kernels/aarch64/*.c))
+LLM_ARCH_DIR := $(if $(filter off,$(SIMD)),llm/kernels/none,llm/kernels/aarch64)
+LLM_ARCH_SRCS := $(sort $(wildcard $(LLM_ARCH_DIR)/*.c))
+LLM_NOARCH_SRCS := llm/kernels/none/kern_none.c
 # Kernel pieces that are plain C over memory, also built on the host for tests.
 PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c kernel/args.c \
 	kernel/line_edit.c kernel/model_store.c kernel/parse_num.c kernel/lib/cpio.c kernel/lib/sha256.c \
@@ -56,8 +61,10 @@ STRICT_ALIGN_SRCS := kernel/lib/string.c llm/support/fmt.c llm/support/err.c dri
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \
 	arch/aarch64/psci.c
 
-# The unit-test binary: suites grouped by the layer they guard.
-TEST_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c tests/unit/*/*/*.c))
+# The unit-test binary: suites grouped by the layer they guard; the aarch64
+# build adds the suites of its kernel twins (tests/unit/kernels/aarch64/).
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
+TEST_ARCH_SRCS := $(if $(filter off,$(SIMD)),,$(sort $(wildcard tests/unit/kernels/aarch64/*.c)))
 # Test fixtures (GGUF, cpio and device-tree writers, synthetic models); the GGUF tools use the writer too.
 FIXTURE_SRCS := $(wildcard tests/fixtures/*.c)
 # The host front end (llm-run) and what hosted programs share (platform, CPU level, files).
@@ -69,9 +76,7 @@ KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(LLM_SRCS) $(LLM_ARCH_SRCS) $(PORTABLE_KERNE
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
-# SIMD=off builds the scalar reference kernels only (llm/ops.h).
-SIMD ?= on
-COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -MMD -MP $(if $(filter off,$(SIMD)),-DLLM_OPS_MAX=OPS_SCALAR)
+COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -MMD -MP
 
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null) \
@@ -171,7 +176,7 @@ $(1)/libhost.a: $$(patsubst %,$(1)/%.o,$$(HOST_LIB_SRCS))
 	$$(call say,AR,$$@)
 	$$(Q)rm -f $$@ && $(CROSS_AR_$(notdir $(1))) rcs $$@ $$^
 
-$(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS)) $(1)/tests/kstring.o \
+$(1)/tests/unit_tests: $$(patsubst %,$(1)/%.o,$$(TEST_SRCS) $$(TEST_SRCS_$(notdir $(1)))) $(1)/tests/kstring.o \
 		$(1)/libfixtures.a $(1)/libhost.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
 	$$(Q)$(2) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
@@ -186,7 +191,9 @@ $(1)/tools/$(basename $(notdir $(2))): $(1)/$(2).o $(1)/libfixtures.a $(1)/libho
 	$$(Q)$(3) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
 endef
 
+LLM_SRCS_host := $(LLM_NOARCH_SRCS)
 LLM_SRCS_host-arm64 := $(LLM_ARCH_SRCS)
+TEST_SRCS_host-arm64 := $(TEST_ARCH_SRCS)
 CROSS_AR_host := ar
 CROSS_AR_host-arm64 := $(CROSS_COMPILE)ar
 OBJCOPY_host := objcopy

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-generate MODEL.gguf...\n");
         return 2;
     }
-    printf("generation (%s kernels, one thread):\n", ops_level_name(host_ops_init()));
+    printf("generation (%s kernels, one thread):\n", kern_level_name(host_llm_init()));
     for (int i = 1; i < argc; i++) {
         size_t len;
         uint8_t *blob = host_read_file(argv[i], &len);

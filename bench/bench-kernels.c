@@ -1,5 +1,5 @@
 /*
- * bench-kernels: `make bench` figures for the kernel table (llm/ops.h):
+ * bench-kernels: `make bench` figures for the kernel table (llm/kernels/kernels.h):
  * each hot kernel timed at every level this CPU has (scalar, neon,
  * dotprod, i8mm; LLM_OPS caps them) on synthetic data, with the speed-up
  * over the scalar reference measured in the same run. Kernels: the dot
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "llm/kernels/matmul.h"
-#include "llm/kernels/ops.h"
+#include "llm/kernels/kernels.h"
 #include "host/host_clock.h"
 #include "host/host_file.h"
 #include "host/host_cpu.h"
@@ -42,7 +42,7 @@ static double run_once(kernel_t k, bench_data_t *d)
                         .n_bytes = (uint64_t)d->w_row * ROWS, .data = d->weights };
     switch (k) {
     case K_DOT: {
-        quant_vec_dot_fn dot = ops_vec_dot(d->w);
+        quant_vec_dot_fn dot = kern_format(d->w)->vec_dot;
         for (size_t r = 0; r < ROWS; r++)
             sink += dot(d->weights + r * d->w_row, d->acts, COLS);
         return (double)ROWS * COLS;
@@ -58,7 +58,7 @@ static double run_once(kernel_t k, bench_data_t *d)
         return (double)ROWS * COLS * n;
     }
     case K_QUANTIZE: {
-        quant_quantize_fn q = ops_quantize(d->act);
+        quant_quantize_fn q = kern_format(d->act)->quantize;
         for (size_t r = 0; r < PREFILL; r++)
             q(d->src + r * COLS, d->acts + r * d->a_row, COLS);
         return (double)PREFILL * COLS;
@@ -83,14 +83,14 @@ static double measure(kernel_t k, bench_data_t *d)
 }
 
 /* One table row: the kernel at every level up to best, Melem/s and the ratio to scalar. */
-static void row(const char *name, kernel_t k, bench_data_t *d, ops_level_t best)
+static void row(const char *name, kernel_t k, bench_data_t *d, kern_level_t best)
 {
     double scalar = 0;
     printf("  %-22s", name);
-    for (ops_level_t l = OPS_SCALAR; l <= best; l++) {
-        ops_init(l);
+    for (kern_level_t l = KERN_SCALAR; l <= best; l++) {
+        kern_init(l);
         double v = measure(k, d);
-        if (l == OPS_SCALAR) {
+        if (l == KERN_SCALAR) {
             scalar = v;
             printf(" %9.2f", v / 1e6);
         } else {
@@ -98,7 +98,7 @@ static void row(const char *name, kernel_t k, bench_data_t *d, ops_level_t best)
         }
     }
     printf("\n");
-    ops_init(best);
+    kern_init(best);
 }
 
 /* Synthetic data for weight type t: weights quantized from random floats where we can, else random blocks. */
@@ -149,12 +149,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench-kernels\n");
         return 2;
     }
-    ops_level_t best = host_ops_init();
+    kern_level_t best = host_llm_init();
     srand(1);
     printf("kernels at each level, Melem/s (x speed-up over scalar), %d x %d weights, one thread:\n", ROWS, COLS);
     printf("  %-22s", "kernel");
-    for (ops_level_t l = OPS_SCALAR; l <= best; l++)
-        printf(l == OPS_SCALAR ? " %9s" : " %16s", ops_level_name(l));
+    for (kern_level_t l = KERN_SCALAR; l <= best; l++)
+        printf(l == KERN_SCALAR ? " %9s" : " %16s", kern_level_name(l));
     printf("\n");
     const quant_type_t types[] = { QUANT_F32, QUANT_F16, QUANT_BF16, QUANT_Q4_0, QUANT_Q4_1, QUANT_Q5_0, QUANT_Q5_1,
                                    QUANT_Q8_0, QUANT_Q2_K, QUANT_Q3_K, QUANT_Q4_K, QUANT_Q5_K, QUANT_Q6_K };
@@ -165,8 +165,7 @@ int main(int argc, char **argv)
             continue;
         snprintf(name, sizeof name, "dot %s x %s", d.w->name, d.act->name);
         row(name, K_DOT, &d, best);
-        ops_tile_t tile;
-        if (ops_tile4(d.w, &tile) || best == OPS_SCALAR) {
+        if (kern_format(d.w)->tile.run || best == KERN_SCALAR) {
             snprintf(name, sizeof name, "matmul %s, 1 token", d.w->name);
             row(name, K_DECODE, &d, best);
             snprintf(name, sizeof name, "matmul %s, %d tokens", d.w->name, PREFILL);

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
                 MAX_TOKENS);
         return 2;
     }
-    ops_level_t level = host_ops_init();
+    kern_level_t level = host_llm_init();
     size_t len;
     uint8_t *blob = host_read_file(path, &len);
     if (!blob) {
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     if (llm_model_load(&m, blob, len, &a, &e) != ERR_OK) {
         fprintf(stderr, "bench-pp-tg: %s: %s\n", path, e.msg);
     } else {
-        fprintf(stderr, "bench-pp-tg: %s, %s kernels, one thread, pp %u, tg %u\n", path, ops_level_name(level), n_pp,
+        fprintf(stderr, "bench-pp-tg: %s, %s kernels, one thread, pp %u, tg %u\n", path, kern_level_name(level), n_pp,
                 n_tg);
         rc = run(&m, n_pp, n_tg) ? 1 : 0;
     }

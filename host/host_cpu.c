@@ -1,33 +1,31 @@
-/* Hosted kernel-level selection (see host_ops.h). */
+/* Hosted engine start-up (see host_cpu.h): CPU features from the auxiliary vector. */
 #include "host/host_cpu.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #if defined(__aarch64__)
 #include <sys/auxv.h>
+#define HWCAP_ASIMD_BIT (1ul << 1)
 #define HWCAP_ASIMDDP_BIT (1ul << 20)
 #define HWCAP2_I8MM_BIT (1ul << 13)
 #endif
 
-static ops_level_t detect(void)
+static kern_cpu_t detect(void)
 {
+    kern_cpu_t cpu = { 0 };
 #if defined(__aarch64__)
-    if (!(getauxval(AT_HWCAP) & HWCAP_ASIMDDP_BIT))
-        return OPS_NEON;
-    return (getauxval(AT_HWCAP2) & HWCAP2_I8MM_BIT) ? OPS_I8MM : OPS_DOTPROD;
-#else
-    return OPS_SCALAR;
+    unsigned long hw = getauxval(AT_HWCAP), hw2 = getauxval(AT_HWCAP2);
+    cpu = (kern_cpu_t){ .asimd = hw & HWCAP_ASIMD_BIT, .dotprod = hw & HWCAP_ASIMDDP_BIT, .i8mm = hw2 & HWCAP2_I8MM_BIT };
 #endif
+    return cpu;
 }
 
-ops_level_t host_ops_init(void)
+kern_level_t host_llm_init(void)
 {
-    ops_level_t level = detect();
-    const char *cap = getenv("LLM_OPS");
-    for (ops_level_t l = OPS_SCALAR; cap && l < OPS_LEVELS; l++) {
-        if (strcmp(cap, ops_level_name(l)) == 0 && l < level)
-            level = l;
-    }
-    return ops_init(level);
+    kern_cpu_t cpu = detect();
+    kern_level_t cap = KERN_I8MM;
+    const char *name = getenv("LLM_OPS");
+    if (name && !kern_level_parse(name, &cap))
+        cap = KERN_I8MM;
+    return llm_init(&cpu, cap);
 }

@@ -128,7 +128,7 @@ static void print_stats(const llm_result_t *r)
     fprintf(stderr, "\n[prompt %u tokens (%u reused), generated %u, stop: %s; prefill %.1f tok/s, decode %.1f tok/s; "
                     "arena high-water %zu bytes; %s kernels]\n",
             r->n_prompt, r->n_reused, r->n_generated, llm_stop_name(r->stop), pre_s > 0 ? n_pre / pre_s : 0.0,
-            dec_s > 0 ? r->n_generated / dec_s : 0.0, r->arena_high_water, ops_level_name(ops_level()));
+            dec_s > 0 ? r->n_generated / dec_s : 0.0, r->arena_high_water, llm_kernels_name());
 }
 
 #define CHAT_MAX_TURNS 64
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc;
-    host_ops_init();
+    host_llm_init();
     size_t len;
     uint8_t *blob = host_read_file(o.model, &len);
     if (!blob) {

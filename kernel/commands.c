@@ -12,7 +12,7 @@
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
 #include "llm/platform.h"
-#include "llm/kernels/ops.h"
+#include "llm/llm.h"
 
 #define FAULT_ADDRESS 0x7000000000ull /* inside the 39-bit space, never mapped */
 
@@ -54,7 +54,7 @@ static void cmd_info(int argc, char **argv)
             (unsigned long long)regs.midr, kernel.boot.n_cpus);
     kprintf("features:  %s\n", features);
     kprintf("SIMD:      fp16 %s, dotprod %s, i8mm %s; engine kernels: %s\n", feat.fp16 ? "yes" : "no",
-            feat.dotprod ? "yes" : "no", feat.i8mm ? "yes" : "no", ops_level_name(ops_level()));
+            feat.dotprod ? "yes" : "no", feat.i8mm ? "yes" : "no", llm_kernels_name());
     kprintf("el:        running at EL1, entered at EL%u\n", kernel.entry_el);
     kprintf("memory:    %llu MiB RAM\n", (unsigned long long)(ram_total() >> 20));
     kprintf("timer:     %llu Hz (%llu.%03llu MHz)\n", freq, freq / 1000000, freq / 1000 % 1000);

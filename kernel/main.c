@@ -15,7 +15,7 @@
 #include "kernel/console.h"
 #include "kernel/memory_map.h"
 #include "kernel/shell.h"
-#include "llm/kernels/ops.h"
+#include "llm/llm.h"
 
 #define EARLY_UART_BASE 0x09000000u /* QEMU virt's PL011, used until the device tree is read */
 #define FDT_MAX_BYTES (2u << 20)     /* the arm64 boot protocol's limit */
@@ -67,14 +67,15 @@ static void find_models(void)
         kprintf("models: initrd: %s\n", err.msg);
 }
 
-/* The engine's kernels: the best level the ID registers promise. */
-static void select_kernels(void)
+/* The engine's start-up: its kernels for what the ID registers say the CPU has. */
+static void start_engine(void)
 {
     cpu_id_regs_t regs;
     cpu_features_t f;
     cpu_read_id_regs(&regs);
     cpu_features_decode(&regs, &f);
-    ops_init(f.dotprod && f.i8mm ? OPS_I8MM : f.dotprod ? OPS_DOTPROD : f.asimd ? OPS_NEON : OPS_SCALAR);
+    kern_cpu_t cpu = { .asimd = f.asimd, .dotprod = f.dotprod, .i8mm = f.i8mm };
+    llm_init(&cpu, KERN_I8MM);
 }
 
 void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
@@ -100,13 +101,13 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     kernel.dtb = (mem_range_t){ dtb_addr, fdt_total_size(&fdt) };
     make_arena();
     find_models();
-    select_kernels();
+    start_engine();
 
     kprintf("\nllm-kernel: aarch64, entered at EL%u, running at EL1 with MMU and caches on\n", kernel.entry_el);
     kprintf("llm-kernel: %u CPU(s), arena %llu MiB at 0x%llx\n", kernel.boot.n_cpus,
             (unsigned long long)(kernel.arena_ram.size >> 20), (unsigned long long)kernel.arena_ram.base);
     kprintf("llm-kernel: %zu model(s); `llm models` lists them; engine kernels: %s\n", kernel.models.n,
-            ops_level_name(ops_level()));
+            llm_kernels_name());
     kprintf("Type 'help' for commands.\n");
     shell_run();
 }

@@ -1,7 +1,7 @@
 /* K/V cache storage (see kv_cache.h): two arena arrays, rows converted on store by the selected level's kernel. */
 #include "llm/kv_cache.h"
 
-#include "llm/kernels/ops.h"
+#include "llm/kernels/kernels.h"
 
 size_t kv_cache_bytes(const model_hparams_t *hp, uint32_t n_ctx, quant_type_t type)
 {
@@ -43,7 +43,7 @@ err_code_t kv_cache_init(kv_cache_t *kv, const model_hparams_t *hp, uint32_t n_c
 void kv_cache_store(kv_cache_t *kv, uint32_t layer, uint32_t pos, const float *k, const float *v)
 {
     size_t off = ((size_t)layer * kv->n_ctx + pos) * kv->row_bytes;
-    quant_quantize_fn quantize = ops_quantize(kv->format); /* the level's converter: the same bytes */
+    quant_quantize_fn quantize = kern_format(kv->format)->quantize; /* the level's converter: the same bytes */
     quantize(k, kv->k + off, kv->row_elems);
     quantize(v, kv->v + off, kv->row_elems);
 }

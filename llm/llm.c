@@ -12,6 +12,17 @@
 #define TOKENIZE_BYTES_PER_POSITION 256u /* working memory for tokenizing a prompt, per context position */
 #define WORK_SLACK_BYTES (1u << 20)
 
+kern_level_t llm_init(const kern_cpu_t *cpu, kern_level_t max_level)
+{
+    kern_level_t level = cpu ? kern_level_for(cpu) : KERN_SCALAR;
+    return kern_init(level < max_level ? level : max_level);
+}
+
+const char *llm_kernels_name(void)
+{
+    return kern_level_name(kern_level());
+}
+
 err_code_t llm_model_load(llm_model_t *m, const void *blob, size_t size, arena_t *arena, err_t *err)
 {
     arena_mark_t mark = arena_mark(arena);

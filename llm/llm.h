@@ -20,11 +20,25 @@
 
 #include "llm/support/err.h"
 #include "llm/chat.h"
+#include "llm/kernels/kernels.h"
 #include "llm/kv_cache.h"
 #include "llm/model.h"
 #include "llm/sampler.h"
 #include "llm/tokenizer/tokenizer.h"
 #include "llm/support/arena.h"
+
+/*
+ * Start-up: call once, before any other engine call, from one thread.
+ * Selects the engine's kernels (llm/kernels/kernels.h) for what the CPU
+ * offers (cpu NULL: the scalar reference), at most max_level (KERN_I8MM:
+ * no cap); returns the level selected. The SIMD levels assume FPCR as at
+ * reset (round to nearest, no flush-to-zero, no default NaN; see
+ * llm/PORTING.md). Without this call the scalar kernels run.
+ */
+kern_level_t llm_init(const kern_cpu_t *cpu, kern_level_t max_level);
+
+/* The selected level's name: "scalar", "neon", "dotprod" or "i8mm". */
+const char *llm_kernels_name(void);
 
 typedef struct llm_model {
     gguf_file_t file;

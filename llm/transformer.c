@@ -5,7 +5,7 @@
  * with a residual; then the final norm and the output projection. Matrix
  * products go through matmul.h with activations quantized as ggml does, the
  * element-wise kernels (norm, RoPE, attention, SwiGLU, residual) through
- * vec_ops.h, both at the level llm/ops.h selected and bit for bit alike at
+ * the kernel table (kernels.h), both at the level selected and bit for bit alike at
  * every level. Small details copy llama.cpp (Q and the attention weights
  * rounded to the cache type, sums of squares in double, ggml's exp
  * polynomial and its softmax summation order, glibc's sinf/cosf): with them
@@ -16,7 +16,7 @@
 
 #include "llm/support/mathf.h"
 #include "llm/kernels/matmul.h"
-#include "llm/kernels/vec_ops.h"
+#include "llm/kernels/kernels.h"
 
 typedef struct buffers {
     float *x;             /* [n][n_embd] the residual stream */
@@ -29,8 +29,8 @@ typedef struct buffers {
     float *norm_w;        /* [max(n_embd)] a norm's weights as floats */
     float *scores;        /* [n_ctx] */
     float *rope;          /* [n_rot] cos, sin pairs for one position */
-    void *attn_work;      /* VEC_ATTEND_WORK_BYTES(head_dim) */
-    const vec_ops_t *ops; /* the element-wise kernels of the selected level */
+    void *attn_work;      /* KERN_ATTEND_WORK_BYTES(head_dim) */
+    const kern_table_t *ops; /* the kernels of the selected level */
 } buffers_t;
 
 static err_code_t alloc_floats(arena_t *a, size_t n, float **out, err_t *err)
@@ -54,14 +54,14 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv,
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
         rc = alloc_floats(a, want[i].n, want[i].p, err);
-    if (rc == ERR_OK && !(b->attn_work = arena_alloc(a, VEC_ATTEND_WORK_BYTES(hp->head_dim), 64, err)))
+    if (rc == ERR_OK && !(b->attn_work = arena_alloc(a, KERN_ATTEND_WORK_BYTES(hp->head_dim), 64, err)))
         rc = ERR_NOMEM;
-    b->ops = vec_ops();
+    b->ops = kern();
     return rc;
 }
 
 /* out = x / rms(x) * w for each of n rows; w given as a tensor of any float/quant type. */
-static void rmsnorm(const vec_ops_t *ops, float *out, const float *x, const gguf_tensor_t *w, float *w_f32, uint32_t n,
+static void rmsnorm(const kern_table_t *ops, float *out, const float *x, const gguf_tensor_t *w, float *w_f32, uint32_t n,
                     uint32_t dim, float eps)
 {
     w->format->dequantize(w->data, w_f32, dim);
@@ -84,9 +84,9 @@ static void attend_head(const kv_cache_t *kv, uint32_t layer, uint32_t pos, uint
                         const float *q, float *out, buffers_t *b)
 {
     size_t head_off = (size_t)kv_head * head_dim * kv->format->block_bytes;
-    vec_kv_head_t h = { kv->format, kv_cache_k(kv, layer, 0) + head_off, kv_cache_v(kv, layer, 0) + head_off,
+    kern_kv_head_t h = { kv->format, kv_cache_k(kv, layer, 0) + head_off, kv_cache_v(kv, layer, 0) + head_off,
                         kv->row_bytes, pos + 1, head_dim };
-    b->ops->attend(&h, q, b->scores, b->attn_work, out);
+    b->ops->formats[kv->format->type].attend(&h, q, b->scores, b->attn_work, out);
 }
 
 /*

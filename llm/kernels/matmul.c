@@ -1,12 +1,12 @@
 /*
- * Matrix multiplication over the kernel table (see matmul.h, llm/ops.h):
+ * Matrix multiplication over the kernel table (see matmul.h, kernels.h):
  * weight rows four at a time through the level's tile kernel where the
  * format has one, the rest row by row through its dot product. Weight rows
  * are the outer loop so each is read once per batch of activation rows.
  */
 #include "llm/kernels/matmul.h"
 
-#include "llm/kernels/ops.h"
+#include "llm/kernels/kernels.h"
 
 err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows, uint32_t n_cols, arena_t *arena,
                         act_rows_t *out, err_t *err)
@@ -21,12 +21,12 @@ err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows
     uint8_t *data = arena_alloc_array(arena, n_rows, (size_t)row_bytes, 64, err);
     if (!data)
         return ERR_NOMEM;
-    quant_quantize_fn quantize = ops_quantize(f);
+    quant_quantize_fn quantize = kern_format(f)->quantize;
     for (uint32_t r = 0; r < n_rows; r++)
         quantize(x + (size_t)r * n_cols, data + r * (size_t)row_bytes, n_cols);
     *out = (act_rows_t){ f->type, data, (size_t)row_bytes, n_rows, n_cols, NULL, 0 };
-    ops_tile_t tile;
-    if (ops_tile4(w, &tile) && tile.widen) {
+    kern_tile_t tile = kern_format(w)->tile;
+    if (tile.run && tile.widen) {
         size_t wide_row = n_cols / QUANT_QK * tile.wide_block_bytes;
         uint8_t *wide = arena_alloc_array(arena, n_rows, wide_row, 64, err);
         if (!wide)
@@ -43,9 +43,10 @@ void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
 {
     const size_t n_out = (size_t)w->ne[1], w_row_bytes = (size_t)(w->n_bytes / w->ne[1]);
     const uint8_t *wrow = w->data;
-    quant_vec_dot_fn dot = ops_vec_dot(w->format);
-    ops_tile_t tile = { 0 };
-    bool tiled = ops_tile4(w->format, &tile) && (!tile.widen || x->wide); /* rows quantized for this level */
+    const kern_format_t *k = kern_format(w->format);
+    quant_vec_dot_fn dot = k->vec_dot;
+    kern_tile_t tile = k->tile;
+    bool tiled = tile.run && (!tile.widen || x->wide); /* rows quantized for this level */
     const uint8_t *act = tile.widen ? x->wide : x->data;
     size_t act_stride = tile.widen ? x->wide_row_bytes : x->row_bytes;
     size_t j = 0;

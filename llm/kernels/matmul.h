@@ -20,7 +20,7 @@ typedef struct act_rows {
     const uint8_t *data;
     size_t row_bytes;
     uint32_t n_rows, n_cols;
-    const uint8_t *wide;   /* the rows in the tile kernel's own layout, or NULL (see ops_tile_t) */
+    const uint8_t *wide;   /* the rows in the tile kernel's own layout, or NULL (see kern_tile_t) */
     size_t wide_row_bytes;
 } act_rows_t;
 

@@ -6,6 +6,8 @@
  */
 #include "llm/quant/quant.h"
 
+#include "llm/quant/blocks.h"
+
 #define FORMAT(t, name_, elems, bytes, dot_type, deq, quant, dot) \
     { .type = (t), .name = (name_), .block_elems = (elems), .block_bytes = (bytes), \
       .vec_dot_type = (dot_type), .dequantize = (deq), .quantize = (quant), .vec_dot = (dot) }
@@ -17,29 +19,29 @@ static const quant_format_t formats[] = {
            quant_dequantize_f16, quant_quantize_f16, quant_vec_dot_f16),
     FORMAT(QUANT_BF16, "BF16", 1, 2, QUANT_BF16,
            quant_dequantize_bf16, quant_quantize_bf16, quant_vec_dot_bf16),
-    FORMAT(QUANT_Q4_0, "Q4_0", QUANT_QK, 18, QUANT_Q8_0,
+    FORMAT(QUANT_Q4_0, "Q4_0", QUANT_QK, sizeof(block_q4_0), QUANT_Q8_0,
            quant_dequantize_q4_0, quant_quantize_q4_0, quant_vec_dot_q4_0_q8_0),
-    FORMAT(QUANT_Q4_1, "Q4_1", QUANT_QK, 20, QUANT_Q8_1,
+    FORMAT(QUANT_Q4_1, "Q4_1", QUANT_QK, sizeof(block_q4_1), QUANT_Q8_1,
            quant_dequantize_q4_1, quant_quantize_q4_1, quant_vec_dot_q4_1_q8_1),
-    FORMAT(QUANT_Q5_0, "Q5_0", QUANT_QK, 22, QUANT_Q8_0,
+    FORMAT(QUANT_Q5_0, "Q5_0", QUANT_QK, sizeof(block_q5_0), QUANT_Q8_0,
            quant_dequantize_q5_0, quant_quantize_q5_0, quant_vec_dot_q5_0_q8_0),
-    FORMAT(QUANT_Q5_1, "Q5_1", QUANT_QK, 24, QUANT_Q8_1,
+    FORMAT(QUANT_Q5_1, "Q5_1", QUANT_QK, sizeof(block_q5_1), QUANT_Q8_1,
            quant_dequantize_q5_1, quant_quantize_q5_1, quant_vec_dot_q5_1_q8_1),
-    FORMAT(QUANT_Q8_0, "Q8_0", QUANT_QK, 34, QUANT_Q8_0,
+    FORMAT(QUANT_Q8_0, "Q8_0", QUANT_QK, sizeof(block_q8_0), QUANT_Q8_0,
            quant_dequantize_q8_0, quant_quantize_q8_0, quant_vec_dot_q8_0_q8_0),
-    FORMAT(QUANT_Q8_1, "Q8_1", QUANT_QK, 36, QUANT_Q8_1,
+    FORMAT(QUANT_Q8_1, "Q8_1", QUANT_QK, sizeof(block_q8_1), QUANT_Q8_1,
            quant_dequantize_q8_1, quant_quantize_q8_1, NULL),
-    FORMAT(QUANT_Q2_K, "Q2_K", QUANT_QK_K, 84, QUANT_Q8_K,
+    FORMAT(QUANT_Q2_K, "Q2_K", QUANT_QK_K, sizeof(block_q2_k), QUANT_Q8_K,
            quant_dequantize_q2_k, NULL, quant_vec_dot_q2_k_q8_k),
-    FORMAT(QUANT_Q3_K, "Q3_K", QUANT_QK_K, 110, QUANT_Q8_K,
+    FORMAT(QUANT_Q3_K, "Q3_K", QUANT_QK_K, sizeof(block_q3_k), QUANT_Q8_K,
            quant_dequantize_q3_k, NULL, quant_vec_dot_q3_k_q8_k),
-    FORMAT(QUANT_Q4_K, "Q4_K", QUANT_QK_K, 144, QUANT_Q8_K,
+    FORMAT(QUANT_Q4_K, "Q4_K", QUANT_QK_K, sizeof(block_q4_k), QUANT_Q8_K,
            quant_dequantize_q4_k, NULL, quant_vec_dot_q4_k_q8_k),
-    FORMAT(QUANT_Q5_K, "Q5_K", QUANT_QK_K, 176, QUANT_Q8_K,
+    FORMAT(QUANT_Q5_K, "Q5_K", QUANT_QK_K, sizeof(block_q5_k), QUANT_Q8_K,
            quant_dequantize_q5_k, NULL, quant_vec_dot_q5_k_q8_k),
-    FORMAT(QUANT_Q6_K, "Q6_K", QUANT_QK_K, 210, QUANT_Q8_K,
+    FORMAT(QUANT_Q6_K, "Q6_K", QUANT_QK_K, sizeof(block_q6_k), QUANT_Q8_K,
            quant_dequantize_q6_k, NULL, quant_vec_dot_q6_k_q8_k),
-    FORMAT(QUANT_Q8_K, "Q8_K", QUANT_QK_K, 292, QUANT_Q8_K,
+    FORMAT(QUANT_Q8_K, "Q8_K", QUANT_QK_K, sizeof(block_q8_k), QUANT_Q8_K,
            quant_dequantize_q8_k, quant_quantize_q8_k, NULL),
 };
 

@@ -47,6 +47,8 @@ typedef enum quant_type {
     QUANT_BF16 = 30,
 } quant_type_t;
 
+#define QUANT_TYPE_IDS 31 /* every type we handle has an id below this */
+
 #define QUANT_QK 32    /* elements in a block of Q4_0 ... Q8_1 */
 #define QUANT_QK_K 256 /* elements in a super-block of the K-quants */
 

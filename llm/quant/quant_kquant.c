@@ -9,65 +9,12 @@
 
 #include <stdbool.h>
 
+#include "llm/quant/blocks.h"
 #include "llm/quant/quant_impl.h"
 
 #define QK_K QUANT_QK_K
 
-/* 16 groups of 16: 2-bit quants, scale (low nibble) and min (high nibble) per group. */
-typedef struct {
-    uint8_t scales[QK_K / 16];
-    uint8_t qs[QK_K / 4];
-    uint8_t d[2];
-    uint8_t dmin[2];
-} block_q2_k;
 
-/* 16 groups of 16: 2 low bits in qs, the third in hmask (set means no -4),
- * 6-bit scales (minus 32) packed in 12 bytes. */
-typedef struct {
-    uint8_t hmask[QK_K / 8];
-    uint8_t qs[QK_K / 4];
-    uint8_t scales[12];
-    uint8_t d[2];
-} block_q3_k;
-
-/* 8 groups of 32: 4-bit quants, 6-bit scale and min per group packed in 12 bytes. */
-typedef struct {
-    uint8_t d[2];
-    uint8_t dmin[2];
-    uint8_t scales[12];
-    uint8_t qs[QK_K / 2];
-} block_q4_k;
-
-/* As Q4_K, with a fifth bit per quant in qh. */
-typedef struct {
-    uint8_t d[2];
-    uint8_t dmin[2];
-    uint8_t scales[12];
-    uint8_t qh[QK_K / 8];
-    uint8_t qs[QK_K / 2];
-} block_q5_k;
-
-/* 16 groups of 16: 4 low bits in ql, 2 high in qh, minus 32; int8 scales. */
-typedef struct {
-    uint8_t ql[QK_K / 2];
-    uint8_t qh[QK_K / 4];
-    int8_t scales[QK_K / 16];
-    uint8_t d[2];
-} block_q6_k;
-
-/* Activations: f32 d, int8 quants, int16 sums of each 16 quants. */
-typedef struct {
-    uint8_t d[4];
-    int8_t qs[QK_K];
-    uint8_t bsums[QK_K / 16 * 2];
-} block_q8_k;
-
-_Static_assert(sizeof(block_q2_k) == 84, "block_q2_K is 84 bytes");
-_Static_assert(sizeof(block_q3_k) == 110, "block_q3_K is 110 bytes");
-_Static_assert(sizeof(block_q4_k) == 144, "block_q4_K is 144 bytes");
-_Static_assert(sizeof(block_q5_k) == 176, "block_q5_K is 176 bytes");
-_Static_assert(sizeof(block_q6_k) == 210, "block_q6_K is 210 bytes");
-_Static_assert(sizeof(block_q8_k) == 292, "block_q8_K is 292 bytes");
 
 /* ---------------------------------------------------------- the plain form */
 

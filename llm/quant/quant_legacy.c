@@ -9,30 +9,10 @@
 #include <float.h>
 #include <stdbool.h>
 
+#include "llm/quant/blocks.h"
 #include "llm/quant/quant_impl.h"
 
 #define QK QUANT_QK
-
-/* Q4_0: values (nibble - 8) * d; element j < 16 is the low nibble of qs[j],
- * element j + 16 the high one. */
-typedef struct { uint8_t d[2]; uint8_t qs[QK / 2]; } block_q4_0;
-/* Q4_1: values nibble * d + m. */
-typedef struct { uint8_t d[2]; uint8_t m[2]; uint8_t qs[QK / 2]; } block_q4_1;
-/* Q5_0: bit j of qh (little-endian u32) is the fifth bit of element j; values (q - 16) * d. */
-typedef struct { uint8_t d[2]; uint8_t qh[4]; uint8_t qs[QK / 2]; } block_q5_0;
-/* Q5_1: values q * d + m. */
-typedef struct { uint8_t d[2]; uint8_t m[2]; uint8_t qh[4]; uint8_t qs[QK / 2]; } block_q5_1;
-/* Q8_0: values q * d. */
-typedef struct { uint8_t d[2]; int8_t qs[QK]; } block_q8_0;
-/* Q8_1: values q * d; s = fp16(d * sum q), so Q4_1/Q5_1 dots add m * s. */
-typedef struct { uint8_t d[2]; uint8_t s[2]; int8_t qs[QK]; } block_q8_1;
-
-_Static_assert(sizeof(block_q4_0) == 18, "block_q4_0 is 18 bytes");
-_Static_assert(sizeof(block_q4_1) == 20, "block_q4_1 is 20 bytes");
-_Static_assert(sizeof(block_q5_0) == 22, "block_q5_0 is 22 bytes");
-_Static_assert(sizeof(block_q5_1) == 24, "block_q5_1 is 24 bytes");
-_Static_assert(sizeof(block_q8_0) == 34, "block_q8_0 is 34 bytes");
-_Static_assert(sizeof(block_q8_1) == 36, "block_q8_1 is 36 bytes");
 
 /* ---------------------------------------------------------- layouts */
 

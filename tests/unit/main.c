@@ -1,5 +1,6 @@
 /*
- * The unit-test runner: registers every suite and runs them with CUnit's
+ * The unit-test runner: registers every suite (each queued itself with
+ * TEST_REGISTER, tests/unit/suites.h) and runs them with CUnit's
  * basic interface. `unit_tests --skip NAME` leaves a suite out and
  * `unit_tests --only NAME` runs just the named ones (the Makefile runs the
  * slow real-model suite natively, the rest under valgrind). Exit status 1 if
@@ -14,6 +15,21 @@
 
 #include "tests/unit/suites.h"
 #include "host/host_cpu.h"
+
+#define MAX_SUITES 64
+
+static test_register_fn queued[MAX_SUITES];
+static size_t n_queued;
+
+/* Called by each suite's TEST_REGISTER before main; order is link order (the sorted file names). */
+void test_queue(test_register_fn fn)
+{
+    if (n_queued == MAX_SUITES) {
+        fprintf(stderr, "too many test suites: raise MAX_SUITES\n");
+        exit(2);
+    }
+    queued[n_queued++] = fn;
+}
 
 CU_pSuite test_suite(const char *name)
 {
@@ -61,39 +77,9 @@ int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
-    host_ops_init(); /* the end-to-end suites run on the best kernels this CPU has */
-    test_string_register();
-    test_fmt_register();
-    test_err_register();
-    test_arena_register();
-    test_fdt_register();
-    test_boot_info_register();
-    test_memory_map_register();
-    test_args_register();
-    test_line_edit_register();
-    test_cpu_features_register();
-    test_page_table_register();
-    test_sha256_register();
-    test_cpio_register();
-    test_model_store_register();
-    test_parse_num_register();
-    test_quant_neon_register();
-    test_quant_neon_kquant_register();
-    test_vec_neon_register();
-    test_matmul_register();
-    test_mathf_register();
-    test_quant_register();
-    test_gguf_register();
-    test_model_register();
-    test_model_real_register();
-    test_unicode_register();
-    test_pretokenize_register();
-    test_tokenizer_register();
-    test_sampler_register();
-    test_chat_register();
-    test_llm_register();
-    test_generate_real_register();
-    test_forward_real_register();
+    host_llm_init(); /* the end-to-end suites run on the best kernels this CPU has */
+    for (size_t i = 0; i < n_queued; i++)
+        queued[i]();
     if (!select_suites(argc, argv)) {
         CU_cleanup_registry();
         return 2;

@@ -7,25 +7,30 @@
 #include "llm/kernels/aarch64/matmul_neon.h"
 
 #include "llm/kernels/aarch64/neon_common.h"
+#include "llm/quant/blocks.h"
 
 #define INLINE static inline __attribute__((always_inline))
 
 typedef enum wfmt { W_Q4_0, W_Q4_1, W_Q8_0 } wfmt_t;
 typedef int32x4_t (*mla_fn)(int32x4_t acc, int8x16_t a, int8x16_t b);
 
-/* Block sizes: weights (Q4_0 18, Q4_1 20, Q8_0 34 bytes) and their activations (Q8_1 36 for Q4_1, else Q8_0 34). */
-INLINE size_t w_block_bytes(wfmt_t f) { return f == W_Q4_0 ? 18 : f == W_Q4_1 ? 20 : 34; }
-INLINE size_t a_block_bytes(wfmt_t f) { return f == W_Q4_1 ? 36 : 34; }
-INLINE size_t a_quants(wfmt_t f) { return f == W_Q4_1 ? 4 : 2; }
+/* Block sizes of the weights and their activations (Q8_1 for Q4_1, else Q8_0), where the activation quants sit. */
+INLINE size_t w_block_bytes(wfmt_t f)
+{
+    return f == W_Q4_0 ? sizeof(block_q4_0) : f == W_Q4_1 ? sizeof(block_q4_1) : sizeof(block_q8_0);
+}
+INLINE size_t a_block_bytes(wfmt_t f) { return f == W_Q4_1 ? sizeof(block_q8_1) : sizeof(block_q8_0); }
+INLINE size_t a_quants(wfmt_t f) { return f == W_Q4_1 ? offsetof(block_q8_1, qs) : offsetof(block_q8_0, qs); }
+INLINE size_t a_sum(wfmt_t f) { return f == W_Q4_1 ? offsetof(block_q8_1, s) : 0; }
 
 /* Elements 0-15 and 16-31 of a weight block as int8. */
 INLINE void load_w(wfmt_t f, const uint8_t *b, int8x16_t *lo, int8x16_t *hi)
 {
     if (f == W_Q8_0) {
-        *lo = vld1q_s8((const int8_t *)b + 2);
-        *hi = vld1q_s8((const int8_t *)b + 18);
+        *lo = vld1q_s8((const int8_t *)b + offsetof(block_q8_0, qs));
+        *hi = vld1q_s8((const int8_t *)b + offsetof(block_q8_0, qs) + 16);
     } else {
-        nibbles(b + (f == W_Q4_1 ? 4 : 2), f == W_Q4_0 ? 8 : 0, lo, hi);
+        nibbles(b + (f == W_Q4_1 ? offsetof(block_q4_1, qs) : offsetof(block_q4_0, qs)), f == W_Q4_0 ? 8 : 0, lo, hi);
     }
 }
 
@@ -70,7 +75,7 @@ INLINE void load_w4(wfmt_t f, const uint8_t *wi, size_t ws, int8x16_t q[4][2], f
     for (int r = 0; r < 4; r++)
         load_w(f, wi + r * ws, &q[r][0], &q[r][1]);
     *dx = ld_fp16x4(wi, ws);
-    *mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : *dx;
+    *mx = f == W_Q4_1 ? ld_fp16x4(wi + offsetof(block_q4_1, m), ws) : *dx;
 }
 
 /* Lane r: the integer dot of weight row r's block (q[r]) with the activation block y. */
@@ -96,11 +101,11 @@ INLINE void tile_4xn(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const ui
         load_w4(f, wi, ws, q, &dx, &mx);
         int32x4_t s0 = dot4(mla, q, vld1q_s8((const int8_t *)y0 + aq), vld1q_s8((const int8_t *)y0 + aq + 16));
         sum0 = vaddq_f32(sum0, block_terms(f, s0, dx, mx, vdupq_n_f32(ld_fp16(y0)),
-                                           vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y0 + 2) : 0.0f)));
+                                           vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y0 + a_sum(f)) : 0.0f)));
         if (n_tok == 2) {
             int32x4_t s1 = dot4(mla, q, vld1q_s8((const int8_t *)y1 + aq), vld1q_s8((const int8_t *)y1 + aq + 16));
             sum1 = vaddq_f32(sum1, block_terms(f, s1, dx, mx, vdupq_n_f32(ld_fp16(y1)),
-                                               vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y1 + 2) : 0.0f)));
+                                               vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y1 + a_sum(f)) : 0.0f)));
         }
     }
     vst1q_f32(o0, sum0);
@@ -155,7 +160,7 @@ NEON_I8MM INLINE void tile_4x2_mmla(wfmt_t f, const uint8_t *w, size_t ws, const
         int8x16_t y0lo = vld1q_s8(p0), y0hi = vld1q_s8(p0 + 16), y1lo = vld1q_s8(p1), y1hi = vld1q_s8(p1 + 16);
         int8x16_t y[4] = { zip_lo(y0lo, y1lo), zip_hi(y0lo, y1lo), zip_lo(y0hi, y1hi), zip_hi(y0hi, y1hi) };
         int32x4_t s01 = mmla_pair(q[0], q[1], y), s23 = mmla_pair(q[2], q[3], y);
-        float32x4_t dy = ld_fp16_pair(y0, y1), my = f == W_Q4_1 ? ld_fp16_pair(y0 + 2, y1 + 2) : dy;
+        float32x4_t dy = ld_fp16_pair(y0, y1), my = f == W_Q4_1 ? ld_fp16_pair(y0 + a_sum(f), y1 + a_sum(f)) : dy;
         sum01 = vaddq_f32(sum01, block_terms(f, s01, vzip1q_f32(dx, dx), vzip1q_f32(mx, mx), dy, my));
         sum23 = vaddq_f32(sum23, block_terms(f, s23, vzip2q_f32(dx, dx), vzip2q_f32(mx, mx), dy, my));
     }
@@ -192,13 +197,13 @@ typedef struct wide_block {
     int32_t pad;
 } wide_block_t;
 
-#define WIDE_BLOCK_BYTES 80
-_Static_assert(sizeof(wide_block_t) == WIDE_BLOCK_BYTES, "wide block layout");
+_Static_assert(sizeof(wide_block_t) == MATMUL_NEON_WIDE_BLOCK_BYTES, "wide block layout");
 
-/* One Q8_0 (a_bytes 34) or Q8_1 (36, with s) row in the wide layout. */
-INLINE void widen_row(const uint8_t *act, uint8_t *wide, size_t n_cols, size_t a_bytes, bool has_s)
+/* One Q8_0 or Q8_1 (has_s) row in the wide layout. */
+INLINE void widen_row(const uint8_t *act, uint8_t *wide, size_t n_cols, bool has_s)
 {
-    const size_t aq = has_s ? 4 : 2;
+    const wfmt_t f = has_s ? W_Q4_1 : W_Q4_0; /* the weights these activations meet */
+    const size_t a_bytes = a_block_bytes(f), aq = a_quants(f);
     for (size_t i = 0; i < n_cols / QUANT_QK; i++) {
         const uint8_t *y = act + i * a_bytes;
         int8x16_t lo = vld1q_s8((const int8_t *)y + aq), hi = vld1q_s8((const int8_t *)y + aq + 16);
@@ -210,14 +215,14 @@ INLINE void widen_row(const uint8_t *act, uint8_t *wide, size_t n_cols, size_t a
         vst1q_s16(b.q[3], vshrq_n_s16(hi16, 8));
         b.sum8 = 8 * ((int32_t)vaddlvq_s8(lo) + (int32_t)vaddlvq_s8(hi));
         b.d = ld_fp16(y);
-        b.s = has_s ? ld_fp16(y + 2) : 0.0f;
+        b.s = has_s ? ld_fp16(y + a_sum(f)) : 0.0f;
         b.pad = 0;
-        __builtin_memcpy(wide + i * WIDE_BLOCK_BYTES, &b, sizeof b);
+        __builtin_memcpy(wide + i * MATMUL_NEON_WIDE_BLOCK_BYTES, &b, sizeof b);
     }
 }
 
-static void widen_q8_0(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen_row(act, wide, n_cols, 34, false); }
-static void widen_q8_1(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen_row(act, wide, n_cols, 36, true); }
+void matmul_widen_q8_0_neon(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen_row(act, wide, n_cols, false); }
+void matmul_widen_q8_1_neon(const uint8_t *act, uint8_t *wide, size_t n_cols) { widen_row(act, wide, n_cols, true); }
 
 /* Lane r: the integer dot of four weight rows' unsigned nibbles (n[r]) with one widened activation block. */
 INLINE int32x4_t wide_dot4(const int16x8_t n[4][4], const wide_block_t *y)
@@ -251,10 +256,10 @@ INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, c
             n[r][2] = vreinterpretq_s16_u16(vandq_u16(vshrq_n_u16(v, 8), mask));
             n[r][3] = vreinterpretq_s16_u16(vshrq_n_u16(v, 12));
         }
-        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + 2, ws) : dx;
+        float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + offsetof(block_q4_1, m), ws) : dx;
 #pragma GCC unroll 4
         for (int t = 0; t < n_tok; t++) {
-            const wide_block_t *y = (const wide_block_t *)((t ? a1 : a0) + i * WIDE_BLOCK_BYTES);
+            const wide_block_t *y = (const wide_block_t *)((t ? a1 : a0) + i * MATMUL_NEON_WIDE_BLOCK_BYTES);
             int32x4_t s = wide_dot4(n, y);
             if (f == W_Q4_0)
                 s = vsubq_s32(s, vdupq_n_s32(y->sum8));
@@ -280,33 +285,19 @@ INLINE void wide_rows(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act,
 #define TILE_ARGS                                                                                               \
     const uint8_t *w, size_t ws, const uint8_t *act, size_t as, uint32_t n_act, size_t n_cols, float *out, size_t os
 #define DEFINE_TILES(NAME, F)                                                                                   \
-    NEON_DOTPROD static void NAME##_dotprod(TILE_ARGS)                                                          \
+    NEON_DOTPROD void NAME##_dotprod(TILE_ARGS)                                                          \
     {                                                                                                           \
         tile_rows(F, sdot16, w, ws, act, as, n_act, n_cols, out, os);                                           \
     }                                                                                                           \
-    NEON_I8MM static void NAME##_i8mm(TILE_ARGS) { tile_rows_mmla(F, w, ws, act, as, n_act, n_cols, out, os); }
+    NEON_I8MM void NAME##_i8mm(TILE_ARGS) { tile_rows_mmla(F, w, ws, act, as, n_act, n_cols, out, os); }
 
 #define DEFINE_WIDE(NAME, F)                                                                                    \
-    static void NAME##_wide(TILE_ARGS) { wide_rows(F, w, ws, act, as, n_act, n_cols, out, os); }
+    void NAME##_neon(TILE_ARGS) { wide_rows(F, w, ws, act, as, n_act, n_cols, out, os); }
 
-DEFINE_WIDE(tile_q4_0, W_Q4_0)
-DEFINE_WIDE(tile_q4_1, W_Q4_1)
-DEFINE_TILES(tile_q4_0, W_Q4_0)
-DEFINE_TILES(tile_q4_1, W_Q4_1)
-DEFINE_TILES(tile_q8_0, W_Q8_0)
+DEFINE_WIDE(matmul_tile_q4_0, W_Q4_0)
+DEFINE_WIDE(matmul_tile_q4_1, W_Q4_1)
+DEFINE_TILES(matmul_tile_q4_0, W_Q4_0)
+DEFINE_TILES(matmul_tile_q4_1, W_Q4_1)
+DEFINE_TILES(matmul_tile_q8_0, W_Q8_0)
 
-static void tile_q8_0_neon(TILE_ARGS) { tile_rows(W_Q8_0, mla16, w, ws, act, as, n_act, n_cols, out, os); }
-
-bool matmul_neon_tile4(quant_type_t t, ops_level_t level, ops_tile_t *out)
-{
-    static const ops_tile_t tiles[3][3] = {
-        { { tile_q4_0_wide, widen_q8_0, WIDE_BLOCK_BYTES }, { tile_q4_0_dotprod, NULL, 0 }, { tile_q4_0_i8mm, NULL, 0 } },
-        { { tile_q4_1_wide, widen_q8_1, WIDE_BLOCK_BYTES }, { tile_q4_1_dotprod, NULL, 0 }, { tile_q4_1_i8mm, NULL, 0 } },
-        { { tile_q8_0_neon, NULL, 0 }, { tile_q8_0_dotprod, NULL, 0 }, { tile_q8_0_i8mm, NULL, 0 } },
-    };
-    int row = t == QUANT_Q4_0 ? 0 : t == QUANT_Q4_1 ? 1 : t == QUANT_Q8_0 ? 2 : -1;
-    if (row < 0 || level < OPS_NEON)
-        return false;
-    *out = tiles[row][(level > OPS_I8MM ? OPS_I8MM : level) - OPS_NEON];
-    return true;
-}
+void matmul_tile_q8_0_neon(TILE_ARGS) { tile_rows(W_Q8_0, mla16, w, ws, act, as, n_act, n_cols, out, os); }

@@ -1,5 +1,5 @@
 /*
- * NEON tile kernels of the matrix product (see ops_tile4_fn in llm/ops.h):
+ * NEON tile kernels of the matrix product (see kern_tile4_fn in llm/kernels/kernels.h):
  * four weight rows against a run of activation rows at once, so each
  * activation block is loaded once for four rows, each weight block once for
  * two tokens, and the per-block float work (scale products, accumulation)
@@ -12,10 +12,28 @@
 #ifndef LLM_KERNELS_AARCH64_MATMUL_NEON_H
 #define LLM_KERNELS_AARCH64_MATMUL_NEON_H
 
-#include "llm/kernels/ops.h"
-#include "llm/quant/quant.h"
+#include <stddef.h>
+#include <stdint.h>
 
-/* The tile kernel of weight type t (Q4_0, Q4_1, Q8_0) at level (OPS_NEON or above) in *out; false if none. */
-bool matmul_neon_tile4(quant_type_t t, ops_level_t level, ops_tile_t *out);
+/* Bytes per 32-element block of the rows the widen functions write (Q8 codes as int16, and the scales). */
+#define MATMUL_NEON_WIDE_BLOCK_BYTES 80
+
+/* Tiles (kern_tile4_fn): the plain-NEON Q4_0/Q4_1 ones take rows widened by the matching widen function. */
+#define MATMUL_TILE_ARGS                                                                                        \
+    const uint8_t *w, size_t w_stride, const uint8_t *act, size_t act_stride, uint32_t n_act, size_t n_cols, \
+        float *out, size_t out_stride
+void matmul_tile_q4_0_neon(MATMUL_TILE_ARGS);
+void matmul_tile_q4_1_neon(MATMUL_TILE_ARGS);
+void matmul_tile_q8_0_neon(MATMUL_TILE_ARGS);
+void matmul_tile_q4_0_dotprod(MATMUL_TILE_ARGS);
+void matmul_tile_q4_1_dotprod(MATMUL_TILE_ARGS);
+void matmul_tile_q8_0_dotprod(MATMUL_TILE_ARGS);
+void matmul_tile_q4_0_i8mm(MATMUL_TILE_ARGS);
+void matmul_tile_q4_1_i8mm(MATMUL_TILE_ARGS);
+void matmul_tile_q8_0_i8mm(MATMUL_TILE_ARGS);
+
+/* A Q8_0 (Q8_1) activation row of n_cols elements in the layout of the plain-NEON Q4_0 (Q4_1) tile (kern_widen_fn). */
+void matmul_widen_q8_0_neon(const uint8_t *act, uint8_t *wide, size_t n_cols);
+void matmul_widen_q8_1_neon(const uint8_t *act, uint8_t *wide, size_t n_cols);
 
 #endif

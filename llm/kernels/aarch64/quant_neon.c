@@ -10,15 +10,9 @@
 
 #include "llm/kernels/aarch64/neon_common.h"
 #include "llm/kernels/aarch64/quant_neon_float.h"
-#include "llm/quant/quant.h"
+#include "llm/quant/blocks.h"
 
 #define QK QUANT_QK
-#define Q4_0_BYTES 18 /* fp16 d, 16 bytes of nibbles */
-#define Q4_1_BYTES 20 /* fp16 d, fp16 m, 16 bytes of nibbles */
-#define Q5_0_BYTES 22 /* fp16 d, 4 bytes of fifth bits, 16 bytes of nibbles */
-#define Q5_1_BYTES 24 /* fp16 d, fp16 m, 4 bytes of fifth bits, 16 bytes of nibbles */
-#define Q8_0_BYTES 34 /* fp16 d, 32 int8 */
-#define Q8_1_BYTES 36 /* fp16 d, fp16 s, 32 int8 */
 
 /* The integer dot of one block pair, both halves given as 16-lane vectors. */
 #define BLOCK_ISUM(mla, x0, x1, y0, y1) vaddvq_s32(mla(mla(vdupq_n_s32(0), (x0), (y0)), (x1), (y1)))
@@ -57,7 +51,8 @@ static inline __attribute__((always_inline)) void codes(const uint8_t *blk, size
  */
 #define SUM_Q4_0 ((float)sumi * ld_fp16(x) * ld_fp16(y))
 #define SUM_SCALED ((ld_fp16(x) * ld_fp16(y)) * (float)sumi)
-#define SUM_AFFINE (SUM_SCALED + ld_fp16(x + 2) * ld_fp16(y + 2))
+#define SUM_AFFINE (SUM_SCALED + ld_fp16(x + offsetof(block_q4_1, m)) * ld_fp16(y + offsetof(block_q8_1, s)))
+_Static_assert(offsetof(block_q4_1, m) == offsetof(block_q5_1, m), "one m offset");
 
 /*
  * The row loops; MLA is mla16 or sdot16. Nibble formats: weight blocks of
@@ -65,28 +60,29 @@ static inline __attribute__((always_inline)) void codes(const uint8_t *blk, size
  * activation blocks of Y_BYTES with theirs at Y_QS, and BLOCK_SUM one of the
  * SUM_ expressions above.
  */
-#define DOT_NIBBLES(MLA, X_BYTES, X_QS, X_QH, BIAS, Y_BYTES, Y_QS, BLOCK_SUM)        \
+#define DOT_NIBBLES(MLA, X, X_QH, BIAS, Y, BLOCK_SUM)                                 \
     const uint8_t *x = w, *y = act;                                                   \
     float sum = 0.0f;                                                                 \
-    for (size_t i = 0; i < n / QK; i++, x += (X_BYTES), y += (Y_BYTES)) {             \
+    for (size_t i = 0; i < n / QK; i++, x += sizeof(X), y += sizeof(Y)) {             \
         int8x16_t lo, hi;                                                             \
-        codes(x, (X_QS), (X_QH), (BIAS), &lo, &hi);                                   \
-        const int8_t *q = (const int8_t *)y + (Y_QS);                                 \
+        codes(x, offsetof(X, qs), (X_QH), (BIAS), &lo, &hi);                          \
+        const int8_t *q = (const int8_t *)y + offsetof(Y, qs);                        \
         int32_t sumi = BLOCK_ISUM(MLA, lo, hi, vld1q_s8(q), vld1q_s8(q + 16));        \
         sum += (BLOCK_SUM);                                                           \
     }                                                                                 \
     return sum
 
-#define DOT_Q4_0(MLA) DOT_NIBBLES(MLA, Q4_0_BYTES, 2, 0, 8, Q8_0_BYTES, 2, SUM_Q4_0)
-#define DOT_Q4_1(MLA) DOT_NIBBLES(MLA, Q4_1_BYTES, 4, 0, 0, Q8_1_BYTES, 4, SUM_AFFINE)
-#define DOT_Q5_0(MLA) DOT_NIBBLES(MLA, Q5_0_BYTES, 6, 2, 16, Q8_0_BYTES, 2, SUM_SCALED)
-#define DOT_Q5_1(MLA) DOT_NIBBLES(MLA, Q5_1_BYTES, 8, 4, 0, Q8_1_BYTES, 4, SUM_AFFINE)
+#define DOT_Q4_0(MLA) DOT_NIBBLES(MLA, block_q4_0, 0, 8, block_q8_0, SUM_Q4_0)
+#define DOT_Q4_1(MLA) DOT_NIBBLES(MLA, block_q4_1, 0, 0, block_q8_1, SUM_AFFINE)
+#define DOT_Q5_0(MLA) DOT_NIBBLES(MLA, block_q5_0, offsetof(block_q5_0, qh), 16, block_q8_0, SUM_SCALED)
+#define DOT_Q5_1(MLA) DOT_NIBBLES(MLA, block_q5_1, offsetof(block_q5_1, qh), 0, block_q8_1, SUM_AFFINE)
 
 #define DOT_Q8_0(MLA)                                                                 \
     const uint8_t *x = w, *y = act;                                                   \
     float sum = 0.0f;                                                                 \
-    for (size_t i = 0; i < n / QK; i++, x += Q8_0_BYTES, y += Q8_0_BYTES) {           \
-        const int8_t *a = (const int8_t *)x + 2, *b = (const int8_t *)y + 2;          \
+    for (size_t i = 0; i < n / QK; i++, x += sizeof(block_q8_0), y += sizeof(block_q8_0)) { \
+        const int8_t *a = (const int8_t *)x + offsetof(block_q8_0, qs);              \
+        const int8_t *b = (const int8_t *)y + offsetof(block_q8_0, qs);              \
         int32_t sumi = BLOCK_ISUM(MLA, vld1q_s8(a), vld1q_s8(a + 16), vld1q_s8(b),    \
                                   vld1q_s8(b + 16));                                  \
         sum += SUM_SCALED;                                                            \
@@ -122,20 +118,4 @@ NEON_DOTPROD float quant_vec_dot_q5_1_q8_1_dotprod(const void *w, const void *ac
 NEON_DOTPROD float quant_vec_dot_q8_0_q8_0_dotprod(const void *w, const void *act, size_t n)
 {
     DOT_Q8_0(sdot16);
-}
-
-quant_vec_dot_fn quant_neon_vec_dot(quant_type_t t, ops_level_t level)
-{
-    bool sdot = level >= OPS_DOTPROD;
-    switch (t) {
-    case QUANT_Q4_0: return sdot ? quant_vec_dot_q4_0_q8_0_dotprod : quant_vec_dot_q4_0_q8_0_neon;
-    case QUANT_Q4_1: return sdot ? quant_vec_dot_q4_1_q8_1_dotprod : quant_vec_dot_q4_1_q8_1_neon;
-    case QUANT_Q5_0: return sdot ? quant_vec_dot_q5_0_q8_0_dotprod : quant_vec_dot_q5_0_q8_0_neon;
-    case QUANT_Q5_1: return sdot ? quant_vec_dot_q5_1_q8_1_dotprod : quant_vec_dot_q5_1_q8_1_neon;
-    case QUANT_Q8_0: return sdot ? quant_vec_dot_q8_0_q8_0_dotprod : quant_vec_dot_q8_0_q8_0_neon;
-    case QUANT_F32: return quant_vec_dot_f32_neon; /* float dots: dotprod adds nothing */
-    case QUANT_F16: return quant_vec_dot_f16_neon;
-    case QUANT_BF16: return quant_vec_dot_bf16_neon;
-    default: return NULL;
-    }
 }

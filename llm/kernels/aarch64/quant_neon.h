@@ -14,16 +14,7 @@
 
 #include <stddef.h>
 
-#include "llm/kernels/ops.h"
 #include "llm/quant/quant.h"
-
-/*
- * The NEON dot of weight type t at level (OPS_NEON or above), or NULL where
- * there is none (the K-quants, Q8_1, Q8_K). Q4_0 ... Q8_0 get their _dotprod
- * twin from OPS_DOTPROD up; F32, F16 and BF16 get the same function at every
- * level.
- */
-quant_vec_dot_fn quant_neon_vec_dot(quant_type_t t, ops_level_t level);
 
 float quant_vec_dot_q4_0_q8_0_neon(const void *w, const void *act, size_t n);
 float quant_vec_dot_q4_1_q8_1_neon(const void *w, const void *act, size_t n);

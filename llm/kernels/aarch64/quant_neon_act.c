@@ -12,10 +12,9 @@
 #include <stdbool.h>
 
 #include "llm/kernels/aarch64/neon_common.h"
+#include "llm/quant/blocks.h"
 
 #define QK QUANT_QK
-#define Q8_0_BYTES 34 /* fp16 d, 32 int8 */
-#define Q8_1_BYTES 36 /* fp16 d, fp16 s, 32 int8 */
 
 static inline void st_fp16(uint8_t *p, float f)
 {
@@ -26,7 +25,8 @@ static inline void st_fp16(uint8_t *p, float f)
 /* Quantizes n / QK blocks of Q8_0 (sum false) or Q8_1 (sum true: s = fp16(float(sum q) * d)). */
 static inline __attribute__((always_inline)) void quantize_q8(const float *src, uint8_t *blk, size_t n, bool sum)
 {
-    const size_t bytes = sum ? Q8_1_BYTES : Q8_0_BYTES, qs = sum ? 4 : 2;
+    const size_t bytes = sum ? sizeof(block_q8_1) : sizeof(block_q8_0);
+    const size_t qs = sum ? offsetof(block_q8_1, qs) : offsetof(block_q8_0, qs);
     for (size_t b = 0; b < n / QK; b++, src += QK, blk += bytes) {
         float32x4_t v[8], m[4];
         for (int i = 0; i < 8; i++)
@@ -48,24 +48,24 @@ static inline __attribute__((always_inline)) void quantize_q8(const float *src, 
         int8x16_t hi = vcombine_s8(vqmovn_s16(h[2]), vqmovn_s16(h[3]));
         st_fp16(blk, d);
         if (sum)
-            st_fp16(blk + 2, (float)(int32_t)(vaddlvq_s8(lo) + vaddlvq_s8(hi)) * d);
+            st_fp16(blk + offsetof(block_q8_1, s), (float)(int32_t)(vaddlvq_s8(lo) + vaddlvq_s8(hi)) * d);
         vst1q_s8((int8_t *)(blk + qs), lo);
         vst1q_s8((int8_t *)(blk + qs + 16), hi);
     }
 }
 
-static void quantize_q8_0_neon(const float *src, void *dst, size_t n)
+void quant_quantize_q8_0_neon(const float *src, void *dst, size_t n)
 {
     quantize_q8(src, dst, n, false);
 }
 
-static void quantize_q8_1_neon(const float *src, void *dst, size_t n)
+void quant_quantize_q8_1_neon(const float *src, void *dst, size_t n)
 {
     quantize_q8(src, dst, n, true);
 }
 
 /* F16: FCVTN eight at a time, stored as bytes (rows may sit at any even address); the tail by FCVT. */
-static void quantize_f16_neon(const float *src, void *dst, size_t n)
+void quant_quantize_f16_neon(const float *src, void *dst, size_t n)
 {
     uint8_t *p = dst;
     size_t i = 0;
@@ -75,16 +75,4 @@ static void quantize_f16_neon(const float *src, void *dst, size_t n)
     }
     for (; i < n; i++, p += 2)
         st_fp16(p, src[i]);
-}
-
-quant_quantize_fn quant_neon_act_quantize(quant_type_t t, ops_level_t level)
-{
-    if (level < OPS_NEON)
-        return NULL;
-    switch (t) {
-    case QUANT_Q8_0: return quantize_q8_0_neon;
-    case QUANT_Q8_1: return quantize_q8_1_neon;
-    case QUANT_F16: return quantize_f16_neon;
-    default: return NULL;
-    }
 }

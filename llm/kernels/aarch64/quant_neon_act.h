@@ -8,10 +8,10 @@
 #ifndef LLM_KERNELS_AARCH64_QUANT_NEON_ACT_H
 #define LLM_KERNELS_AARCH64_QUANT_NEON_ACT_H
 
-#include "llm/kernels/ops.h"
-#include "llm/quant/quant.h"
+#include <stddef.h>
 
-/* The NEON quantizer of format t at level (OPS_NEON or above), or NULL where there is none. */
-quant_quantize_fn quant_neon_act_quantize(quant_type_t t, ops_level_t level);
+void quant_quantize_q8_0_neon(const float *src, void *dst, size_t n);
+void quant_quantize_q8_1_neon(const float *src, void *dst, size_t n);
+void quant_quantize_f16_neon(const float *src, void *dst, size_t n);
 
 #endif

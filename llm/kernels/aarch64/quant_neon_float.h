@@ -2,7 +2,7 @@
  * NEON dot products of the unquantized formats, each against itself (the
  * vec_dot_type of F32, F16 and BF16): weights F32 x activations F32, F16 x
  * F16, BF16 x BF16. One level: the Advanced SIMD of ARMv8.0 (SDOT adds
- * nothing to float work), so quant_neon_vec_dot hands out the same function
+ * nothing to float work), so the kernel table runs the same function
  * at every level. Rows may sit at any address; n is any element count
  * (there are no blocks), 0 gives +0.
  *

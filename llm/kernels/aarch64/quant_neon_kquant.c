@@ -8,31 +8,43 @@
 #include "llm/kernels/aarch64/quant_neon_kquant.h"
 
 #include "llm/kernels/aarch64/neon_common.h"
+#include "llm/quant/blocks.h"
 
 #define INLINE static inline __attribute__((always_inline))
 /* Before the fixed-count loops over a super-block: unrolled, their vectors stay in registers. */
 #define UNROLL _Pragma("GCC unroll 16")
 #define QK_K QUANT_QK_K
 
-/* Block layouts, as the structs of llm/quant_kquant.c (byte offsets). */
-#define Q8K_BYTES 292 /* f32 d, 256 int8 quants, 16 int16 bsums */
-#define Q8K_QS 4
-#define Q8K_BSUMS 260
-#define Q2K_BYTES 84 /* 16 scale (low nibble) / min (high) bytes, 64 crumb bytes, fp16 d, fp16 dmin */
-#define Q2K_QS 16
-#define Q2K_D 80
-#define Q3K_BYTES 110 /* 32 hmask bytes, 64 crumb bytes, 12 scale bytes, fp16 d */
-#define Q3K_QS 32
-#define Q3K_SCALES 96
-#define Q3K_D 108
-#define Q4K_BYTES 144 /* fp16 d, fp16 dmin, 12 scale bytes, 128 nibble bytes */
-#define Q5K_BYTES 176 /* fp16 d, fp16 dmin, 12 scale bytes, 32 qh bytes, 128 nibble bytes */
-#define Q45K_SCALES 4
-#define Q5K_QH 16
-#define Q6K_BYTES 210 /* 128 ql bytes, 64 qh bytes, 16 int8 scales, fp16 d */
-#define Q6K_QH 128
-#define Q6K_SCALES 192
-#define Q6K_D 208
+/* Block sizes and field offsets (llm/quant/blocks.h), under short names. */
+#define Q8K_BYTES sizeof(block_q8_k)
+#define Q8K_D offsetof(block_q8_k, d)
+#define Q8K_QS offsetof(block_q8_k, qs)
+#define Q8K_BSUMS offsetof(block_q8_k, bsums)
+#define Q2K_BYTES sizeof(block_q2_k)
+#define Q2K_SCALES offsetof(block_q2_k, scales)
+#define Q2K_QS offsetof(block_q2_k, qs)
+#define Q2K_D offsetof(block_q2_k, d)
+#define Q2K_DMIN offsetof(block_q2_k, dmin)
+#define Q3K_BYTES sizeof(block_q3_k)
+#define Q3K_HMASK offsetof(block_q3_k, hmask)
+#define Q3K_QS offsetof(block_q3_k, qs)
+#define Q3K_SCALES offsetof(block_q3_k, scales)
+#define Q3K_D offsetof(block_q3_k, d)
+#define Q4K_BYTES sizeof(block_q4_k)
+#define Q5K_BYTES sizeof(block_q5_k)
+#define Q45K_D offsetof(block_q4_k, d)
+#define Q45K_DMIN offsetof(block_q4_k, dmin)
+#define Q45K_SCALES offsetof(block_q4_k, scales)
+#define Q4K_QS offsetof(block_q4_k, qs)
+#define Q5K_QH offsetof(block_q5_k, qh)
+#define Q5K_QS offsetof(block_q5_k, qs)
+#define Q6K_BYTES sizeof(block_q6_k)
+#define Q6K_QL offsetof(block_q6_k, ql)
+#define Q6K_QH offsetof(block_q6_k, qh)
+#define Q6K_SCALES offsetof(block_q6_k, scales)
+#define Q6K_D offsetof(block_q6_k, d)
+_Static_assert(offsetof(block_q5_k, d) == Q45K_D && offsetof(block_q5_k, dmin) == Q45K_DMIN &&
+               offsetof(block_q5_k, scales) == Q45K_SCALES, "Q4_K and Q5_K share their head");
 
 typedef int32x4_t (*mla_fn)(int32x4_t acc, int8x16_t a, int8x16_t b);
 
@@ -120,7 +132,7 @@ INLINE lanes_t lanes_q3_k(const uint8_t *x, const int8_t *q8)
 {
     int8_t sc[16];
     scales_q3_k(x + Q3K_SCALES, sc);
-    const uint8x16_t hm[2] = { vld1q_u8(x), vld1q_u8(x + 16) };
+    const uint8x16_t hm[2] = { vld1q_u8(x + Q3K_HMASK), vld1q_u8(x + Q3K_HMASK + 16) };
     lanes_t acc = { vdupq_n_s32(0), vdupq_n_s32(0) };
     UNROLL
     for (int g = 0; g < 16; g++) {
@@ -155,7 +167,7 @@ INLINE uint8x16_t scales_k4(const uint8_t *s)
  */
 INLINE lanes_t lanes_q45_k(const uint8_t *x, const int8_t *q8, bool five, const uint8_t sc[8])
 {
-    const uint8_t *qs = x + (five ? Q5K_QH + 32 : Q45K_SCALES + 12);
+    const uint8_t *qs = x + (five ? Q5K_QS : Q4K_QS);
     uint8x16_t qh[2] = { vdupq_n_u8(0), vdupq_n_u8(0) };
     if (five) {
         qh[0] = vld1q_u8(x + Q5K_QH);
@@ -197,7 +209,7 @@ INLINE lanes_t lanes_q6_k(const uint8_t *x, const int8_t *q8)
     UNROLL
     for (int g = 0; g < 16; g++) {
         const int j = g / 2 % 4;
-        const uint8x16_t ql = vld1q_u8(x + 64 * (g / 8) + 32 * (j % 2) + 16 * (g % 2));
+        const uint8x16_t ql = vld1q_u8(x + Q6K_QL + 64 * (g / 8) + 32 * (j % 2) + 16 * (g % 2));
         uint8x16_t lo = j < 2 ? vandq_u8(ql, u8(0x0f)) : vshrq_n_u8(ql, 4);
         uint8x16_t q = vsubq_u8(vorrq_u8(lo, vshlq_n_u8(crumbs(x + Q6K_QH, g), 4)), u8(32));
         add_scaled(&acc, mul_lanes(vdupq_n_s16(0), q, q8 + 16 * g), sc[g]);
@@ -217,7 +229,7 @@ typedef enum kfmt { K_Q3, K_Q4, K_Q5, K_Q6 } kfmt_t;
 INLINE float dot_lanes(kfmt_t f, const void *w, const void *act, size_t n)
 {
     const size_t bytes = f == K_Q3 ? Q3K_BYTES : f == K_Q4 ? Q4K_BYTES : f == K_Q5 ? Q5K_BYTES : Q6K_BYTES;
-    const size_t d_at = f == K_Q3 ? Q3K_D : f == K_Q6 ? Q6K_D : 0;
+    const size_t d_at = f == K_Q3 ? Q3K_D : f == K_Q6 ? Q6K_D : Q45K_D;
     const bool has_min = f == K_Q4 || f == K_Q5;
     const uint8_t *x = w, *y = act;
     float32x4_t sums_lo = vdupq_n_f32(0.0f), sums_hi = vdupq_n_f32(0.0f);
@@ -237,12 +249,12 @@ INLINE float dot_lanes(kfmt_t f, const void *w, const void *act, size_t n)
             l = lanes_q45_k(x, q8, f == K_Q5, sm);
             msum = min_sum16(vzip2q_u8(v, v), y + Q8K_BSUMS); /* group of 16 j takes min j / 2 */
         }
-        const float yd = kq_f32(y);
+        const float yd = kq_f32(y + Q8K_D);
         const float32x4_t d = vdupq_n_f32(ld_fp16(x + d_at) * yd);
         sums_lo = vaddq_f32(sums_lo, vmulq_f32(d, vcvtq_f32_s32(l.lo)));
         sums_hi = vaddq_f32(sums_hi, vmulq_f32(d, vcvtq_f32_s32(l.hi)));
         if (has_min)
-            sum -= (ld_fp16(x + 2) * yd) * (float)msum;
+            sum -= (ld_fp16(x + Q45K_DMIN) * yd) * (float)msum;
     }
     float s[8];
     vst1q_f32(s, sums_lo);
@@ -268,13 +280,13 @@ INLINE float dot_q2_k(mla_fn mla, const void *w, const void *act, size_t n)
         int32x4_t acc = vdupq_n_s32(0);
         UNROLL
         for (int g = 0; g < 16; g++) {
-            uint8x16_t q = vmulq_u8(crumbs(x + Q2K_QS, g), u8(x[g] & 0x0f));
+            uint8x16_t q = vmulq_u8(crumbs(x + Q2K_QS, g), u8(x[Q2K_SCALES + g] & 0x0f));
             acc = mla(acc, vreinterpretq_s8_u8(q), vld1q_s8(q8 + 16 * g));
         }
         const int32_t isum = vaddvq_s32(acc);
-        const int32_t msum = min_sum16(vshrq_n_u8(vld1q_u8(x), 4), y + Q8K_BSUMS);
-        const float yd = kq_f32(y);
-        const float dall = yd * ld_fp16(x + Q2K_D), dmin = yd * ld_fp16(x + Q2K_D + 2);
+        const int32_t msum = min_sum16(vshrq_n_u8(vld1q_u8(x + Q2K_SCALES), 4), y + Q8K_BSUMS);
+        const float yd = kq_f32(y + Q8K_D);
+        const float dall = yd * ld_fp16(x + Q2K_D), dmin = yd * ld_fp16(x + Q2K_DMIN);
         sum += dall * (float)isum - dmin * (float)msum;
     }
     return sum;
@@ -365,27 +377,6 @@ void quant_quantize_q8_k_neon(const float *src, void *dst, size_t n)
         vst1q_u8(b + Q8K_BSUMS, vreinterpretq_u8_s16(t[0]));
         vst1q_u8(b + Q8K_BSUMS + 16, vreinterpretq_u8_s16(t[1]));
         const float d = amax != 0.0f ? 1.0f / iscale : 0.0f;
-        __builtin_memcpy(b, &d, sizeof d);
+        __builtin_memcpy(b + Q8K_D, &d, sizeof d);
     }
-}
-
-/* ---------------------------------------------------------- tables */
-
-quant_vec_dot_fn quant_neon_kquant_vec_dot(quant_type_t t, ops_level_t level)
-{
-    if (level < OPS_NEON)
-        return NULL;
-    switch (t) {
-    case QUANT_Q2_K: return level >= OPS_DOTPROD ? quant_vec_dot_q2_k_q8_k_dotprod : quant_vec_dot_q2_k_q8_k_neon;
-    case QUANT_Q3_K: return quant_vec_dot_q3_k_q8_k_neon;
-    case QUANT_Q4_K: return quant_vec_dot_q4_k_q8_k_neon;
-    case QUANT_Q5_K: return quant_vec_dot_q5_k_q8_k_neon;
-    case QUANT_Q6_K: return quant_vec_dot_q6_k_q8_k_neon;
-    default: return NULL;
-    }
-}
-
-quant_quantize_fn quant_neon_kquant_quantize(quant_type_t t, ops_level_t level)
-{
-    return level >= OPS_NEON && t == QUANT_Q8_K ? quant_quantize_q8_k_neon : NULL;
 }

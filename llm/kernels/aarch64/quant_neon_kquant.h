@@ -19,10 +19,10 @@
  * nearest_int does, saturating narrows for the clamp) and picks the first
  * element of largest magnitude with NaNs passed over, as the scalar does.
  *
- * Levels. OPS_NEON: plain Advanced SIMD. OPS_DOTPROD (and OPS_I8MM, treated
+ * Levels. KERN_NEON: plain Advanced SIMD. KERN_DOTPROD (and KERN_I8MM, treated
  * alike): Q2_K by SDOT (its scales, at most 15, are folded into its 2-bit
  * quants, which then fit int8). For Q3_K ... Q6_K the level hands out the
- * OPS_NEON kernel: SDOT adds four adjacent products, i.e. four different
+ * KERN_NEON kernel: SDOT adds four adjacent products, i.e. four different
  * lanes e % 8, so an exact SDOT kernel would first have to transpose both
  * the weights and the activations (TBL or ZIP) to bring four products of
  * one lane and one scale group together, and for the 16-element groups of
@@ -38,19 +38,7 @@
 
 #include <stddef.h>
 
-#include "llm/kernels/ops.h"
 #include "llm/quant/quant.h"
-
-/*
- * The NEON dot of weight type t (Q2_K ... Q6_K) at level (OPS_NEON or
- * above), or NULL for other types and for OPS_SCALAR. From OPS_DOTPROD up
- * Q2_K gets its _dotprod twin (call it only where the CPU has SDOT); the
- * others get their _neon kernel at every level.
- */
-quant_vec_dot_fn quant_neon_kquant_vec_dot(quant_type_t t, ops_level_t level);
-
-/* The NEON quantizer of format t (Q8_K: the same function at every level from OPS_NEON up), or NULL. */
-quant_quantize_fn quant_neon_kquant_quantize(quant_type_t t, ops_level_t level);
 
 float quant_vec_dot_q2_k_q8_k_neon(const void *w, const void *act, size_t n);
 float quant_vec_dot_q2_k_q8_k_dotprod(const void *w, const void *act, size_t n);

@@ -1,6 +1,6 @@
 /*
  * NEON element-wise kernels (see vec_neon.h): four float lanes doing what
- * the scalar code in llm/vec_ops.c does to each element, tails of fewer than
+ * the scalar code in llm/kernels/vec_scalar.c does to each element, tails of fewer than
  * four elements by the scalar expressions or through a zero-padded vector.
  */
 #include "llm/kernels/aarch64/vec_neon.h"
@@ -229,7 +229,7 @@ static ALWAYS_INLINE float64x2_t add_pair(float64x2_t acc, float pa, float pb)
  * again, its results dropped): per key the float products summed in double
  * in index order, as the format's scalar vec_dot, eight sums side by side.
  */
-static ALWAYS_INLINE void dots8(const vec_kv_head_t *h, uint32_t t, const float *q, bool f16, float scale,
+static ALWAYS_INLINE void dots8(const kern_kv_head_t *h, uint32_t t, const float *q, bool f16, float scale,
                                 float *scores)
 {
     const size_t eb = f16 ? 2 : 4;
@@ -262,7 +262,7 @@ static ALWAYS_INLINE void dots8(const vec_kv_head_t *h, uint32_t t, const float 
 }
 
 /* out[d0 .. d0+16) = float(sum_t w[t] * v_t[d]): the float products added in double in position order. */
-static ALWAYS_INLINE void v_sum16(const vec_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
+static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
 {
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *v = h->v + (size_t)d0 * eb;
@@ -286,7 +286,7 @@ static ALWAYS_INLINE void v_sum16(const vec_kv_head_t *h, const float *w, uint32
 }
 
 /* The same for out[d0 .. d0+4). */
-static ALWAYS_INLINE void v_sum4(const vec_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
+static ALWAYS_INLINE void v_sum4(const kern_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
 {
     const uint8_t *v = h->v + (size_t)d0 * (f16 ? 2 : 4);
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0;
@@ -298,7 +298,7 @@ static ALWAYS_INLINE void v_sum4(const vec_kv_head_t *h, const float *w, uint32_
     vst1q_f32(out + d0, vcvt_high_f32_f64(vcvt_f32_f64(a0), a1));
 }
 
-static ALWAYS_INLINE void attend(const vec_kv_head_t *h, const float *q, float *scores, void *work, float *out,
+static ALWAYS_INLINE void attend(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
                                  bool f16)
 {
     uint32_t hd = h->head_dim, d = 0;
@@ -327,21 +327,12 @@ static ALWAYS_INLINE void attend(const vec_kv_head_t *h, const float *q, float *
     }
 }
 
-void vec_attend_neon(const vec_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+void vec_attend_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
 {
-    if (h->format->type == QUANT_F16)
-        attend(h, q, scores, work, out, true);
-    else if (h->format->type == QUANT_F32)
-        attend(h, q, scores, work, out, false);
-    else
-        vec_attend_scalar(h, q, scores, work, out);
+    attend(h, q, scores, work, out, true);
 }
 
-static const vec_ops_t NEON_OPS = {
-    vec_rmsnorm_neon, vec_rope_neon, vec_softmax_neon, vec_swiglu_neon, vec_add_neon, vec_attend_neon,
-};
-
-const vec_ops_t *vec_neon_ops(ops_level_t level)
+void vec_attend_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
 {
-    return level >= OPS_NEON ? &NEON_OPS : NULL;
+    attend(h, q, scores, work, out, false);
 }

@@ -1,6 +1,6 @@
 /*
- * NEON twins of the element-wise kernels of llm/vec_ops.h (ARMv8.0 Advanced
- * SIMD: every level from OPS_NEON up uses them). Each returns its scalar
+ * NEON twins of the element-wise kernels of llm/kernels/kernels.h (ARMv8.0 Advanced
+ * SIMD: every level from KERN_NEON up uses them). Each returns its scalar
  * twin's results bit for bit (NaN as NaN, payload unspecified): the same
  * float operations per element in the same order, the exponentials by a
  * four-lane math_expf_approx, fp16 roundings by FCVTN/FCVTL (which round as
@@ -14,11 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "llm/kernels/ops.h"
-#include "llm/kernels/vec_ops.h"
-
-/* The NEON table at level (OPS_NEON or above), or NULL below. */
-const vec_ops_t *vec_neon_ops(ops_level_t level);
+#include "llm/kernels/kernels.h"
 
 /* y[i] = math_expf_approx(x[i]) bit for bit, four lanes at a time (y may be x); for tests. */
 void vec_expf_approx_neon(float *y, const float *x, size_t n);
@@ -28,7 +24,8 @@ void vec_rope_neon(float *x, uint32_t n_heads, uint32_t head_dim, const float *c
 void vec_softmax_neon(float *x, uint32_t n);
 void vec_swiglu_neon(float *gate, const float *up, uint32_t n);
 void vec_add_neon(float *x, const float *y, size_t n);
-/* F16 and F32 caches (another format runs the scalar kernel). */
-void vec_attend_neon(const vec_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+/* Attention over an F16 and an F32 cache. */
+void vec_attend_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+void vec_attend_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
 #endif

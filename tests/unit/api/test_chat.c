@@ -434,7 +434,7 @@ static void test_end_of_turn(void)
     CU_ASSERT_STRING_EQUAL(chat_end_of_turn(CHAT_FORMAT_COUNT), "");
 }
 
-void test_chat_register(void)
+TEST_REGISTER(test_chat_register)
 {
     CU_pSuite s = test_suite("chat");
     TEST_ADD(s, test_detect_golden_templates);

@@ -223,7 +223,7 @@ static void test_q8_0(void) { check_model("smollm2-135m-q8_0"); }
 static void test_q8_0_l1(void) { check_model("smollm2-135m-q8_0-L1"); }
 static void test_q8_0_l4(void) { check_model("smollm2-135m-q8_0-L4"); }
 
-void test_forward_real_register(void)
+TEST_REGISTER(test_forward_real_register)
 {
     TEST_ADD(test_suite("forward_q4_1"), test_q4_1);
     TEST_ADD(test_suite("forward_q4_0"), test_q4_0);

@@ -238,7 +238,7 @@ static void test_threads_share_one_model(void)
     host_arena_free(&single.arena);
 }
 
-void test_generate_real_register(void)
+TEST_REGISTER(test_generate_real_register)
 {
     CU_pSuite s = test_suite_with("smollm2_generate", setup, teardown);
     TEST_ADD(s, test_paris);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "llm/llm.h"
-#include "llm/kernels/ops.h"
+#include "llm/kernels/kernels.h"
 #include "llm/transformer.h"
 #include "tests/unit/suites.h"
 #include "tests/fixtures/model_fixture.h"
@@ -191,7 +191,7 @@ static void test_high_water_is_stable(void)
 }
 
 /* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level`. */
-static void fixture_logits(quant_type_t t, ops_level_t level, float *logits)
+static void fixture_logits(quant_type_t t, kern_level_t level, float *logits)
 {
     fixture_opts_t o = fixture_defaults();
     o.weight_type = t;
@@ -203,12 +203,12 @@ static void fixture_logits(quant_type_t t, ops_level_t level, float *logits)
     llm_model_t m;
     kv_cache_t kv;
     static const int32_t tokens[8] = { 1, 5, 9, 2, 7, 7, 3, 11 };
-    ops_level_t before = ops_level();
-    ops_init(level);
+    kern_level_t before = kern_level();
+    kern_init(level);
     CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, QUANT_F16, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
-    ops_init(before);
+    kern_init(before);
     free(a.base);
     free(b);
 }
@@ -219,10 +219,10 @@ static void test_kernel_levels_agree(void)
     static const quant_type_t types[] = { QUANT_Q4_0, QUANT_Q4_1, QUANT_Q8_0 };
     size_t n = 8 * (size_t)model.model.hp.n_vocab;
     float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
-    ops_level_t best = ops_level();
+    kern_level_t best = kern_level();
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        fixture_logits(types[i], OPS_SCALAR, want);
-        for (ops_level_t l = OPS_NEON; l <= best; l++) {
+        fixture_logits(types[i], KERN_SCALAR, want);
+        for (kern_level_t l = KERN_NEON; l <= best; l++) {
             fixture_logits(types[i], l, got);
             CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
         }
@@ -231,7 +231,7 @@ static void test_kernel_levels_agree(void)
     free(got);
 }
 
-void test_llm_register(void)
+TEST_REGISTER(test_llm_register)
 {
     CU_pSuite s = test_suite_with("llm", setup, teardown);
     TEST_ADD(s, test_greedy_generation);

@@ -424,7 +424,7 @@ static void test_random_corruption(void)
     free(blob);
 }
 
-void test_gguf_register(void)
+TEST_REGISTER(test_gguf_register)
 {
     CU_pSuite s = test_suite("gguf");
     TEST_ADD(s, test_valid_file);

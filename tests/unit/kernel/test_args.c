@@ -59,7 +59,7 @@ static void test_errors(void)
     CU_ASSERT_EQUAL(split("a b c", work, argv, 3, &e), 3);
 }
 
-void test_args_register(void)
+TEST_REGISTER(test_args_register)
 {
     CU_pSuite s = test_suite("args");
     TEST_ADD(s, test_plain_words);

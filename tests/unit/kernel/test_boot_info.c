@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/suites.h"
 #include "kernel/boot_info.h"
 #include "tests/fixtures/dtb_builder.h"
 
@@ -602,7 +603,7 @@ static void test_corrupt_bytes(void)
     CU_ASSERT(rejected > blob_size / 2);
 }
 
-void test_boot_info_register(void)
+TEST_REGISTER(test_boot_info_register)
 {
     static CU_TestInfo tests[] = {
         {"QEMU virt tree decoded", test_virt_full},

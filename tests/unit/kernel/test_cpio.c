@@ -486,7 +486,7 @@ static void test_missing_trailer(void)
     free(a.buf);
 }
 
-void test_cpio_register(void)
+TEST_REGISTER(test_cpio_register)
 {
     CU_pSuite s = test_suite("cpio");
     TEST_ADD(s, test_gnu_cpio_newc_and_crc);

@@ -55,7 +55,7 @@ static void test_no_fp_and_unknown_parts(void)
     CU_ASSERT_STRING_EQUAL(cpu_model_name(0x410fd990, name, sizeof name), "Arm part 0xd99");
 }
 
-void test_cpu_features_register(void)
+TEST_REGISTER(test_cpu_features_register)
 {
     CU_pSuite s = test_suite("cpu_features");
     TEST_ADD(s, test_cortex_a72);

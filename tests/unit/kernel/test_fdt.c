@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/suites.h"
 #include "drivers/fdt.h"
 #include "tests/fixtures/dtb_builder.h"
 
@@ -497,7 +498,7 @@ static void test_bad_structure(void)
     finish_expect(&b, ERR_FORMAT);
 }
 
-void test_fdt_register(void)
+TEST_REGISTER(test_fdt_register)
 {
     static CU_TestInfo tests[] = {
         {"open a valid blob", test_open_valid},

@@ -152,7 +152,7 @@ static void test_overlong_line(void)
     finish_test();
 }
 
-void test_line_edit_register(void)
+TEST_REGISTER(test_line_edit_register)
 {
     CU_pSuite s = test_suite("line_edit");
     TEST_ADD(s, test_enter_variants);

@@ -56,7 +56,7 @@ static void test_nothing_free_and_extremes(void)
     CU_ASSERT_FALSE(memory_largest_free(top, 1, NULL, 0, 1ull << 20, &out));
 }
 
-void test_memory_map_register(void)
+TEST_REGISTER(test_memory_map_register)
 {
     CU_pSuite s = test_suite("memory_map");
     TEST_ADD(s, test_qemu_like_layout);

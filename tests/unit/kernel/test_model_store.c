@@ -561,7 +561,7 @@ static void test_every_truncation(void)
     free(a.buf);
 }
 
-void test_model_store_register(void)
+TEST_REGISTER(test_model_store_register)
 {
     CU_pSuite s = test_suite("model_store");
     TEST_ADD(s, test_models_and_base_names);

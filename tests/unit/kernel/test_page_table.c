@@ -95,7 +95,7 @@ static void test_limits(void)
     drop();
 }
 
-void test_page_table_register(void)
+TEST_REGISTER(test_page_table_register)
 {
     CU_pSuite s = test_suite("page_table");
     TEST_ADD(s, test_descriptor_bits);

@@ -44,7 +44,7 @@ static void test_float(void)
     CU_ASSERT(parse_float("1e-999", &f) && f == 0.0f);
 }
 
-void test_parse_num_register(void)
+TEST_REGISTER(test_parse_num_register)
 {
     CU_pSuite s = test_suite("parse_num");
     TEST_ADD(s, test_u64);

@@ -46,7 +46,7 @@ static void test_streaming_equals_one_shot(void)
     }
 }
 
-void test_sha256_register(void)
+TEST_REGISTER(test_sha256_register)
 {
     CU_pSuite s = test_suite("sha256");
     TEST_ADD(s, test_known_vectors);

@@ -100,7 +100,7 @@ static void test_lengths_and_search(void)
     CU_ASSERT_PTR_EQUAL(kstr_strchr(s, '\0'), s + strlen(s));
 }
 
-void test_string_register(void)
+TEST_REGISTER(test_string_register)
 {
     CU_pSuite s = test_suite("string (kernel/lib/string.c)");
     TEST_ADD(s, test_memcpy_memset);

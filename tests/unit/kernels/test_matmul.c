@@ -12,7 +12,7 @@
 
 #include "llm/support/bits.h"
 #include "llm/kernels/matmul.h"
-#include "llm/kernels/ops.h"
+#include "llm/kernels/kernels.h"
 #include "tests/unit/suites.h"
 
 #define MAX_ROWS 13
@@ -78,8 +78,8 @@ static int check_shape(const case_fmt_t *c, uint32_t rows, uint32_t tokens, uint
     gguf_tensor_t t = { .n_dims = 2, .ne = { n_cols, rows, 1, 1 }, .format = fw, .n_elems = (uint64_t)n_cols * rows,
                         .n_bytes = (uint64_t)wrow * rows, .data = w };
     act_rows_t act = { fa->type, abuf, arow, tokens, n_cols, NULL, 0 };
-    ops_tile_t tile;
-    if (ops_tile4(fw, &tile) && tile.widen) { /* the tile's own activation layout, as act_quantize makes it */
+    kern_tile_t tile = kern_format(fw)->tile;
+    if (tile.run && tile.widen) { /* the tile's own activation layout, as act_quantize makes it */
         static uint8_t wide[MAX_TOKENS * MAX_BLOCKS * 128];
         CU_ASSERT_FATAL(tile.wide_block_bytes <= 128);
         act.wide_row_bytes = blocks * tile.wide_block_bytes;
@@ -94,7 +94,7 @@ static int check_shape(const case_fmt_t *c, uint32_t rows, uint32_t tokens, uint
             float want = fw->vec_dot(w + r * wrow, abuf + k * arow, n_cols), got = out[k * rows + r];
             if (!same(want, got) && bad++ < 3)
                 fprintf(stderr, "\n  %s %s: %u rows x %u tokens x %u blocks, kind %d: [%u][%u] %a, scalar %a",
-                        fw->name, ops_level_name(ops_level()), rows, tokens, blocks, kind, k, r, got, want);
+                        fw->name, kern_level_name(kern_level()), rows, tokens, blocks, kind, k, r, got, want);
         }
     }
     return bad;
@@ -103,10 +103,10 @@ static int check_shape(const case_fmt_t *c, uint32_t rows, uint32_t tokens, uint
 static void test_every_level_equals_scalar_dots(void)
 {
     static const uint32_t rows[] = { 1, 3, 4, 5, 8, 13 }, tokens[] = { 1, 2, 3, 5 }, blocks[] = { 1, 2, 7, 18 };
-    ops_level_t best = ops_level();
+    kern_level_t best = kern_level();
     int bad = 0, runs = 0;
-    for (ops_level_t l = OPS_SCALAR; l <= best; l++) {
-        CU_ASSERT_EQUAL(ops_init(l), l);
+    for (kern_level_t l = KERN_SCALAR; l <= best; l++) {
+        CU_ASSERT_EQUAL(kern_init(l), l);
         for (size_t f = 0; f < sizeof FORMATS / sizeof FORMATS[0]; f++)
             for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
                 for (size_t t = 0; t < sizeof tokens / sizeof tokens[0]; t++)
@@ -114,8 +114,8 @@ static void test_every_level_equals_scalar_dots(void)
                         for (int kind = FILL_RANDOM; kind < FILL_KINDS; kind++, runs++)
                             bad += check_shape(&FORMATS[f], rows[r], tokens[t], blocks[b], (fill_t)kind);
     }
-    ops_init(best);
-    fprintf(stderr, "(levels scalar..%s, %d products) ", ops_level_name(best), runs);
+    kern_init(best);
+    fprintf(stderr, "(levels scalar..%s, %d products) ", kern_level_name(best), runs);
     CU_ASSERT_EQUAL(bad, 0);
     CU_ASSERT(runs == 1920 * (int)(best + 1)); /* every shape of every level ran */
 }
@@ -123,21 +123,16 @@ static void test_every_level_equals_scalar_dots(void)
 /* The tile kernels exist for the formats SmolLM2 ships in wherever there is NEON, and never at the scalar level. */
 static void test_tile_kernels_by_level(void)
 {
-    const quant_format_t *q4_0;
-    CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_Q4_0, &q4_0, NULL), ERR_OK);
-    ops_tile_t tile;
-    ops_level_t best = ops_level();
-    ops_init(OPS_SCALAR);
-    CU_ASSERT_FALSE(ops_tile4(q4_0, &tile));
-    ops_init(best);
-#if defined(__aarch64__)
-    CU_ASSERT_TRUE(ops_tile4(q4_0, &tile) && tile.run);
-#else
-    CU_ASSERT_FALSE(ops_tile4(q4_0, &tile));
-#endif
+    static const quant_type_t shipped[] = { QUANT_Q4_0, QUANT_Q4_1, QUANT_Q8_0 };
+    kern_table_t t;
+    for (unsigned l = KERN_SCALAR; l < KERN_LEVELS; l++) {
+        kern_table_build((kern_level_t)l, &t);
+        for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++)
+            CU_ASSERT((t.formats[shipped[i]].tile.run != NULL) == (t.level != KERN_SCALAR));
+    }
 }
 
-void test_matmul_register(void)
+TEST_REGISTER(test_matmul_register)
 {
     CU_pSuite s = test_suite("matmul");
     TEST_ADD(s, test_every_level_equals_scalar_dots);

@@ -137,7 +137,7 @@ static void test_arena_too_small_for_layers(void)
     close_fixture();
 }
 
-void test_model_register(void)
+TEST_REGISTER(test_model_register)
 {
     CU_pSuite s = test_suite("model");
     TEST_ADD(s, test_tied_model);

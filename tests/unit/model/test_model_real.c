@@ -186,7 +186,7 @@ static void test_truncated_real_header(void)
     unload(&l);
 }
 
-void test_model_real_register(void)
+TEST_REGISTER(test_model_real_register)
 {
     CU_pSuite s = test_suite("smollm2");
     TEST_ADD(s, test_hyper_parameters);

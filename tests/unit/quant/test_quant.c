@@ -858,7 +858,7 @@ static void test_row_bytes(void)
     CU_ASSERT(quant_row_bytes(q4, UINT64_MAX - 31, &b) && b == (((uint64_t)1 << 59) - 1) * 18);
 }
 
-void test_quant_register(void)
+TEST_REGISTER(test_quant_register)
 {
     CU_pSuite s = test_suite("quant");
     TEST_ADD(s, test_lookup_supported);

@@ -16,7 +16,6 @@
 #include "llm/sampler.h"
 #include "tests/unit/suites.h"
 
-void test_sampler_register(void);
 
 #define ARENA_BYTES (4u << 20)
 #define BIG_VOCAB 49152u
@@ -892,7 +891,7 @@ static int suite_cleanup(void)
     return 0;
 }
 
-void test_sampler_register(void)
+TEST_REGISTER(test_sampler_register)
 {
     CU_pSuite s = test_suite_with("sampler", suite_init, suite_cleanup);
     TEST_ADD(s, test_defaults);

@@ -161,7 +161,7 @@ static void test_valgrind_sees_arena_state(void)
     teardown();
 }
 
-void test_arena_register(void)
+TEST_REGISTER(test_arena_register)
 {
     CU_pSuite s = test_suite("arena");
     TEST_ADD(s, test_alignment_and_bounds);

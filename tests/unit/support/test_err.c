@@ -35,7 +35,7 @@ static void test_code_names(void)
     CU_ASSERT_STRING_EQUAL(err_code_name((err_code_t)999), "unknown error");
 }
 
-void test_err_register(void)
+TEST_REGISTER(test_err_register)
 {
     CU_pSuite s = test_suite("err");
     TEST_ADD(s, test_set_and_clear);

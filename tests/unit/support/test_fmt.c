@@ -150,7 +150,7 @@ static void test_sink(void)
     CU_ASSERT(c.calls > 1); /* streamed in pieces, no internal buffer of the whole */
 }
 
-void test_fmt_register(void)
+TEST_REGISTER(test_fmt_register)
 {
     CU_pSuite s = test_suite("fmt");
     TEST_ADD(s, test_integers);

@@ -129,7 +129,7 @@ static void test_sincosf(void)
     CU_ASSERT(isnan(s) && isnan(c));
 }
 
-void test_mathf_register(void)
+TEST_REGISTER(test_mathf_register)
 {
     CU_pSuite s = test_suite("mathf");
     TEST_ADD(s, test_exp);

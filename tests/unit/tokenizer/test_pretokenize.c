@@ -371,7 +371,7 @@ static void test_long_document(void)
     free(ends);
 }
 
-void test_pretokenize_register(void)
+TEST_REGISTER(test_pretokenize_register)
 {
     CU_pSuite s = test_suite("pretokenize");
     TEST_ADD(s, test_goldens);

@@ -444,7 +444,7 @@ static void test_vocab_refusals(void)
     expect_vocab_error("gpt2", "smollm", UINT32_MAX, true, 5, ERR_FORMAT, "add_bos_token is set but there is no bos");
 }
 
-void test_tokenizer_register(void)
+TEST_REGISTER(test_tokenizer_register)
 {
     CU_pSuite s = test_suite_with("tokenizer", setup, teardown);
     TEST_ADD(s, test_vocab_and_specials);

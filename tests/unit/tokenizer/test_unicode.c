@@ -411,7 +411,7 @@ static void test_byte_alphabet_known(void)
     CU_ASSERT_EQUAL(unicode_cpt_to_byte(UNICODE_INVALID), -1);
 }
 
-void test_unicode_register(void)
+TEST_REGISTER(test_unicode_register)
 {
     CU_pSuite s = test_suite("unicode");
     TEST_ADD(s, test_utf8_roundtrip_every_codepoint);

@@ -13,7 +13,6 @@
  */
 #include "tests/unit/suites.h"
 
-#if defined(__aarch64__)
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +22,7 @@
 #include "llm/kernels/aarch64/quant_neon.h"
 #include "llm/kernels/aarch64/quant_neon_float.h"
 #include "llm/support/bits.h"
-#include "llm/kernels/ops.h"
+#include "llm/kernels/kernels.h"
 #include "llm/quant/quant.h"
 
 #define HWCAP_DOTPROD (1u << 20) /* AT_HWCAP bit for ASIMDDP */
@@ -322,27 +321,26 @@ static void test_table_by_type_and_level(void)
         { QUANT_F16, quant_vec_dot_f16_neon, quant_vec_dot_f16_neon },
         { QUANT_BF16, quant_vec_dot_bf16_neon, quant_vec_dot_bf16_neon },
     };
-    static const quant_type_t none[] = { QUANT_Q8_1, QUANT_Q8_K, QUANT_Q2_K, QUANT_Q3_K,
-                                         QUANT_Q4_K, QUANT_Q5_K, QUANT_Q6_K, (quant_type_t)16 };
-    for (ops_level_t l = OPS_NEON; l < OPS_LEVELS; l++) {
+    static const quant_type_t none[] = { QUANT_Q8_1, QUANT_Q8_K, (quant_type_t)16 };
+    kern_table_t t;
+    for (kern_level_t l = KERN_NEON; l < KERN_LEVELS; l++) {
+        kern_table_build(l, &t);
+        CU_ASSERT_EQUAL(t.level, l);
         for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-            CU_ASSERT(quant_neon_vec_dot(want[i].t, l) == (l >= OPS_DOTPROD ? want[i].dotprod : want[i].neon));
-        for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
-            CU_ASSERT_PTR_NULL(quant_neon_vec_dot(none[i], l));
+            CU_ASSERT(t.formats[want[i].t].vec_dot == (l >= KERN_DOTPROD ? want[i].dotprod : want[i].neon));
+        for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) /* activation-only or unknown types */
+            CU_ASSERT_PTR_NULL(t.formats[none[i]].vec_dot);
     }
-    /* and ops.c hands them out */
-    ops_level_t before = ops_level();
-    if (ops_init(OPS_NEON) == OPS_NEON) {
-        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-            const quant_format_t *f;
-            CU_ASSERT_EQUAL_FATAL(quant_lookup(want[i].t, &f, NULL), ERR_OK);
-            CU_ASSERT(ops_vec_dot(f) == want[i].neon);
-        }
+    /* and the selected table is the built one */
+    kern_level_t before = kern_level();
+    if (kern_init(KERN_NEON) == KERN_NEON) {
+        for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+            CU_ASSERT(kern()->formats[want[i].t].vec_dot == want[i].neon);
     }
-    ops_init(before);
+    kern_init(before);
 }
 
-void test_quant_neon_register(void)
+TEST_REGISTER(test_quant_neon_register)
 {
     CU_pSuite s = test_suite("quant_neon");
     TEST_ADD(s, test_neon_equals_scalar);
@@ -351,8 +349,3 @@ void test_quant_neon_register(void)
     TEST_ADD(s, test_float_dots_exact_cases);
     TEST_ADD(s, test_table_by_type_and_level);
 }
-#else
-void test_quant_neon_register(void)
-{
-}
-#endif

@@ -11,13 +11,13 @@
  */
 #include "tests/unit/suites.h"
 
-#if defined(__aarch64__)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 
 #include "llm/kernels/aarch64/quant_neon_kquant.h"
+#include "llm/kernels/kernels.h"
 #include "llm/support/bits.h"
 #include "llm/quant/quant.h"
 
@@ -148,13 +148,21 @@ static bool has_dotprod(void)
     return (getauxval(AT_HWCAP) & HWCAP_DOTPROD) != 0;
 }
 
-static void check_dots(ops_level_t level)
+/* The K-quant dot of type t in the table of level. */
+static quant_vec_dot_fn kquant_dot(quant_type_t t, kern_level_t level)
+{
+    kern_table_t table;
+    kern_table_build(level, &table);
+    return table.formats[t].vec_dot;
+}
+
+static void check_dots(kern_level_t level)
 {
     static uint8_t w[MAX_BLOCKS * MAX_W_BYTES + 4], act[MAX_BLOCKS * Q8K_BYTES + 4];
     int bad = 0, runs = 0, finite = 0;
     for (size_t fi = 0; fi < N_FORMATS; fi++) {
         const kfmt_t *f = &FORMATS[fi];
-        quant_vec_dot_fn simd = quant_neon_kquant_vec_dot(f->type, level);
+        quant_vec_dot_fn simd = kquant_dot(f->type, level);
         CU_ASSERT_PTR_NOT_NULL_FATAL(simd);
         for (size_t blocks = 1; blocks <= MAX_BLOCKS; blocks++) {
             for (int wk = 0; wk < W_KINDS; wk++) {
@@ -167,7 +175,7 @@ static void check_dots(ops_level_t level)
                         finite += want - want == 0 && want != 0; /* finite, not zero */
                         if (!same(want, got) && bad++ < 5)
                             fprintf(stderr, "\n  %s %s: %zu blocks, weights %d, act %d: %a, scalar %a", f->name,
-                                    ops_level_name(level), blocks, wk, ak, got, want);
+                                    kern_level_name(level), blocks, wk, ak, got, want);
                     }
                 }
             }
@@ -180,28 +188,29 @@ static void check_dots(ops_level_t level)
 
 static void test_table(void)
 {
+    kern_table_t t[KERN_LEVELS];
+    for (unsigned l = 0; l < KERN_LEVELS; l++)
+        kern_table_build((kern_level_t)l, &t[l]);
     for (size_t fi = 0; fi < N_FORMATS; fi++) {
-        quant_type_t t = FORMATS[fi].type;
-        CU_ASSERT_PTR_NULL(quant_neon_kquant_vec_dot(t, OPS_SCALAR));
-        CU_ASSERT_PTR_NOT_NULL(quant_neon_kquant_vec_dot(t, OPS_NEON));
-        CU_ASSERT_PTR_NOT_NULL(quant_neon_kquant_vec_dot(t, OPS_DOTPROD));
-        CU_ASSERT_PTR_EQUAL(quant_neon_kquant_vec_dot(t, OPS_I8MM), quant_neon_kquant_vec_dot(t, OPS_DOTPROD));
-        CU_ASSERT_PTR_NULL(quant_neon_kquant_quantize(t, OPS_NEON));
+        quant_type_t ty = FORMATS[fi].type;
+        CU_ASSERT_PTR_EQUAL(t[KERN_SCALAR].formats[ty].vec_dot, FORMATS[fi].scalar);
+        CU_ASSERT(t[KERN_NEON].formats[ty].vec_dot != FORMATS[fi].scalar);
+        CU_ASSERT_PTR_EQUAL(t[KERN_I8MM].formats[ty].vec_dot, t[KERN_DOTPROD].formats[ty].vec_dot);
+        CU_ASSERT_PTR_NULL(t[KERN_NEON].formats[ty].quantize); /* never written by the engine */
+        CU_ASSERT_PTR_NULL(t[KERN_NEON].formats[ty].tile.run);
     }
-    CU_ASSERT_PTR_EQUAL(quant_neon_kquant_vec_dot(QUANT_Q2_K, OPS_DOTPROD), quant_vec_dot_q2_k_q8_k_dotprod);
-    static const quant_type_t others[] = { QUANT_F32, QUANT_Q4_0, QUANT_Q8_0, QUANT_Q8_K, QUANT_BF16 };
-    for (size_t k = 0; k < sizeof others / sizeof others[0]; k++)
-        for (int level = OPS_SCALAR; level < OPS_LEVELS; level++)
-            CU_ASSERT_PTR_NULL(quant_neon_kquant_vec_dot(others[k], (ops_level_t)level));
-    for (int level = OPS_NEON; level < OPS_LEVELS; level++)
-        CU_ASSERT_PTR_EQUAL(quant_neon_kquant_quantize(QUANT_Q8_K, (ops_level_t)level), quant_quantize_q8_k_neon);
-    CU_ASSERT_PTR_NULL(quant_neon_kquant_quantize(QUANT_Q8_K, OPS_SCALAR));
-    CU_ASSERT_PTR_NULL(quant_neon_kquant_quantize(QUANT_Q8_0, OPS_NEON));
+    CU_ASSERT_PTR_EQUAL(t[KERN_NEON].formats[QUANT_Q2_K].vec_dot, quant_vec_dot_q2_k_q8_k_neon);
+    CU_ASSERT_PTR_EQUAL(t[KERN_DOTPROD].formats[QUANT_Q2_K].vec_dot, quant_vec_dot_q2_k_q8_k_dotprod);
+    CU_ASSERT_PTR_EQUAL(t[KERN_DOTPROD].formats[QUANT_Q6_K].vec_dot, quant_vec_dot_q6_k_q8_k_neon);
+    for (unsigned l = KERN_NEON; l < KERN_LEVELS; l++)
+        CU_ASSERT_PTR_EQUAL(t[l].formats[QUANT_Q8_K].quantize, quant_quantize_q8_k_neon);
+    CU_ASSERT_PTR_EQUAL(t[KERN_SCALAR].formats[QUANT_Q8_K].quantize, quant_quantize_q8_k);
+    CU_ASSERT_PTR_NULL(t[KERN_I8MM].formats[QUANT_Q8_K].vec_dot);
 }
 
 static void test_neon_dots_equal_scalar(void)
 {
-    check_dots(OPS_NEON);
+    check_dots(KERN_NEON);
 }
 
 static void test_dotprod_dots_equal_scalar(void)
@@ -210,7 +219,7 @@ static void test_dotprod_dots_equal_scalar(void)
         fprintf(stderr, "(no SDOT on this CPU: dotprod level not run) ");
         return;
     }
-    check_dots(OPS_DOTPROD);
+    check_dots(KERN_DOTPROD);
 }
 
 /* ---------------------------------------------------------- Q8_K quantizer */
@@ -310,7 +319,7 @@ static void test_quantize_then_dot(void)
     static float row[MAX_BLOCKS * QK_K];
     static uint8_t w[MAX_BLOCKS * MAX_W_BYTES], a_scalar[MAX_BLOCKS * Q8K_BYTES], a_neon[MAX_BLOCKS * Q8K_BYTES];
     int bad = 0;
-    ops_level_t level = has_dotprod() ? OPS_DOTPROD : OPS_NEON;
+    kern_level_t level = has_dotprod() ? KERN_DOTPROD : KERN_NEON;
     for (size_t fi = 0; fi < N_FORMATS; fi++) {
         const kfmt_t *f = &FORMATS[fi];
         for (int rep = 0; rep < 20; rep++) {
@@ -319,7 +328,7 @@ static void test_quantize_then_dot(void)
             fill_w(f, w, blocks, 0);
             quant_quantize_q8_k(row, a_scalar, n);
             quant_quantize_q8_k_neon(row, a_neon, n);
-            float want = f->scalar(w, a_scalar, n), got = quant_neon_kquant_vec_dot(f->type, level)(w, a_neon, n);
+            float want = f->scalar(w, a_scalar, n), got = kquant_dot(f->type, level)(w, a_neon, n);
             if (!same(want, got) && bad++ < 5)
                 fprintf(stderr, "\n  %s quantize then dot: %a, scalar %a", f->name, got, want);
         }
@@ -327,7 +336,7 @@ static void test_quantize_then_dot(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
-void test_quant_neon_kquant_register(void)
+TEST_REGISTER(test_quant_neon_kquant_register)
 {
     CU_pSuite s = test_suite("quant_neon_kquant");
     TEST_ADD(s, test_table);
@@ -336,9 +345,3 @@ void test_quant_neon_kquant_register(void)
     TEST_ADD(s, test_quantize_q8_k_equals_scalar);
     TEST_ADD(s, test_quantize_then_dot);
 }
-#else
-void test_quant_neon_kquant_register(void)
-{
-    test_suite("quant_neon_kquant"); /* empty here: the kernels are aarch64 only */
-}
-#endif

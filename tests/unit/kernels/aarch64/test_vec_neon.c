@@ -1,14 +1,13 @@
 /*
  * The NEON element-wise kernels (llm/kernels/aarch64/vec_neon.c) and activation
  * quantizers (llm/kernels/aarch64/quant_neon_act.c) against their scalar twins
- * (llm/vec_ops.c, llm/quant/quant.h), bit for bit (any NaN equals any NaN), on
+ * (llm/kernels/vec_scalar.c, llm/quant/), bit for bit (any NaN equals any NaN), on
  * random and adversarial rows: lengths 1 to 200 (tails of every size),
  * zeros, signed zeros, huge, tiny and subnormal values, infinities and NaN,
  * exp arguments over the whole float range and around every branch edge of
  * the polynomial, fp16 rounding ties and overflow, Q8 rounding ties, and
- * attention over F16 and F32 caches of many head sizes and lengths. On
- * other architectures only the scalar kernels exist: the suite checks them
- * against a few exact values and the level table.
+ * attention over F16 and F32 caches of many head sizes and lengths; and
+ * which kernels the NEON level puts in the table. aarch64 builds only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,14 +16,11 @@
 
 #include "llm/support/bits.h"
 #include "llm/support/mathf.h"
-#include "llm/kernels/ops.h"
-#include "llm/kernels/vec_ops.h"
+#include "llm/kernels/kernels.h"
 #include "tests/unit/suites.h"
 
-#if defined(__aarch64__)
 #include "llm/kernels/aarch64/quant_neon_act.h"
 #include "llm/kernels/aarch64/vec_neon.h"
-#endif
 
 static uint64_t rng = 0x452821e638d01377ull;
 
@@ -44,8 +40,6 @@ static bool same(float a, float b)
 {
     return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
 }
-
-#if defined(__aarch64__)
 
 #define MAX_N 200
 
@@ -295,9 +289,9 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     }
     fill(q, hd, kind == FILL_SPECIAL ? FILL_UNIT : FILL_WIDE, qscale);
     size_t off = (size_t)head * hd * f->block_bytes;
-    vec_kv_head_t h = { f, k + off, v + off, stride, n, hd };
+    kern_kv_head_t h = { f, k + off, v + off, stride, n, hd };
     vec_attend_scalar(&h, q, scores_a, work_a, want);
-    vec_attend_neon(&h, q, scores_b, work_b, got);
+    (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, scores_b, work_b, got);
     char what[40];
     snprintf(what, sizeof what, "attend %s, head_dim %u", f->name, hd);
     *bad += compare(what, n, want, got, hd);
@@ -350,9 +344,9 @@ static void order_case(uint32_t hd, uint32_t n, bool keys, int *bad)
             vt[d] = keys ? unit() : t == 0 ? 0x1p20f : t == n - 1 ? -0x1p20f : tiny_term(0x1p20f);
         }
     }
-    vec_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, (size_t)hd * sizeof(float), n, hd };
+    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, (size_t)hd * sizeof(float), n, hd };
     vec_attend_scalar(&h, q, sa, wa, want);
-    vec_attend_neon(&h, q, sb, wb, got);
+    (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, sb, wb, got);
     char what[40];
     snprintf(what, sizeof what, "attend %s sums, head_dim %u", keys ? "key" : "value", hd);
     *bad += compare(what, n, want, got, hd);
@@ -414,8 +408,10 @@ static int check_quantizer(quant_type_t type, const float *x, size_t n, size_t d
     uint64_t bytes;
     if (quant_lookup(type, &f, NULL) != ERR_OK || !quant_row_bytes(f, n, &bytes) || bytes + dst_off > sizeof want)
         return 1;
-    quant_quantize_fn neon = quant_neon_act_quantize(type, OPS_NEON);
-    if (!neon)
+    kern_table_t t;
+    kern_table_build(KERN_NEON, &t);
+    quant_quantize_fn neon = t.formats[type].quantize;
+    if (!neon || neon == f->quantize)
         return 1;
     memset(want, 0xa5, sizeof want);
     memset(got, 0xa5, sizeof got);
@@ -493,21 +489,24 @@ static void test_quantize_f16(void)
 
 static void test_table(void)
 {
-    ops_level_t before = ops_level();
-    CU_ASSERT_PTR_NULL(vec_neon_ops(OPS_SCALAR));
-    const vec_ops_t *t = vec_neon_ops(OPS_NEON);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-    CU_ASSERT(t->softmax == vec_softmax_neon && t->attend == vec_attend_neon && t->rmsnorm == vec_rmsnorm_neon);
-    CU_ASSERT(t->rope == vec_rope_neon && t->swiglu == vec_swiglu_neon && t->add == vec_add_neon);
-    ops_init(OPS_SCALAR);
-    CU_ASSERT_PTR_EQUAL(vec_ops(), &vec_ops_scalar);
-    CU_ASSERT_PTR_NULL(quant_neon_act_quantize(QUANT_Q8_0, OPS_SCALAR));
-    if (ops_init(OPS_NEON) == OPS_NEON)
-        CU_ASSERT_PTR_EQUAL(vec_ops(), t);
-    ops_init(before);
+    kern_table_t t;
+    kern_table_build(KERN_NEON, &t);
+    CU_ASSERT(t.softmax == vec_softmax_neon && t.rmsnorm == vec_rmsnorm_neon && t.rope == vec_rope_neon);
+    CU_ASSERT(t.swiglu == vec_swiglu_neon && t.add == vec_add_neon);
+    CU_ASSERT(t.formats[QUANT_F16].attend == vec_attend_f16_neon && t.formats[QUANT_F32].attend == vec_attend_f32_neon);
+    CU_ASSERT(t.formats[QUANT_Q8_0].quantize == quant_quantize_q8_0_neon);
+    CU_ASSERT(t.formats[QUANT_Q8_1].quantize == quant_quantize_q8_1_neon);
+    CU_ASSERT(t.formats[QUANT_F16].quantize == quant_quantize_f16_neon);
+    CU_ASSERT_PTR_NULL(t.formats[QUANT_BF16].attend); /* not a cache type */
+    kern_table_build(KERN_SCALAR, &t);
+    CU_ASSERT(t.softmax == vec_softmax_scalar && t.formats[QUANT_F16].attend == vec_attend_scalar);
+    kern_level_t before = kern_level();
+    if (kern_init(KERN_NEON) == KERN_NEON)
+        CU_ASSERT_PTR_EQUAL(kern()->formats[QUANT_F16].attend, vec_attend_f16_neon);
+    kern_init(before);
 }
 
-void test_vec_neon_register(void)
+TEST_REGISTER(test_vec_neon_register)
 {
     CU_pSuite s = test_suite("vec_neon");
     TEST_ADD(s, test_exp_edges);
@@ -525,56 +524,3 @@ void test_vec_neon_register(void)
     TEST_ADD(s, test_table);
 }
 
-#else
-
-/* The scalar kernels on values with known results. */
-static void test_scalar_references(void)
-{
-    float x[6] = { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f }, w[6] = { 1, 1, 1, 1, 1, 1 }, o[6];
-    vec_rmsnorm_scalar(o, x, w, 6, 0.0f);
-    double ss = 0;
-    for (int i = 0; i < 6; i++)
-        ss += o[i] * o[i];
-    CU_ASSERT_DOUBLE_EQUAL(ss, 6.0, 1e-5);
-
-    float s[5] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
-    vec_softmax_scalar(s, 5);
-    for (int i = 0; i < 5; i++)
-        CU_ASSERT(same(s[i], 0.2f));
-
-    float g[5] = { 0.0f, 1.0f, -1.0f, 2.0f, 0.5f }, up[5] = { 1, 1, 1, 1, 1 };
-    vec_swiglu_scalar(g, up, 5);
-    CU_ASSERT(same(g[0], 0.0f));
-    CU_ASSERT_DOUBLE_EQUAL(g[1], 1.0 / (1.0 + exp(-1.0)), 1e-6);
-    CU_ASSERT_DOUBLE_EQUAL(g[4], 0.5 / (1.0 + exp(-0.5)), 1e-7);
-
-    float r[4] = { 1.0f, 2.0f, 3.0f, 4.0f }, cs[2] = { 0.0f, 1.0f }; /* a quarter turn */
-    vec_rope_scalar(r, 2, 2, cs, 2);
-    CU_ASSERT(same(r[0], -2.0f) && same(r[1], 1.0f) && same(r[2], -4.0f) && same(r[3], 3.0f));
-
-    float a[3] = { 1.0f, 2.0f, 3.0f }, b[3] = { 0.5f, -2.0f, 1.0f };
-    vec_add_scalar(a, b, 3);
-    CU_ASSERT(same(a[0], 1.5f) && same(a[1], 0.0f) && same(a[2], 4.0f));
-
-    /* one position: the output is its value row */
-    const quant_format_t *f;
-    CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_F32, &f, NULL), ERR_OK);
-    float k[3] = { unit(), unit(), unit() }, v[3] = { 0.25f, -3.0f, 7.5f }, q[3] = { 1, 2, 3 }, out[3], sc[1];
-    double work[6];
-    vec_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, sizeof k, 1, 3 };
-    vec_attend_scalar(&h, q, sc, work, out);
-    CU_ASSERT(same(out[0], 0.25f) && same(out[1], -3.0f) && same(out[2], 7.5f));
-}
-
-static void test_table(void)
-{
-    CU_ASSERT_PTR_EQUAL(vec_ops(), &vec_ops_scalar);
-}
-
-void test_vec_neon_register(void)
-{
-    CU_pSuite s = test_suite("vec_neon");
-    TEST_ADD(s, test_scalar_references);
-    TEST_ADD(s, test_table);
-}
-#endif

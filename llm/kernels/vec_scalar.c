@@ -1,15 +1,11 @@
 /*
- * The scalar element-wise kernels (see vec_ops.h), moved from transformer.c
- * with their arithmetic unchanged, and the choice of the table by level.
+ * The scalar element-wise kernels of the kernel table (contracts in
+ * kernels.h): the reference, with llama.cpp's x86-64 arithmetic (see
+ * transformer.c). Not for the matrix products (matmul.c, llm/quant/).
  */
-#include "llm/kernels/vec_ops.h"
+#include "llm/kernels/kernels.h"
 
 #include "llm/support/mathf.h"
-#include "llm/kernels/ops.h"
-
-#if defined(__aarch64__)
-#include "llm/kernels/aarch64/vec_neon.h"
-#endif
 
 void vec_rmsnorm_scalar(float *out, const float *x, const float *w, uint32_t n, float eps)
 {
@@ -68,7 +64,7 @@ void vec_add_scalar(float *x, const float *y, size_t n)
         x[i] += y[i];
 }
 
-void vec_attend_scalar(const vec_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
 {
     const quant_format_t *f = h->format;
     uint32_t head_dim = h->head_dim;
@@ -92,18 +88,4 @@ void vec_attend_scalar(const vec_kv_head_t *h, const float *q, float *scores, vo
     }
     for (uint32_t d = 0; d < head_dim; d++)
         out[d] = (float)acc[d];
-}
-
-const vec_ops_t vec_ops_scalar = {
-    vec_rmsnorm_scalar, vec_rope_scalar, vec_softmax_scalar, vec_swiglu_scalar, vec_add_scalar, vec_attend_scalar,
-};
-
-const vec_ops_t *vec_ops(void)
-{
-#if defined(__aarch64__)
-    const vec_ops_t *t = ops_level() >= OPS_NEON ? vec_neon_ops(ops_level()) : NULL;
-    if (t)
-        return t;
-#endif
-    return &vec_ops_scalar;
 }

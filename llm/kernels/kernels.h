@@ -1,0 +1,173 @@
+/*
+ * The kernel table: every hot loop of the engine behind one table of
+ * function pointers, filled once at start-up for a level. Per tensor format:
+ * the dot product (weights of that format . activations in its
+ * vec_dot_type), the row quantizer (activation formats), the 4-row matmul
+ * tile and the attention over a KV cache of that format; then the
+ * element-wise kernels (RMSNorm, RoPE, softmax, SwiGLU, residual add).
+ *
+ * The scalar kernels (llm/quant/, vec_scalar.c) are the reference and fill
+ * every slot that has one. An architecture adds its twins through
+ * kern_arch_table (kern_arch.h); the build chooses the one file that
+ * provides it (llm/kernels/aarch64/ on aarch64, llm/kernels/none/
+ * elsewhere), and kern_table_build takes each slot from the best level's
+ * table that fills it, the scalar kernel otherwise. Integer work gives the
+ * same results bit for bit at every level; the element-wise twins too;
+ * where a float kernel differs (the F32/F16/BF16 weight dots), its header
+ * states the bound. Nothing here allocates.
+ */
+#ifndef LLM_KERNELS_KERNELS_H
+#define LLM_KERNELS_KERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm/quant/quant.h"
+
+typedef enum kern_level {
+    KERN_SCALAR,  /* portable C, the reference */
+    KERN_NEON,    /* Advanced SIMD, ARMv8.0 */
+    KERN_DOTPROD, /* plus SDOT, ARMv8.2 */
+    KERN_I8MM,    /* plus SMMLA (int8 matrix multiply), ARMv8.6: used by prefill */
+} kern_level_t;
+
+#define KERN_LEVELS (KERN_I8MM + 1)
+
+/* What the CPU offers, as the host learns it (ID registers in a kernel, HWCAPs on Linux). */
+typedef struct kern_cpu {
+    bool asimd;   /* ID_AA64PFR0_EL1.AdvSIMD != 0xf; HWCAP_ASIMD */
+    bool dotprod; /* ID_AA64ISAR0_EL1.DP == 1; HWCAP_ASIMDDP */
+    bool i8mm;    /* ID_AA64ISAR1_EL1.I8MM == 1; HWCAP2_I8MM */
+} kern_cpu_t;
+
+/* The best level a CPU with these features runs (the one mapping from features to levels). */
+kern_level_t kern_level_for(const kern_cpu_t *cpu);
+
+/* "scalar", "neon", "dotprod", "i8mm". */
+const char *kern_level_name(kern_level_t level);
+
+/* The level named s (as kern_level_name writes it); false if none is. */
+bool kern_level_parse(const char *s, kern_level_t *out);
+
+/*
+ * A tile of a matrix product: for r < 4 weight rows (w, w + w_stride, ...)
+ * and t < n_act activation rows (act, act + act_stride, ...), all of n_cols
+ * elements, out[t * out_stride + r] = the format's dot of weight row r and
+ * activation row t, bit for bit what the table's vec_dot returns. The
+ * activation rows are in the weight format's vec_dot_type or, where the
+ * tile has a widen function, in the layout that function writes.
+ */
+typedef void (*kern_tile4_fn)(const uint8_t *w, size_t w_stride, const uint8_t *act, size_t act_stride,
+                              uint32_t n_act, size_t n_cols, float *out, size_t out_stride);
+
+/* Rewrites one quantized activation row of n_cols elements into a tile's own layout (wide_block_bytes per block). */
+typedef void (*kern_widen_fn)(const uint8_t *act, uint8_t *wide, size_t n_cols);
+
+typedef struct kern_tile {
+    kern_tile4_fn run;       /* NULL: the format has no tile (matmul calls the dot row by row) */
+    kern_widen_fn widen;     /* NULL: run takes the quantized rows as they are */
+    size_t wide_block_bytes; /* bytes widen writes per 32-element block */
+} kern_tile_t;
+
+/* out[i] = (x[i] * s) * w[i], s = 1 / sqrt(float(sum x[i]^2 / n) + eps), the sum in double in index order. */
+typedef void (*kern_rmsnorm_fn)(float *out, const float *x, const float *w, uint32_t n, float eps);
+
+/*
+ * Rotates the adjacent pairs (x[2i], x[2i+1]), 2i < n_rot, of each of
+ * n_heads heads of head_dim floats by the angle whose cos, sin are
+ * cs[2i], cs[2i+1]: x0 c - x1 s, x0 s + x1 c. n_rot is even, <= head_dim.
+ */
+typedef void (*kern_rope_fn)(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
+
+/*
+ * In place, n >= 1: x[i] = e_i / sum e, e_i = math_expf_approx(x[i] - max),
+ * the e_i added in float four at a time ((e0 + e1) + (e2 + e3), the row
+ * zero-padded to a multiple of four) and the group sums in double in order.
+ */
+typedef void (*kern_softmax_fn)(float *x, uint32_t n);
+
+/*
+ * gate[i] = gate[i] / (1 + e) * up[i], e = math_expf_approx(0 - gate[i]) for
+ * i below n rounded down to a multiple of 4, math_expf(-gate[i]) after (as
+ * ggml's SiLU: four lanes, a libm tail).
+ */
+typedef void (*kern_swiglu_fn)(float *gate, const float *up, uint32_t n);
+
+/* x[i] += y[i]. */
+typedef void (*kern_add_fn)(float *x, const float *y, size_t n);
+
+/* One KV head of the cache as attention reads it. */
+typedef struct kern_kv_head {
+    const quant_format_t *format; /* the cache type */
+    const uint8_t *k, *v;         /* the head's key and value at position 0 */
+    size_t stride;                /* bytes from one position to the next */
+    uint32_t n;                   /* positions 0 .. n-1 (n >= 1) */
+    uint32_t head_dim;
+} kern_kv_head_t;
+
+/* Bytes of the work area of an attention head (16-byte aligned). */
+#define KERN_ATTEND_WORK_BYTES(head_dim) ((size_t)(head_dim) * 16)
+
+/*
+ * One query head q (head_dim floats) against h's positions, as llama.cpp:
+ * q rounded to the cache type; score_t = float(k_t . q) * (1 / sqrt(head_dim)),
+ * the dot as the format's vec_dot (float products summed in double in index
+ * order); softmax as above; out[d] = float(sum_t w_t v_t[d]), w_t the score
+ * rounded to the cache type, the float products w_t v_t[d] summed in double in
+ * position order. scores: n floats of scratch; work: KERN_ATTEND_WORK_BYTES.
+ */
+typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+
+/* The kernels of one tensor format; a NULL slot: the format has no such kernel at any level. */
+typedef struct kern_format {
+    quant_vec_dot_fn vec_dot;   /* weights of this format (NULL for the activation-only Q8_1, Q8_K) */
+    quant_quantize_fn quantize; /* rows into this format (NULL where we never write it: Q2_K ... Q6_K) */
+    kern_tile_t tile;           /* 4 weight rows at once (tile.run NULL: none at this level) */
+    kern_attend_fn attend;      /* attention over a KV cache of this format (F32, F16) */
+} kern_format_t;
+
+typedef struct kern_table {
+    kern_level_t level;
+    kern_format_t formats[QUANT_TYPE_IDS]; /* by ggml type id; unknown ids all NULL */
+    kern_rmsnorm_fn rmsnorm;
+    kern_rope_fn rope;
+    kern_softmax_fn softmax;
+    kern_swiglu_fn swiglu;
+    kern_add_fn add;
+} kern_table_t;
+
+/*
+ * The table of level, or of the best level below it that this build has:
+ * each slot from the highest such level whose architecture table fills it,
+ * else the scalar kernel. out->level is the level built.
+ */
+void kern_table_build(kern_level_t level, kern_table_t *out);
+
+/*
+ * Selects the table the engine runs (kern_table_build of level); returns
+ * the level selected. Call before any generation, from one thread; until
+ * then the scalar kernels run. llm_init (llm/llm.h) calls it.
+ */
+kern_level_t kern_init(kern_level_t level);
+
+/* The selected table and its level. */
+const kern_table_t *kern(void);
+kern_level_t kern_level(void);
+
+/* The kernels of format f in the selected table. */
+static inline const kern_format_t *kern_format(const quant_format_t *f)
+{
+    return &kern()->formats[f->type];
+}
+
+/* The scalar element-wise kernels, by name for the table and for twins to be tested against. */
+void vec_rmsnorm_scalar(float *out, const float *x, const float *w, uint32_t n, float eps);
+void vec_rope_scalar(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
+void vec_softmax_scalar(float *x, uint32_t n);
+void vec_swiglu_scalar(float *gate, const float *up, uint32_t n);
+void vec_add_scalar(float *x, const float *y, size_t n);
+/* Any cache format with a quantize, dequantize and vec_dot (the table gives it to F32 and F16). */
+void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+
+#endif
