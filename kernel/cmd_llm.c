@@ -7,25 +7,24 @@
 
 #include "kernel/console.h"
 #include "kernel/kernel.h"
-#include "llm/platform.h"
-#include "llm/gguf/gguf.h"
+#include "llm/llm.h"
 #include "llm/platform.h"
 
-static llm_session_t session;
+static ksession_t session;
 static bool session_ready;
 
-llm_session_t *llm_cmd_session(void)
+ksession_t *cmd_llm_session(void)
 {
     if (!session_ready) {
-        session_init(&session, &kernel.arena);
+        ksession_init(&session, &kernel.arena);
         session_ready = true;
     }
     return &session;
 }
 
-bool llm_cmd_need_model(llm_session_t **s)
+bool cmd_llm_need_model(ksession_t **s)
 {
-    *s = llm_cmd_session();
+    *s = cmd_llm_session();
     if ((*s)->entry)
         return true;
     kprintf("error: no model loaded; `llm models` lists them, `llm load NAME` loads one\n");
@@ -40,31 +39,22 @@ static const model_entry_t *find_model(const char *name)
     return e;
 }
 
-/* One line of `llm models`: the header read in scratch memory, released after. */
+/* One line of `llm models`: the header peeked at in scratch memory. */
 static void print_model(const model_entry_t *e, bool loaded)
 {
-    arena_mark_t mark = arena_mark(&kernel.arena);
-    gguf_file_t g;
+    llm_blob_info_t info = { .arch = "?", .file_type = "unknown" };
     err_t err;
-    str_view_t arch = { "?", 1 };
-    uint32_t ftype = MODEL_FILE_TYPE_UNKNOWN;
-    bool ok = gguf_parse(&g, e->data, e->size, &kernel.arena, &err) == ERR_OK;
-    if (ok) {
-        gguf_get_str(&g, "general.architecture", &arch, &err);
-        gguf_get_u32(&g, "general.file_type", &ftype, &err);
-    }
-    kprintf("  %c %-28s %8llu KiB  %-8.*s %-8s %s\n", loaded ? '*' : ' ', e->name,
-            (unsigned long long)(e->size >> 10), (int)arch.len, arch.ptr, model_file_type_name(ftype),
-            e->has_sha256 ? "sha256" : "-");
+    bool ok = llm_model_peek(e->data, e->size, &kernel.arena, &info, &err) == ERR_OK;
+    kprintf("  %c %-28s %8llu KiB  %-8s %-8s %s\n", loaded ? '*' : ' ', e->name,
+            (unsigned long long)(e->size >> 10), info.arch, info.file_type, e->has_sha256 ? "sha256" : "-");
     if (!ok)
         kprintf("      unreadable: %s\n", err.msg);
-    arena_release(&kernel.arena, mark, NULL);
 }
 
 static void cmd_models(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    const llm_session_t *s = llm_cmd_session();
+    const ksession_t *s = cmd_llm_session();
     if (kernel.models.n == 0) {
         kprintf("no models (none in the initrd, none linked into the image)\n");
         return;
@@ -83,46 +73,45 @@ static void cmd_load(int argc, char **argv)
     const model_entry_t *e = find_model(argv[0]);
     if (!e)
         return;
-    llm_session_t *s = llm_cmd_session();
+    ksession_t *s = cmd_llm_session();
     err_t err;
     uint64_t t0 = platform_now_us();
-    if (session_load(s, e, &err) != ERR_OK) {
+    if (ksession_load(s, e, &err) != ERR_OK) {
         kprintf("error: cannot load '%s': %s\n", e->name, err.msg);
         return;
     }
     kprintf("loaded '%s' in %llu ms%s: %u-token context, arena %zu of %zu MiB used\n", e->name,
             (unsigned long long)((platform_now_us() - t0) / 1000), e->has_sha256 ? " (checksum verified)" : "",
-            s->ctx.kv.n_ctx, kernel.arena.used_bytes >> 20, kernel.arena.capacity_bytes >> 20);
+            llm_ctx_n_ctx(&s->ctx), kernel.arena.used_bytes >> 20, kernel.arena.capacity_bytes >> 20);
 }
 
 static void cmd_unload(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    llm_session_t *s;
-    if (!llm_cmd_need_model(&s))
+    ksession_t *s;
+    if (!cmd_llm_need_model(&s))
         return;
     kprintf("unloaded '%s'\n", s->entry->name);
-    session_unload(s);
+    ksession_unload(s);
 }
 
 static void cmd_info(int argc, char **argv)
 {
     (void)argc, (void)argv;
-    llm_session_t *s;
-    if (!llm_cmd_need_model(&s))
+    ksession_t *s;
+    if (!cmd_llm_need_model(&s))
         return;
-    model_info_t mi;
-    model_get_info(&s->model.model, &mi);
-    const model_t *m = &s->model.model;
-    kprintf("model         %s (%.*s)\n", s->entry->name, (int)m->name.len, m->name.ptr);
-    kprintf("architecture  %.*s\n", (int)m->arch.len, m->arch.ptr);
+    llm_model_info_t mi;
+    llm_model_describe(&s->model, &mi);
+    kprintf("model         %s (%s)\n", s->entry->name, mi.name);
+    kprintf("architecture  %s\n", mi.arch);
     kprintf("layers        %u\nembedding     %u\nheads         %u\nKV heads      %u\nfeed-forward  %u\n",
             mi.n_layer, mi.n_embd, mi.n_head, mi.n_head_kv, mi.n_ff);
-    kprintf("vocabulary    %u\ncontext       %u trained, %u in this session\n", mi.n_vocab, mi.n_ctx,
-            s->ctx.kv.n_ctx);
-    kprintf("file type     %s\nparameters    %llu\nweight bytes  %llu\n", mi.file_type_name,
+    kprintf("vocabulary    %u\ncontext       %u trained, %u in this session\n", mi.n_vocab, mi.n_ctx_train,
+            llm_ctx_n_ctx(&s->ctx));
+    kprintf("file type     %s\nparameters    %llu\nweight bytes  %llu\n", mi.file_type,
             (unsigned long long)mi.n_params, (unsigned long long)mi.weight_bytes);
-    kprintf("chat          %s\n", s->model.has_chat ? chat_format_name(s->model.chat) : s->model.chat_error.msg);
+    kprintf("chat          %s\n", mi.chat_template ? mi.chat_template : mi.chat_error);
     kprintf("arena         %zu KiB used of %zu KiB, high-water %zu KiB\n", kernel.arena.used_bytes >> 10,
             kernel.arena.capacity_bytes >> 10, kernel.arena.high_water_bytes >> 10);
 }
@@ -155,9 +144,9 @@ static const subcommand_t SUBCOMMANDS[] = {
     { "info", "", "the loaded model's shape and memory", 0, cmd_info },
     { "verify", "NAME", "check a model against its .sha256 file", 1, cmd_verify },
     { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] \"PROMPT\"",
-      "generate text", -1, llm_cmd_gen },
-    { "chat", "[-n N]", "talk with the model, N tokens per reply at most (/reset, /exit)", -1, llm_cmd_chat },
-    { "bench", "[-p N] [-n N]", "prefill and decode speed", -1, llm_cmd_bench },
+      "generate text", -1, cmd_llm_gen },
+    { "chat", "[-n N]", "talk with the model, N tokens per reply at most (/reset, /exit)", -1, cmd_llm_chat },
+    { "bench", "[-p N] [-n N]", "prefill and decode speed", -1, cmd_llm_bench },
 };
 
 void cmd_llm(int argc, char **argv)

@@ -12,15 +12,15 @@
 #include "kernel/ksession.h"
 
 /* The session, made on first use over the kernel arena. */
-llm_session_t *llm_cmd_session(void);
+ksession_t *cmd_llm_session(void);
 
 /* True with the session if a model is loaded; else prints the error line. */
-bool llm_cmd_need_model(llm_session_t **s);
+bool cmd_llm_need_model(ksession_t **s);
 
 /* Each gets the arguments after its own name. */
-void llm_cmd_gen(int argc, char **argv);
-void llm_cmd_chat(int argc, char **argv);
-void llm_cmd_bench(int argc, char **argv);
+void cmd_llm_gen(int argc, char **argv);
+void cmd_llm_chat(int argc, char **argv);
+void cmd_llm_bench(int argc, char **argv);
 
 /* The shell command: `llm SUBCOMMAND ...`. */
 void cmd_llm(int argc, char **argv);

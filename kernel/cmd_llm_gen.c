@@ -63,9 +63,9 @@ static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *
     return ok;
 }
 
-void llm_cmd_gen(int argc, char **argv)
+void cmd_llm_gen(int argc, char **argv)
 {
-    llm_session_t *s;
+    ksession_t *s;
     llm_gen_config_t c;
     llm_gen_config_default(&c);
     c.max_tokens = DEFAULT_MAX_TOKENS;
@@ -91,11 +91,11 @@ void llm_cmd_gen(int argc, char **argv)
         kprintf("error: usage: llm gen [flags] \"PROMPT\"\n");
         return;
     }
-    if (!llm_cmd_need_model(&s))
+    if (!cmd_llm_need_model(&s))
         return;
     err_t err;
     llm_result_t r;
-    if (session_use_ctx(s, n_ctx, &err) != ERR_OK ||
+    if (ksession_use_ctx(s, n_ctx, &err) != ERR_OK ||
         llm_generate(&s->ctx, prompt, strlen(prompt), &c, stream, NULL, &r, &err) != ERR_OK) {
         kprintf("error: %s\n", err.msg);
         return;
@@ -136,7 +136,7 @@ static bool stream_reply(void *user, const char *text, size_t len)
     return stream(NULL, text, len);
 }
 
-static void chat_turn(llm_session_t *s, const char *line, uint32_t max_tokens)
+static void chat_turn(ksession_t *s, const char *line, uint32_t max_tokens)
 {
     static reply_t reply;
     const char *content = chat_keep(line, strlen(line));
@@ -162,29 +162,31 @@ static void chat_turn(llm_session_t *s, const char *line, uint32_t max_tokens)
         chat.msgs[chat.n_msgs++] = (chat_message_t){ "assistant", answer };
 }
 
-void llm_cmd_chat(int argc, char **argv)
+void cmd_llm_chat(int argc, char **argv)
 {
-    llm_session_t *s;
+    ksession_t *s;
     uint64_t max_tokens = CHAT_DEFAULT_MAX_TOKENS;
     if (argc != 0 && (argc != 2 || strcmp(argv[0], "-n") != 0 || !parse_u64(argv[1], 1u << 20, &max_tokens) ||
                       max_tokens == 0)) {
         kprintf("error: usage: llm chat [-n MAX_TOKENS_PER_REPLY]\n");
         return;
     }
-    if (!llm_cmd_need_model(&s))
+    if (!cmd_llm_need_model(&s))
         return;
     err_t err;
-    if (session_use_ctx(s, 0, &err) != ERR_OK) { /* the default context, whatever `gen -c` left */
+    if (ksession_use_ctx(s, 0, &err) != ERR_OK) { /* the default context, whatever `gen -c` left */
         kprintf("error: %s\n", err.msg);
         return;
     }
-    if (!s->model.has_chat) {
-        kprintf("error: '%s' has no chat template we know: %s\n", s->entry->name, s->model.chat_error.msg);
+    llm_model_info_t mi;
+    llm_model_describe(&s->model, &mi);
+    if (!mi.chat_template) {
+        kprintf("error: '%s' has no chat template we know: %s\n", s->entry->name, mi.chat_error);
         return;
     }
     chat.n_msgs = chat.used = 0;
     kprintf("chat with '%s' (%s template); /reset clears the conversation, /exit (or Ctrl-C) leaves\n",
-            s->entry->name, chat_format_name(s->model.chat));
+            s->entry->name, mi.chat_template);
     for (;;) {
         bool cancelled = false;
         const char *line = shell_read_line("you> ", &cancelled);
@@ -199,7 +201,7 @@ void llm_cmd_chat(int argc, char **argv)
     }
 }
 
-void llm_cmd_bench(int argc, char **argv)
+void cmd_llm_bench(int argc, char **argv)
 {
     static char prompt[BENCH_MAX_PROMPT * 4 + 1];
     uint64_t n_prompt = 64, n_gen = 32;
@@ -212,8 +214,8 @@ void llm_cmd_bench(int argc, char **argv)
             return;
         }
     }
-    llm_session_t *s;
-    if (!llm_cmd_need_model(&s))
+    ksession_t *s;
+    if (!cmd_llm_need_model(&s))
         return;
     for (uint64_t i = 0; i < n_prompt; i++) /* " the" is one token in the vocabularies we know */
         memcpy(prompt + 4 * i, " the", 4);
@@ -224,7 +226,7 @@ void llm_cmd_bench(int argc, char **argv)
     c.sampling.temperature = 0;
     llm_result_t r;
     err_t err;
-    if (session_use_ctx(s, 0, &err) != ERR_OK) {
+    if (ksession_use_ctx(s, 0, &err) != ERR_OK) {
         kprintf("error: %s\n", err.msg);
         return;
     }

@@ -1,13 +1,13 @@
-/* The kernel's one loaded model and its context (see llm_session.h). */
+/* The kernel's one loaded model and its context (see ksession.h). */
 #include "kernel/ksession.h"
 
-void session_init(llm_session_t *s, arena_t *arena)
+void ksession_init(ksession_t *s, arena_t *arena)
 {
     s->arena = arena;
     s->entry = NULL;
 }
 
-void session_unload(llm_session_t *s)
+void ksession_unload(ksession_t *s)
 {
     if (!s->entry)
         return;
@@ -15,7 +15,7 @@ void session_unload(llm_session_t *s)
     s->entry = NULL;
 }
 
-static err_code_t make_ctx(llm_session_t *s, uint32_t n_ctx, err_t *err)
+static err_code_t make_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
 {
     llm_ctx_params_t p;
     llm_ctx_params_default(&p);
@@ -27,9 +27,9 @@ static err_code_t make_ctx(llm_session_t *s, uint32_t n_ctx, err_t *err)
     return rc;
 }
 
-err_code_t session_load(llm_session_t *s, const model_entry_t *e, err_t *err)
+err_code_t ksession_load(ksession_t *s, const model_entry_t *e, err_t *err)
 {
-    session_unload(s);
+    ksession_unload(s);
     if (e->has_sha256) {
         err_code_t rc = model_store_verify(e, err);
         if (rc != ERR_OK)
@@ -47,7 +47,7 @@ err_code_t session_load(llm_session_t *s, const model_entry_t *e, err_t *err)
     return ERR_OK;
 }
 
-err_code_t session_use_ctx(llm_session_t *s, uint32_t n_ctx, err_t *err)
+err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
 {
     if (n_ctx == s->n_ctx_asked)
         return ERR_OK;

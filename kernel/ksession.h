@@ -16,16 +16,16 @@
 #include "llm/llm.h"
 #include "llm/support/arena.h"
 
-typedef struct llm_session {
+typedef struct ksession {
     arena_t *arena;
     const model_entry_t *entry; /* the loaded model, or NULL */
     llm_model_t model;
     llm_ctx_t ctx;
     uint32_t n_ctx_asked;       /* what the context was made for (0: the default) */
     arena_mark_t before_model, before_ctx;
-} llm_session_t;
+} ksession_t;
 
-void session_init(llm_session_t *s, arena_t *arena);
+void ksession_init(ksession_t *s, arena_t *arena);
 
 /*
  * Unloads the current model, checks e's SHA-256 if the store has one
@@ -33,11 +33,11 @@ void session_init(llm_session_t *s, arena_t *arena);
  * size (LLM_DEFAULT_N_CTX, less if the arena is short). On error nothing is
  * loaded and the arena is back where it was before the old model.
  */
-err_code_t session_load(llm_session_t *s, const model_entry_t *e, err_t *err);
+err_code_t ksession_load(ksession_t *s, const model_entry_t *e, err_t *err);
 
-void session_unload(llm_session_t *s);
+void ksession_unload(ksession_t *s);
 
 /* Remakes the context for n_ctx positions (0: the default) unless it already is; ERR_NOMEM says the bytes needed. */
-err_code_t session_use_ctx(llm_session_t *s, uint32_t n_ctx, err_t *err);
+err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err);
 
 #endif

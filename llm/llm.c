@@ -1,13 +1,14 @@
 /*
- * The public API (see llm.h): model loading, contexts sized to their arena,
- * and the generation loop — tokenize, reuse the cached prefix, prefill in
- * batches, then sample, stream and feed back one token at a time until a
- * stop condition.
+ * The public API's low layer (see llm.h): start-up, model loading, contexts
+ * sized to their arena, tokenizing, decoding batches of tokens into the
+ * cache and the logits. The generation loop is llm_generate.c; peeking at
+ * and describing models llm_info.c.
  */
 #include "llm/llm.h"
 
-#include "llm/transformer.h"
+#include "llm/llm_internal.h"
 #include "llm/platform.h"
+#include "llm/transformer.h"
 
 #define TOKENIZE_BYTES_PER_POSITION 256u /* working memory for tokenizing a prompt, per context position */
 #define WORK_SLACK_BYTES (1u << 20)
@@ -57,9 +58,16 @@ static size_t work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_b
     size_t forward = sizeof(float) * ((size_t)n_batch * (3 * e + 2 * qd + 2 * kvd + 2 * (size_t)hp->n_ff) + e +
                                       n_ctx + hp->n_rot + hp->head_dim) +
                      (size_t)n_batch * widest * sizeof(float) + hp->head_dim * 16;
-    size_t sampling = (size_t)hp->n_vocab * 20;                /* candidates, weights, counts, logits */
+    size_t sampling = (size_t)hp->n_vocab * 16;                /* candidates, weights, counts */
     size_t tokens = (size_t)n_ctx * (sizeof(int32_t) + TOKENIZE_BYTES_PER_POSITION);
     return forward + sampling + tokens + WORK_SLACK_BYTES;
+}
+
+/* Everything a context takes from its arena: cache, token list, logits row, working memory. */
+static size_t ctx_bytes(const model_hparams_t *hp, uint32_t n_ctx, quant_type_t kv_type, uint32_t n_batch)
+{
+    return kv_cache_bytes(hp, n_ctx, kv_type) + (size_t)n_ctx * sizeof(int32_t) + (size_t)hp->n_vocab * sizeof(float) +
+           64 + work_bytes(hp, n_ctx, n_batch);
 }
 
 err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_params_t *p, arena_t *arena,
@@ -72,10 +80,10 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
     if (fit)
         n_ctx = hp->n_ctx_train < LLM_DEFAULT_N_CTX ? hp->n_ctx_train : LLM_DEFAULT_N_CTX;
     size_t free_bytes = arena->capacity_bytes - arena->used_bytes;
-    size_t need = kv_cache_bytes(hp, n_ctx, p->kv_type) + (size_t)n_ctx * sizeof(int32_t) + work_bytes(hp, n_ctx, n_batch);
+    size_t need = ctx_bytes(hp, n_ctx, p->kv_type, n_batch);
     while (fit && need > free_bytes && n_ctx > 16) {
         n_ctx /= 2;
-        need = kv_cache_bytes(hp, n_ctx, p->kv_type) + (size_t)n_ctx * sizeof(int32_t) + work_bytes(hp, n_ctx, n_batch);
+        need = ctx_bytes(hp, n_ctx, p->kv_type, n_batch);
     }
     if (need > free_bytes)
         return err_set(err, ERR_NOMEM,
@@ -88,6 +96,8 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
     err_code_t rc = kv_cache_init(&ctx->kv, hp, n_ctx, p->kv_type, arena, err);
     if (rc == ERR_OK && !(ctx->tokens = arena_alloc_array(arena, n_ctx, sizeof *ctx->tokens, 0, err)))
         rc = ERR_NOMEM;
+    if (rc == ERR_OK && !(ctx->logits = arena_alloc_array(arena, hp->n_vocab, sizeof *ctx->logits, 64, err)))
+        rc = ERR_NOMEM;
     if (rc != ERR_OK) {
         arena_release(arena, mark, NULL);
         return rc;
@@ -99,187 +109,84 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
 void llm_ctx_reset(llm_ctx_t *ctx)
 {
     ctx->n_past = 0;
+    ctx->has_logits = false;
 }
 
-const char *llm_stop_name(llm_stop_t s)
+uint32_t llm_ctx_n_ctx(const llm_ctx_t *ctx)
 {
-    switch (s) {
-    case LLM_STOP_EOS: return "eos";
-    case LLM_STOP_MAX_TOKENS: return "max tokens";
-    case LLM_STOP_CONTEXT_FULL: return "context full";
-    case LLM_STOP_CANCELLED: return "cancelled";
-    }
-    return "?";
+    return ctx->kv.n_ctx;
 }
 
-void llm_gen_config_default(llm_gen_config_t *c)
+uint32_t llm_ctx_n_past(const llm_ctx_t *ctx)
 {
-    *c = (llm_gen_config_t){ .max_tokens = 128, .stop_token = TOK_NONE };
-    sampler_config_default(&c->sampling);
+    return ctx->n_past;
 }
 
-/* Where the generated text goes: the callback and the optional copy. */
-typedef struct text_out {
-    const llm_gen_config_t *cfg;
-    llm_on_text_fn on_text;
-    void *user;
-    size_t len;
-} text_out_t;
-
-static bool emit_text(text_out_t *o, const char *s, size_t n)
+err_code_t llm_tokenize(llm_ctx_t *ctx, const char *text, size_t len, bool add_special, bool parse_special,
+                        int32_t *ids, size_t cap, size_t *n_ids, err_t *err)
 {
-    size_t cap = o->cfg->text ? o->cfg->text_cap : 0;
-    if (cap) {
-        size_t used = o->len < cap - 1 ? o->len : cap - 1;
-        size_t k = n < cap - 1 - used ? n : cap - 1 - used;
-        memcpy(o->cfg->text + used, s, k);
-        o->cfg->text[used + k] = '\0';
-    }
-    o->len += n;
-    return !o->on_text || n == 0 || o->on_text(o->user, s, n);
-}
-
-static bool is_end(const llm_ctx_t *ctx, const llm_gen_config_t *cfg, int32_t t)
-{
-    const tok_vocab_t *v = &ctx->model->vocab;
-    return t == v->eos || (v->eot != TOK_NONE && t == v->eot) || (cfg->stop_token != TOK_NONE && t == cfg->stop_token);
-}
-
-/* Runs tokens[from .. n) into the cache in batches; the logits of the last one land in logits. */
-static err_code_t prefill(llm_ctx_t *ctx, const int32_t *tokens, uint32_t from, uint32_t n, float *logits, err_t *err)
-{
-    for (uint32_t i = from; i < n; i += ctx->n_batch) {
-        uint32_t k = n - i < ctx->n_batch ? n - i : ctx->n_batch;
-        err_code_t rc = transformer_forward(&ctx->model->model, &ctx->kv, tokens + i, k, i, false, logits, ctx->arena, err);
-        if (rc != ERR_OK)
-            return rc;
-        memcpy(ctx->tokens + i, tokens + i, k * sizeof *tokens);
-        ctx->n_past = i + k;
-    }
-    return ERR_OK;
-}
-
-static uint32_t common_prefix(const llm_ctx_t *ctx, const int32_t *tokens, uint32_t n)
-{
-    uint32_t k = 0;
-    while (k < ctx->n_past && k < n && ctx->tokens[k] == tokens[k])
-        k++;
-    return k < n ? k : n - 1; /* the last prompt token always runs: its logits start the reply */
-}
-
-static err_code_t run(llm_ctx_t *ctx, const char *prompt, size_t len, const llm_gen_config_t *cfg, text_out_t *out,
-                      llm_result_t *res, err_t *err)
-{
-    const llm_model_t *m = ctx->model;
-    uint32_t n_ctx = ctx->kv.n_ctx, n_vocab = m->model.hp.n_vocab;
-    int32_t *tokens = arena_alloc_array(ctx->arena, n_ctx + 1, sizeof *tokens, 0, err);
-    float *logits = tokens ? arena_alloc_array(ctx->arena, n_vocab, sizeof *logits, 64, err) : NULL;
-    if (!logits)
-        return ERR_NOMEM;
-    size_t n_prompt;
-    tok_encode_opts_t opts = { .add_special = true, .parse_special = cfg->parse_special };
-    err_code_t rc = tok_encode(&m->vocab, prompt, len, &opts, tokens, n_ctx + 1, &n_prompt, ctx->arena, err);
-    if (rc == ERR_RANGE || (rc == ERR_OK && n_prompt > n_ctx))
-        return err_set(err, ERR_RANGE, "prompt is %zu tokens, the context holds %u", n_prompt, n_ctx);
-    if (rc != ERR_OK)
-        return rc;
-    if (n_prompt == 0)
-        return err_set(err, ERR_INVALID, "empty prompt");
-    sampler_t sampler;
-    if ((rc = sampler_init(&sampler, &cfg->sampling, n_vocab, ctx->arena, err)) != ERR_OK)
-        return rc;
-
-    uint64_t t0 = platform_now_us();
-    res->n_prompt = (uint32_t)n_prompt;
-    res->n_reused = common_prefix(ctx, tokens, (uint32_t)n_prompt);
-    rc = prefill(ctx, tokens, res->n_reused, (uint32_t)n_prompt, logits, err);
-    if (rc != ERR_OK)
-        return rc;
-    for (uint32_t i = 0; i < n_prompt; i++)
-        sampler_accept(&sampler, tokens[i]); /* the penalties see the prompt too, as in llama.cpp */
-    uint64_t t1 = platform_now_us();
-    res->prefill_us = t1 - t0;
-
-    tok_stream_t stream;
-    tok_stream_init(&stream);
-    char piece[TOK_STREAM_PIECE_MAX + 8];
-    res->stop = LLM_STOP_MAX_TOKENS;
-    while (res->n_generated < cfg->max_tokens) {
-        int32_t t = sampler_pick(&sampler, logits);
-        if (is_end(ctx, cfg, t)) {
-            res->stop = LLM_STOP_EOS;
-            break;
-        }
-        size_t n;
-        res->n_generated++;
-        if ((rc = tok_stream_push(&m->vocab, &stream, t, piece, sizeof piece, &n, err)) != ERR_OK)
-            return rc;
-        if (!emit_text(out, piece, n)) {
-            res->stop = LLM_STOP_CANCELLED;
-            break;
-        }
-        if (res->n_generated == cfg->max_tokens)
-            break;
-        if (ctx->n_past == n_ctx) {
-            res->stop = LLM_STOP_CONTEXT_FULL;
-            break;
-        }
-        sampler_accept(&sampler, t);
-        rc = transformer_forward(&m->model, &ctx->kv, &t, 1, ctx->n_past, false, logits, ctx->arena, err);
-        if (rc != ERR_OK)
-            return rc;
-        ctx->tokens[ctx->n_past++] = t;
-    }
-    size_t n = tok_stream_flush(&stream, piece, sizeof piece);
-    emit_text(out, piece, n);
-    res->decode_us = platform_now_us() - t1;
-    return ERR_OK;
-}
-
-/* Generation around run(): the settings checked first, the working memory released after. */
-static err_code_t generate(llm_ctx_t *ctx, const char *prompt, size_t len, const llm_gen_config_t *cfg,
-                           llm_on_text_fn on_text, void *user, llm_result_t *res, err_t *err)
-{
-    *res = (llm_result_t){ 0 };
-    err_code_t rc = sampler_config_check(&cfg->sampling, err);
-    if (rc != ERR_OK)
-        return rc;
-    text_out_t out = { cfg, on_text, user, 0 };
-    if (cfg->text && cfg->text_cap)
-        cfg->text[0] = '\0';
-    rc = run(ctx, prompt, len, cfg, &out, res, err);
-    res->text_len = out.len;
-    res->arena_high_water = ctx->arena->high_water_bytes;
     arena_release(ctx->arena, ctx->work, NULL);
-    if (rc != ERR_OK && rc != ERR_RANGE && rc != ERR_INVALID)
-        ctx->n_past = 0; /* a failure mid-way leaves the cache half-written */
+    tok_encode_opts_t opts = { .add_special = add_special, .parse_special = parse_special };
+    err_code_t rc = tok_encode(&ctx->model->vocab, text, len, &opts, ids, cap, n_ids, ctx->arena, err);
+    arena_release(ctx->arena, ctx->work, NULL);
     return rc;
 }
 
-err_code_t llm_generate(llm_ctx_t *ctx, const char *prompt, size_t len, const llm_gen_config_t *cfg,
-                        llm_on_text_fn on_text, void *user, llm_result_t *res, err_t *err)
+err_code_t llm_token_piece(const llm_model_t *m, int32_t id, bool render_special, char *buf, size_t size,
+                           size_t *n_bytes, err_t *err)
 {
-    arena_release(ctx->arena, ctx->work, NULL); /* nothing of a previous generation survives */
-    return generate(ctx, prompt, len, cfg, on_text, user, res, err);
+    return tok_piece(&m->vocab, id, render_special, buf, size, n_bytes, err);
 }
 
-err_code_t llm_chat(llm_ctx_t *ctx, const chat_message_t *msgs, size_t n, const llm_gen_config_t *cfg,
-                    llm_on_text_fn on_text, void *user, llm_result_t *res, err_t *err)
+int32_t llm_token_bos(const llm_model_t *m)
 {
-    const llm_model_t *m = ctx->model;
-    *res = (llm_result_t){ 0 };
-    if (!m->has_chat)
-        return err_set(err, ERR_UNSUPPORTED, "chat: %s", m->chat_error.msg);
-    arena_release(ctx->arena, ctx->work, NULL);
-    size_t len;
-    err_code_t rc = chat_apply(m->chat, msgs, n, true, NULL, 0, &len, err);
-    char *prompt = rc == ERR_RANGE ? arena_alloc(ctx->arena, len + 1, 1, err) : NULL;
-    if (!prompt)
-        return rc == ERR_RANGE ? ERR_NOMEM : rc;
-    if ((rc = chat_apply(m->chat, msgs, n, true, prompt, len + 1, &len, err)) != ERR_OK)
-        return rc;
-    llm_gen_config_t turn = *cfg;
-    turn.parse_special = true;
-    turn.stop_token = m->end_of_turn;
-    return generate(ctx, prompt, len, &turn, on_text, user, res, err);
+    return m->vocab.bos;
 }
+
+int32_t llm_token_eos(const llm_model_t *m)
+{
+    return m->vocab.eos;
+}
+
+int32_t llm_token_eot(const llm_model_t *m)
+{
+    return m->end_of_turn != TOK_NONE ? m->end_of_turn : m->vocab.eot;
+}
+
+err_code_t llm_decode_batches(llm_ctx_t *ctx, const int32_t *tokens, uint32_t n, uint32_t pos, err_t *err)
+{
+    if (n == 0)
+        return err_set(err, ERR_INVALID, "decode: no tokens");
+    if (pos > ctx->n_past)
+        return err_set(err, ERR_RANGE, "decode: position %u is beyond the %u cached ones", pos, ctx->n_past);
+    if (n > ctx->kv.n_ctx - pos)
+        return err_set(err, ERR_RANGE, "decode: positions %u .. %u do not fit the %u-position context", pos,
+                       pos + n - 1, ctx->kv.n_ctx);
+    ctx->n_past = pos;
+    ctx->has_logits = false;
+    for (uint32_t i = 0; i < n; i += ctx->n_batch) {
+        uint32_t k = n - i < ctx->n_batch ? n - i : ctx->n_batch;
+        err_code_t rc = transformer_forward(&ctx->model->model, &ctx->kv, tokens + i, k, pos + i, false, ctx->logits,
+                                            ctx->arena, err);
+        if (rc != ERR_OK)
+            return rc;
+        memcpy(ctx->tokens + pos + i, tokens + i, k * sizeof *tokens);
+        ctx->n_past = pos + i + k;
+    }
+    ctx->has_logits = true;
+    return ERR_OK;
+}
+
+err_code_t llm_decode(llm_ctx_t *ctx, const int32_t *tokens, uint32_t n, uint32_t pos, err_t *err)
+{
+    arena_release(ctx->arena, ctx->work, NULL);
+    err_code_t rc = llm_decode_batches(ctx, tokens, n, pos, err);
+    arena_release(ctx->arena, ctx->work, NULL);
+    return rc;
+}
+
+const float *llm_logits(const llm_ctx_t *ctx)
+{
+    return ctx->has_logits ? ctx->logits : NULL;
+}
+

@@ -1,15 +1,23 @@
 /*
- * The engine's public API: load a model from a GGUF blob, make contexts
- * (one per conversation: KV cache and working memory), generate text with a
- * per-token callback. The kernel's `llm` command and the host's llm-run are
- * thin adapters over this. The model is read-only once loaded and may be
- * shared by several contexts (and threads, each with its own context and
- * arena); the weights stay in the blob.
+ * The engine's public API, in two layers as llama.h has them. The low one:
+ * start-up, peek at a model blob, load a model, make a context, tokenize,
+ * decode a batch of tokens at positions, read the logits, turn tokens back
+ * into text. The high one on top of it: generate and chat with a per-piece
+ * text callback. The kernel's `llm` command and the host's llm-run are thin
+ * adapters over this; llm/PORTING.md says how to link it.
+ *
+ * The model is read-only once loaded and may be shared by several contexts
+ * (and threads, each with its own context and arena); the weights stay in
+ * the blob (zero-copy). The structs below are the caller's to allocate, but
+ * their fields are the engine's: read them through the functions here
+ * (llm_model_describe, llm_ctx_n_ctx, ...), not directly.
  *
  * Memory: llm_model_load takes its tables from the arena it is given;
- * llm_ctx_init takes the KV cache from its arena and uses the rest of that
- * arena as working memory for each generation, which is released when the
- * generation returns. Nothing else is allocated.
+ * llm_ctx_init takes the KV cache and the logits row from its arena and uses
+ * the rest of that arena as working memory for each call, released when the
+ * call returns. Nothing else is allocated. Errors: every fallible call
+ * returns an err_code_t and fills the caller's err_t with a message naming
+ * what was wrong (text from the file escaped); nothing prints.
  */
 #ifndef LLM_LLM_H
 #define LLM_LLM_H
@@ -40,6 +48,23 @@ kern_level_t llm_init(const kern_cpu_t *cpu, kern_level_t max_level);
 /* The selected level's name: "scalar", "neon", "dotprod" or "i8mm". */
 const char *llm_kernels_name(void);
 
+/* What a model blob is, read from its header alone (cheap: no tensors checked, nothing kept). */
+typedef struct llm_blob_info {
+    char name[64];          /* general.name ("" if none); bytes outside printable ASCII shown as '?' */
+    char arch[32];          /* general.architecture ("?" if none), escaped the same way */
+    const char *file_type;  /* "Q4_0", "Q4_K_M", ... or "unknown" (general.file_type) */
+    size_t size_bytes;      /* the blob's size */
+    uint64_t n_tensors;
+} llm_blob_info_t;
+
+/*
+ * Parses blob's GGUF header into scratch (released before returning: the
+ * arena is where it was) and fills *out. Errors as gguf_parse's (a corrupt
+ * or truncated file names what is wrong); *out is filled on success only.
+ */
+err_code_t llm_model_peek(const void *blob, size_t size, arena_t *scratch, llm_blob_info_t *out, err_t *err);
+
+/* Private: the engine's; allocate it, pass it, read it through llm_model_describe. */
 typedef struct llm_model {
     gguf_file_t file;
     model_t model;
@@ -68,8 +93,23 @@ typedef struct llm_ctx_params {
     uint32_t n_batch;     /* prompt tokens per forward pass (default LLM_DEFAULT_N_BATCH) */
 } llm_ctx_params_t;
 
+/* A loaded model's shape, as `llm info` shows it. */
+typedef struct llm_model_info {
+    char name[64], arch[32];    /* as llm_blob_info_t */
+    uint32_t n_layer, n_embd, n_head, n_head_kv, n_ff, n_vocab;
+    uint32_t n_ctx_train;       /* positions it was trained on */
+    const char *file_type;      /* "Q4_1", "Q4_K_M", ... or "unknown" */
+    uint64_t n_params;          /* elements of all tensors */
+    uint64_t weight_bytes;      /* bytes of all tensor data (in the blob, not copied) */
+    const char *chat_template;  /* the recognised template's name ("chatml", ...), or NULL */
+    const char *chat_error;     /* why there is none (when chat_template is NULL) */
+} llm_model_info_t;
+
+void llm_model_describe(const llm_model_t *m, llm_model_info_t *out);
+
 void llm_ctx_params_default(llm_ctx_params_t *p);
 
+/* Private: the engine's; allocate it, pass it, read it through llm_ctx_n_ctx, llm_ctx_n_past, llm_logits. */
 typedef struct llm_ctx {
     const llm_model_t *model;
     arena_t *arena;
@@ -77,7 +117,9 @@ typedef struct llm_ctx {
     int32_t *tokens;   /* the n_past tokens whose keys and values are in the cache */
     uint32_t n_past;
     uint32_t n_batch;
-    arena_mark_t work; /* the arena above this mark is one generation's working memory */
+    float *logits;     /* n_vocab: the last decoded token's */
+    bool has_logits;
+    arena_mark_t work; /* the arena above this mark is one call's working memory */
 } llm_ctx_t;
 
 /*
@@ -90,6 +132,56 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
 
 /* Forgets the cached tokens (the next generation starts from an empty cache). */
 void llm_ctx_reset(llm_ctx_t *ctx);
+
+/* Positions the context holds, and how many of them hold a token now. */
+uint32_t llm_ctx_n_ctx(const llm_ctx_t *ctx);
+uint32_t llm_ctx_n_past(const llm_ctx_t *ctx);
+
+/* ---------------------------------------------------------------- the low layer */
+
+/*
+ * Tokenizes text[0 .. len) (any bytes) with the model's vocabulary: BOS/EOS
+ * where the vocabulary asks when add_special, special-token text recognised
+ * when parse_special. Writes at most cap ids and sets *n_ids to the full
+ * count: ERR_RANGE (with the count needed) when that exceeds cap. Working
+ * memory from the context's arena, released on return.
+ */
+err_code_t llm_tokenize(llm_ctx_t *ctx, const char *text, size_t len, bool add_special, bool parse_special,
+                        int32_t *ids, size_t cap, size_t *n_ids, err_t *err);
+
+/*
+ * The bytes of token id (control tokens give nothing unless render_special;
+ * a multi-byte character may span tokens: concatenate pieces before
+ * treating them as UTF-8). At most size bytes; *n_bytes the full length,
+ * ERR_RANGE if it did not fit, ERR_INVALID for an id out of range.
+ */
+err_code_t llm_token_piece(const llm_model_t *m, int32_t id, bool render_special, char *buf, size_t size,
+                           size_t *n_bytes, err_t *err);
+
+/* Special tokens: beginning and end of text, end of a chat turn; TOK_NONE (-1) where the model has none. */
+int32_t llm_token_bos(const llm_model_t *m);
+int32_t llm_token_eos(const llm_model_t *m);
+int32_t llm_token_eot(const llm_model_t *m);
+
+/*
+ * Runs tokens[0 .. n) at positions pos .. pos + n - 1, in batches of the
+ * context's n_batch, keeping their keys and values in the cache: what the
+ * cache held from pos on is forgotten, so pos = llm_ctx_n_past continues a
+ * sequence and a smaller pos rewinds it. Afterwards llm_logits gives the last
+ * token's logits. Errors: ERR_INVALID (n == 0, a token id out of range),
+ * ERR_RANGE (pos beyond llm_ctx_n_past, or pos + n beyond the context),
+ * ERR_NOMEM (working memory); the cache then holds the positions below pos
+ * and any batch completed before the error.
+ */
+err_code_t llm_decode(llm_ctx_t *ctx, const int32_t *tokens, uint32_t n, uint32_t pos, err_t *err);
+
+/*
+ * n_vocab floats: the logits of the last token that llm_decode (or a
+ * generation) ran, or NULL before any. Valid until the next call on ctx.
+ */
+const float *llm_logits(const llm_ctx_t *ctx);
+
+/* ---------------------------------------------------------------- the high layer */
 
 typedef enum llm_stop {
     LLM_STOP_EOS,          /* the model ended its text (EOS/EOT or the end-of-turn token) */

@@ -3,8 +3,10 @@
  * greedy generation and its stop reasons, prefix reuse, cancellation, a full
  * context, refusals (prompt longer than the context, arena too small, bad
  * settings), and 1000 back-to-back generations with a constant high-water
- * mark. The real-model checks (llama.cpp logits and tokens) are in
- * test_forward_real.c.
+ * mark; the low layer under it: peek, describe, tokenize, decode in one
+ * batch or many (the same logits bit for bit), rewinding, the greedy token
+ * from the logits equal to generate's, and each refusal. The real-model
+ * checks (llama.cpp logits and tokens) are in test_forward_real.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +192,98 @@ static void test_high_water_is_stable(void)
     CU_ASSERT_EQUAL(n_bad, 0);
 }
 
+static void test_peek_and_describe(void)
+{
+    llm_blob_info_t info;
+    err_t e;
+    size_t used = arena.used_bytes;
+    CU_ASSERT_EQUAL_FATAL(llm_model_peek(blob, model.file.size, &arena, &info, &e), ERR_OK);
+    CU_ASSERT_EQUAL(arena.used_bytes, used); /* nothing kept */
+    CU_ASSERT_STRING_EQUAL(info.arch, "llama");
+    CU_ASSERT_EQUAL(info.size_bytes, model.file.size);
+    CU_ASSERT(info.n_tensors > 0 && info.file_type != NULL);
+    /* a truncated header: the parser's error, the arena unchanged */
+    CU_ASSERT_EQUAL(llm_model_peek(blob, 20, &arena, &info, &e), ERR_FORMAT);
+    CU_ASSERT(strlen(e.msg) > 0);
+    CU_ASSERT_EQUAL(arena.used_bytes, used);
+
+    llm_model_info_t mi;
+    llm_model_describe(&model, &mi);
+    fixture_opts_t o = fixture_defaults();
+    CU_ASSERT_STRING_EQUAL(mi.arch, "llama");
+    CU_ASSERT(mi.n_layer == o.n_layer && mi.n_embd == o.n_embd && mi.n_head == o.n_head && mi.n_vocab == o.n_vocab);
+    CU_ASSERT(mi.n_head_kv == o.n_head_kv && mi.n_ff == o.n_ff && mi.n_ctx_train == o.n_ctx);
+    CU_ASSERT((mi.chat_template == NULL) != (mi.chat_error == NULL));
+    CU_ASSERT(mi.n_params > 0 && mi.weight_bytes > 0);
+}
+
+static int32_t argmax(const float *x, uint32_t n)
+{
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < n; i++)
+        best = x[i] > x[best] ? i : best;
+    return (int32_t)best;
+}
+
+/* Tokenize, decode, logits: one batch and one token at a time agree, and greedy generation is their argmax. */
+static void test_low_layer(void)
+{
+    llm_ctx_t ctx;
+    new_ctx(&ctx, 32);
+    err_t e;
+    int32_t ids[16];
+    size_t n;
+    uint32_t n_vocab = model.model.hp.n_vocab;
+    CU_ASSERT_PTR_NULL(llm_logits(&ctx)); /* nothing decoded yet */
+    CU_ASSERT_EQUAL_FATAL(llm_tokenize(&ctx, "Hello", 5, true, false, ids, 16, &n, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(n, 5 + (llm_token_bos(&model) != TOK_NONE && model.vocab.add_bos));
+    CU_ASSERT_EQUAL(llm_tokenize(&ctx, "Hello", 5, false, false, ids, 2, &n, &e), ERR_RANGE);
+    CU_ASSERT_EQUAL(n, 5); /* the count needed */
+    CU_ASSERT_EQUAL_FATAL(llm_tokenize(&ctx, "Hello", 5, false, false, ids, 16, &n, &e), ERR_OK);
+    uint32_t k = (uint32_t)n;
+
+    float *batch = malloc(n_vocab * sizeof *batch);
+    CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, ids, k, 0, &e), ERR_OK);
+    CU_ASSERT_EQUAL(llm_ctx_n_past(&ctx), k);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(llm_logits(&ctx));
+    memcpy(batch, llm_logits(&ctx), n_vocab * sizeof *batch);
+    llm_ctx_reset(&ctx);
+    for (uint32_t i = 0; i < k; i++)
+        CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, ids + i, 1, i, &e), ERR_OK);
+    CU_ASSERT_EQUAL(memcmp(batch, llm_logits(&ctx), n_vocab * sizeof *batch), 0);
+
+    /* rewind: the last two positions again give the same logits */
+    CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, ids + k - 2, 2, k - 2, &e), ERR_OK);
+    CU_ASSERT_EQUAL(llm_ctx_n_past(&ctx), k);
+    CU_ASSERT_EQUAL(memcmp(batch, llm_logits(&ctx), n_vocab * sizeof *batch), 0);
+
+    /* greedy generation's first token is the argmax; its text is that token's piece */
+    int32_t first = argmax(batch, n_vocab);
+    char piece[64], text[64];
+    size_t n_piece;
+    CU_ASSERT_EQUAL_FATAL(llm_token_piece(&model, first, false, piece, sizeof piece, &n_piece, &e), ERR_OK);
+    llm_gen_config_t cfg = greedy(1);
+    cfg.text = text;
+    cfg.text_cap = sizeof text;
+    llm_result_t r;
+    llm_ctx_reset(&ctx);
+    CU_ASSERT_EQUAL_FATAL(llm_generate(&ctx, "Hello", 5, &cfg, NULL, NULL, &r, &e), ERR_OK);
+    if (r.stop != LLM_STOP_EOS)
+        CU_ASSERT_TRUE(r.text_len == n_piece && memcmp(text, piece, n_piece) == 0);
+    free(batch);
+
+    /* refusals, each leaving the context usable */
+    CU_ASSERT_EQUAL(llm_decode(&ctx, ids, 0, 0, &e), ERR_INVALID);
+    CU_ASSERT_EQUAL(llm_decode(&ctx, ids, 1, llm_ctx_n_past(&ctx) + 1, &e), ERR_RANGE);
+    CU_ASSERT_EQUAL(llm_decode(&ctx, ids, 2, llm_ctx_n_ctx(&ctx) - 1, &e), ERR_RANGE);
+    int32_t bad = (int32_t)n_vocab;
+    CU_ASSERT_EQUAL(llm_decode(&ctx, &bad, 1, 0, &e), ERR_INVALID);
+    CU_ASSERT(strlen(e.msg) > 0);
+    CU_ASSERT_EQUAL(llm_token_piece(&model, bad, false, piece, sizeof piece, &n_piece, &e), ERR_INVALID);
+    CU_ASSERT_EQUAL(llm_decode(&ctx, ids, k, 0, &e), ERR_OK);
+    CU_ASSERT_EQUAL(arena.used_bytes, ctx.work.used_bytes); /* working memory given back */
+}
+
 /* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level`. */
 static void fixture_logits(quant_type_t t, kern_level_t level, float *logits)
 {
@@ -239,4 +333,6 @@ TEST_REGISTER(test_llm_register)
     TEST_ADD(s, test_arena_too_small);
     TEST_ADD(s, test_high_water_is_stable);
     TEST_ADD(s, test_kernel_levels_agree);
+    TEST_ADD(s, test_peek_and_describe);
+    TEST_ADD(s, test_low_layer);
 }

@@ -1,0 +1,53 @@
+/*
+ * What the API tells about models (see llm.h): a blob's header read without
+ * loading it, and a loaded model's shape. Text from the file is copied
+ * escaped, so a caller may print it as it is.
+ */
+#include "llm/llm.h"
+
+/* src as printable ASCII into dst (size bytes, NUL-terminated): other bytes become '?'. */
+static void copy_escaped(char *dst, size_t size, str_view_t src)
+{
+    size_t n = src.len < size - 1 ? src.len : size - 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src.ptr[i];
+        dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    dst[n] = '\0';
+}
+
+err_code_t llm_model_peek(const void *blob, size_t size, arena_t *scratch, llm_blob_info_t *out, err_t *err)
+{
+    arena_mark_t mark = arena_mark(scratch);
+    gguf_file_t g;
+    err_code_t rc = gguf_parse(&g, blob, size, scratch, err);
+    if (rc == ERR_OK) {
+        str_view_t name = { "", 0 }, arch = { "?", 1 };
+        uint32_t ftype = MODEL_FILE_TYPE_UNKNOWN;
+        gguf_get_str(&g, "general.name", &name, NULL);
+        gguf_get_str(&g, "general.architecture", &arch, NULL);
+        gguf_get_u32(&g, "general.file_type", &ftype, NULL);
+        copy_escaped(out->name, sizeof out->name, name);
+        copy_escaped(out->arch, sizeof out->arch, arch);
+        out->file_type = model_file_type_name(ftype);
+        out->size_bytes = size;
+        out->n_tensors = g.n_tensors;
+    }
+    arena_release(scratch, mark, NULL);
+    return rc;
+}
+
+void llm_model_describe(const llm_model_t *m, llm_model_info_t *out)
+{
+    model_info_t mi;
+    model_get_info(&m->model, &mi);
+    *out = (llm_model_info_t){
+        .n_layer = mi.n_layer, .n_embd = mi.n_embd, .n_head = mi.n_head, .n_head_kv = mi.n_head_kv,
+        .n_ff = mi.n_ff, .n_vocab = mi.n_vocab, .n_ctx_train = mi.n_ctx, .file_type = mi.file_type_name,
+        .n_params = mi.n_params, .weight_bytes = mi.weight_bytes,
+        .chat_template = m->has_chat ? chat_format_name(m->chat) : NULL,
+        .chat_error = m->has_chat ? NULL : m->chat_error.msg,
+    };
+    copy_escaped(out->name, sizeof out->name, m->model.name);
+    copy_escaped(out->arch, sizeof out->arch, m->model.arch);
+}
