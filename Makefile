@@ -112,7 +112,7 @@ ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 all: image host
 
-image: $(BUILD)/Image
+image: $(BUILD)/Image $(BUILD)/kernel/libllm.a
 
 host: $(HOST_LIB) $(HOST_TESTS) $(HOST_TOOLS)
 
@@ -141,6 +141,12 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) linker.ld
 $(BUILD)/Image: $(BUILD)/kernel.elf
 	$(call say,OBJCOPY,$@)
 	$(Q)$(KOBJCOPY) -O binary $< $@
+
+# The engine alone, freestanding, as a kernel developer links it (llm/PORTING.md):
+# the same objects the image links, in one archive.
+$(BUILD)/kernel/libllm.a: $(call kobj,$(LLM_SRCS) $(LLM_ARCH_SRCS))
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
 # ---------------------------------------------------------------- hosted
 # $(1): build dir, $(2): compiler, $(3): cflags, $(4) ldflags, $(5) ldlibs
