@@ -12,14 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/aarch64/psci.h"
 #include "drivers/fdt.h"
 #include "llm/support/err.h"
-
-typedef enum psci_conduit {
-    PSCI_NONE = 0,
-    PSCI_HVC,
-    PSCI_SMC,
-} psci_conduit_t;
 
 /* A physical address range, in bytes. */
 typedef struct mem_range {

@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 
 #include "arch/aarch64/cpu_id.h"
+#include "arch/aarch64/exception.h"
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/timer.h"
@@ -20,6 +21,7 @@
 #define EARLY_UART_BASE 0x09000000u /* QEMU virt's PL011, used until the device tree is read */
 #define FDT_MAX_BYTES (2u << 20)     /* the arm64 boot protocol's limit */
 #define ARENA_ALIGN 4096u
+#define MMIO_LOW_BYTES (1ull << 30)  /* QEMU virt puts its devices below 1 GiB */
 
 kernel_state_t kernel;
 
@@ -78,6 +80,19 @@ static void start_engine(void)
     llm_init(&cpu, KERN_I8MM);
 }
 
+/* The identity map: the low MMIO window and the UART as devices, RAM as normal memory. */
+static err_code_t map_memory(const boot_info_t *bi, err_t *err)
+{
+    mmu_region_t r[BOOT_MAX_RAM + 2];
+    size_t n = 0;
+    r[n++] = (mmu_region_t){ 0, MMIO_LOW_BYTES, true };
+    for (size_t i = 0; i < bi->n_ram; i++)
+        r[n++] = (mmu_region_t){ bi->ram[i].base, bi->ram[i].size, false };
+    if (bi->has_uart)
+        r[n++] = (mmu_region_t){ bi->uart_base, 0x1000, true };
+    return mmu_enable(r, n, err);
+}
+
 void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
 {
     err_t err;
@@ -86,6 +101,7 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     kernel.boot_us = timer_now_us();
     kernel.entry_el = (unsigned)entry_el;
     console_init(EARLY_UART_BASE);
+    exception_init(kprintf);
 
     if (fdt_open(&fdt, (const void *)(uintptr_t)dtb_addr, FDT_MAX_BYTES, &err) != ERR_OK)
         boot_failed("device tree", &err);
@@ -94,7 +110,7 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     psci_init(kernel.boot.psci);
     if (kernel.boot.has_uart && kernel.boot.uart_base != EARLY_UART_BASE)
         console_init((uintptr_t)kernel.boot.uart_base);
-    if (mmu_enable(&kernel.boot, &err) != ERR_OK)
+    if (map_memory(&kernel.boot, &err) != ERR_OK)
         boot_failed("MMU", &err);
 
     kernel.image = (mem_range_t){ (uintptr_t)_start_image, (uint64_t)(_end - _start_image) };

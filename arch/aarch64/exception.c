@@ -6,7 +6,6 @@
 #include "arch/aarch64/exception.h"
 
 #include "arch/aarch64/psci.h"
-#include "kernel/console.h"
 
 static const char *const vector_names[16] = {
     "synchronous, current EL, SP_EL0", "IRQ, current EL, SP_EL0", "FIQ, current EL, SP_EL0",
@@ -49,25 +48,31 @@ const char *exception_class_name(unsigned ec)
 }
 
 static int reporting;
+static exception_print_fn print;
+
+void exception_init(exception_print_fn fn)
+{
+    print = fn;
+}
 
 void exception_report(uint64_t vector_index, const struct exception_frame *f)
 {
-    if (reporting++)
-        psci_system_off(); /* faulted while reporting: do not recurse */
+    if (reporting++ || !print)
+        psci_system_off(); /* faulted while reporting (do not recurse), or nowhere to report */
 
     unsigned ec = (unsigned)(f->esr >> 26) & 0x3f;
-    kprintf("\n*** UNEXPECTED EXCEPTION: %s\n", vector_names[vector_index & 15]);
-    kprintf("*** class 0x%02x: %s\n", ec, exception_class_name(ec));
-    kprintf("*** ESR_EL1=0x%016llx ELR_EL1=0x%016llx FAR_EL1=0x%016llx SPSR_EL1=0x%08llx\n",
+    print("\n*** UNEXPECTED EXCEPTION: %s\n", vector_names[vector_index & 15]);
+    print("*** class 0x%02x: %s\n", ec, exception_class_name(ec));
+    print("*** ESR_EL1=0x%016llx ELR_EL1=0x%016llx FAR_EL1=0x%016llx SPSR_EL1=0x%08llx\n",
             (unsigned long long)f->esr, (unsigned long long)f->elr, (unsigned long long)f->far,
             (unsigned long long)f->spsr);
     for (int i = 0; i < 31; i += 2) {
         if (i == 30)
-            kprintf("    x30=0x%016llx  sp=0x%016llx\n", (unsigned long long)f->x[30], (unsigned long long)f->sp);
+            print("    x30=0x%016llx  sp=0x%016llx\n", (unsigned long long)f->x[30], (unsigned long long)f->sp);
         else
-            kprintf("    x%-2d=0x%016llx  x%-2d=0x%016llx\n", i, (unsigned long long)f->x[i], i + 1,
+            print("    x%-2d=0x%016llx  x%-2d=0x%016llx\n", i, (unsigned long long)f->x[i], i + 1,
                     (unsigned long long)f->x[i + 1]);
     }
-    kprintf("*** powering off\n");
+    print("*** powering off\n");
     psci_system_off();
 }

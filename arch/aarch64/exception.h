@@ -14,6 +14,10 @@ struct exception_frame {
     uint64_t elr, spsr, esr, far;
 };
 
+/* Where reports go (the kernel's console); until set, an exception powers off silently. */
+typedef void (*exception_print_fn)(const char *fmt, ...);
+void exception_init(exception_print_fn print);
+
 /* Prints the vector, exception class, ESR/ELR/FAR and registers, then powers off. */
 void exception_report(uint64_t vector_index, const struct exception_frame *frame);
 

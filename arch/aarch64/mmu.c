@@ -9,7 +9,6 @@
 #include "arch/aarch64/sysregs.h"
 
 #define N_L2_TABLES 16
-#define MMIO_LOW_BYTES PT_L1_BLOCK /* QEMU virt puts its devices below 1 GiB */
 
 /* MAIR attr0: Device-nGnRnE (PT_DEVICE); attr1: Normal WB RW-allocate (PT_NORMAL). */
 #define MAIR_VALUE 0xff00ull
@@ -40,16 +39,14 @@ static uint64_t physical_address_size_field(void)
     return parange > 5 ? 5 : parange; /* 52-bit needs FEAT_LPA; 48 bits are plenty */
 }
 
-err_code_t mmu_enable(const boot_info_t *bi, err_t *err)
+err_code_t mmu_enable(const mmu_region_t *regions, size_t n, err_t *err)
 {
     page_tables_t pt;
     pt_init(&pt, l1_table, l2_tables, N_L2_TABLES);
 
-    err_code_t rc = pt_map(&pt, 0, MMIO_LOW_BYTES, PT_DEVICE, err);
-    for (size_t i = 0; rc == ERR_OK && i < bi->n_ram; i++)
-        rc = pt_map(&pt, bi->ram[i].base, bi->ram[i].size, PT_NORMAL, err);
-    if (rc == ERR_OK && bi->has_uart)
-        rc = pt_map(&pt, bi->uart_base, 0x1000, PT_DEVICE, err);
+    err_code_t rc = ERR_OK;
+    for (size_t i = 0; rc == ERR_OK && i < n; i++)
+        rc = pt_map(&pt, regions[i].base, regions[i].size, regions[i].device ? PT_DEVICE : PT_NORMAL, err);
     if (rc != ERR_OK)
         return rc;
 

@@ -9,7 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/boot_info.h"
+/* How PSCI calls reach the firmware: the device tree's /psci "method". */
+typedef enum psci_conduit {
+    PSCI_NONE = 0,
+    PSCI_HVC,
+    PSCI_SMC,
+} psci_conduit_t;
 
 void psci_init(psci_conduit_t conduit);
 
