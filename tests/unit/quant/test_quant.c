@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "llm/quant/quant.h"
+#include "tests/unit/quant/quant_tolerances.h"
 #include "tests/unit/suites.h"
 
 #define GOLDEN_DIR "tests/golden/quant/"
