@@ -76,7 +76,9 @@ KERNEL_SRCS := $(KERNEL_ONLY_SRCS) $(LLM_SRCS) $(LLM_ARCH_SRCS) $(PORTABLE_KERNE
 
 # ---------------------------------------------------------------- flags
 WARN := -std=c11 -Wall -Wextra -Werror
-COMMON_CFLAGS := $(WARN) -O2 -g -fno-math-errno -I. -MMD -MP
+# Bit-exactness needs float expressions rounded as written (llm/PORTING.md).
+EXACT_FP := -ffp-contract=off
+COMMON_CFLAGS := $(WARN) $(EXACT_FP) -O2 -g -fno-math-errno -I. -MMD -MP
 
 KCFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include 2>/dev/null) \
