@@ -22,24 +22,8 @@
 #define HEAD_DIM 64
 #define MAX_POS 17
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint32_t next(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-/* Uniform in [-1, 1). */
-static float unit(void)
-{
-    return (float)((double)next() / 2147483648.0 - 1.0);
-}
-
-static bool same(float a, float b)
-{
-    return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
-}
+#define KERNEL_TEST_SEED 0x9e3779b97f4a7c15ull
+#include "tests/unit/kernels/kernel_test.h"
 
 static void random_floats(float *x, size_t n, float scale)
 {

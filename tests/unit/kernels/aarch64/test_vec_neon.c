@@ -22,24 +22,8 @@
 #include "llm/kernels/aarch64/quant_neon_act.h"
 #include "llm/kernels/aarch64/vec_neon.h"
 
-static uint64_t rng = 0x452821e638d01377ull;
-
-static uint32_t next(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-/* Uniform in [-1, 1). */
-static float unit(void)
-{
-    return (float)((double)next() / 2147483648.0 - 1.0);
-}
-
-static bool same(float a, float b)
-{
-    return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
-}
+#define KERNEL_TEST_SEED 0x452821e638d01377ull
+#include "tests/unit/kernels/kernel_test.h"
 
 #define MAX_N 200
 

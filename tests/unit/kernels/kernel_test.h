@@ -1,0 +1,34 @@
+/*
+ * What the kernel suites share: a reproducible xorshift stream per file
+ * (each file's own seed, so one suite's draws do not depend on another's)
+ * and float comparison as the twins are held to it (same bits, or both NaN).
+ */
+#ifndef TESTS_UNIT_KERNELS_KERNEL_TEST_H
+#define TESTS_UNIT_KERNELS_KERNEL_TEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "llm/support/bits.h"
+
+/* Define KERNEL_TEST_SEED before including. */
+static uint64_t rng = KERNEL_TEST_SEED;
+
+static inline uint32_t next(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+/* Uniform in [-1, 1). */
+static inline float unit(void)
+{
+    return (float)((double)next() / 2147483648.0 - 1.0);
+}
+
+static inline bool same(float a, float b)
+{
+    return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
+}
+
+#endif
