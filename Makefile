@@ -290,7 +290,8 @@ test-real-a test-real-b: $(HOST_TESTS)
 
 # The kernel-table suites: each runs every level the emulated CPU has.
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's.
-NEON_SUITES := --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul --only llm --only forward_q8_0_l1
+NEON_SUITES := --only kernel_table --only neon_fp16 --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul \
+	--only llm --only forward_q8_0_l1
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) \

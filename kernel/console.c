@@ -1,6 +1,6 @@
 /*
  * Console over the PL011 (see console.h): newline translation and the sink
- * that lets lib/fmt format straight to the UART without a buffer.
+ * that lets the engine's formatter (llm/support/fmt) format straight to the UART without a buffer.
  */
 #include "kernel/console.h"
 

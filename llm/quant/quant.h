@@ -4,8 +4,8 @@
  * quantized activation row) and writes the ones the engine produces
  * (activation quantization, F16/BF16 conversion, the 32-element legacy
  * formats), bit for bit as ggml's reference quantizers and generic (scalar)
- * dot products. Not for speed: SIMD twins live behind the ops table and are
- * pinned to these by tests.
+ * dot products. Not for speed: SIMD twins live behind the kernel table
+ * (llm/kernels/kernels.h) and are pinned to these by tests.
  *
  * Memory: nothing here allocates or keeps a pointer. Block data may sit at
  * any address (a GGUF tensor inside a cpio archive is only 4-byte aligned,
@@ -102,7 +102,7 @@ float quant_bf16_to_f32(uint16_t h);
 uint16_t quant_f32_to_bf16(float f);
 
 /*
- * The scalar kernels by name, for the ops table and for SIMD twins to be
+ * The scalar kernels by name, for the kernel table and for SIMD twins to be
  * tested against; the format table holds the same pointers. Rounding, as
  * ggml's reference quantizers: Q4_0/Q5_0 truncate x/d + 8.5 (16.5), Q4_1/Q5_1
  * truncate (x - min)/d + 0.5, Q8_0/Q8_1 round halves away from zero (roundf),

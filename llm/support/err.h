@@ -30,7 +30,7 @@ typedef struct err {
 
 /*
  * Fills *e (if e is not NULL) with code and a printf-style message (the
- * lib/fmt.h conversions) and returns code, so callers can write
+ * llm/support/fmt.h conversions) and returns code, so callers can write
  * `return err_set(e, ERR_FORMAT, "...", ...);`.
  */
 err_code_t err_set(err_t *e, err_code_t code, const char *fmt, ...)

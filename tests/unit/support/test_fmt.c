@@ -1,5 +1,5 @@
 /*
- * lib/fmt against the host C library's snprintf, which is the reference for
+ * llm/support/fmt against the host C library's snprintf, which is the reference for
  * every conversion both support; plus what only ours does (exponent form for
  * huge %f, truncation, sinks).
  */
