@@ -4,7 +4,8 @@
 #
 #   make run     boot the kernel in QEMU (installs what is missing first)
 #   make test    every test: unit tests under valgrind and under qemu-aarch64,
-#                the freestanding link check, the QEMU boot test
+#                the freestanding link check, the integration contract (the
+#                engine's host symbols, the minimal image), the QEMU boot tests
 #   make image | host | host-arm64 | debug | clean      (V=1: full commands)
 
 CROSS_COMPILE ?= aarch64-linux-gnu-
@@ -196,6 +197,7 @@ endef
 define program
 $(1)/tools/$(basename $(notdir $(2))): $(1)/$(2).o $(1)/libfixtures.a $(1)/libhost.a $(1)/libkernel-pieces.a $(1)/libllm.a
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$(3) $(4) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $$(filter %.a,$$^) -Wl,--end-group $(5)
 endef
 
@@ -266,7 +268,8 @@ bench-llama: setup
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
 	@$(MAKE) --no-print-directory models
-	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-boot-llm
+	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-contract test-dtb test-boot \
+		test-boot-llm
 
 # Suites on the real models: too slow for valgrind, so they run natively, in
 # two processes (one per core). forward_* check logits and greedy tokens
@@ -304,6 +307,11 @@ test-unit-arm64: $(ARM64_TESTS)
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"
 	tests/contract/check_freestanding.sh $(BUILD)/kernel.elf $(BUILD)/kernel.map $(KNM)
+
+# The integration contract (llm/PORTING.md): the engine library's host
+# symbols, and a second, minimal image built from the contract alone whose
+# greedy text must equal llm-run's (examples/minimal/minimal.mk).
+include examples/minimal/minimal.mk
 
 test-dtb: $(BUILD)/host/tools/dtb-info $(BUILD)/Image
 	@echo "== device trees from QEMU through the kernel's parser"
