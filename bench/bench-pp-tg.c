@@ -1,7 +1,7 @@
 /*
  * bench-pp-tg MODEL.gguf [-p P] [-n N]: prompt processing and text
  * generation speed measured the way llama.cpp's llama-bench does, so
- * tools/bench_vs_llama.sh can put the two side by side. One thread, the best
+ * bench/bench_vs_llama.sh can put the two side by side. One thread, the best
  * kernels this CPU has (LLM_OPS caps them). pp: one batched forward over P
  * pseudo-random token ids from an empty cache, logits for the last one
  * only; tg: N single-token forwards at positions 0 .. N-1, as a generation

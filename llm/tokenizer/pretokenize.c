@@ -1,5 +1,5 @@
 /*
- * The pre-tokenizer regexes of llm/pretokenize.h as hand-written scanners.
+ * The pre-tokenizer regexes of llm/tokenizer/pretokenize.h as hand-written scanners.
  * llama.cpp runs the GPT-2 and LLaMA-3 expressions through hand-written code
  * (unicode_regex_split_custom_*) and the others (SmolLM's \p{N}, Qwen2's
  * expression) through std::regex over text whose non-ASCII codepoints are

@@ -1,7 +1,7 @@
 /*
  * UTF-8, codepoint flags, lowercase and the GPT-2 byte alphabet: the small
  * pure functions the tokenizers and pre-tokenizers build on. The bad-input
- * rules copy llama.cpp's behaviour (see llm/unicode.h), because the point is
+ * rules copy llama.cpp's behaviour (see llm/tokenizer/unicode.h), because the point is
  * to produce its tokens for any byte string, not to be a validator.
  */
 #include "llm/tokenizer/unicode.h"

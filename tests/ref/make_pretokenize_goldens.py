@@ -18,9 +18,9 @@ splits.txt, one case per group of lines:
 Lines starting with '#' are comments.
 
 unicode_tables.txt:
-    flags <sha256>   of the little-endian uint16 flags (llm/unicode.h bits) of
+    flags <sha256>   of the little-endian uint16 flags (llm/tokenizer/unicode.h bits) of
                      every codepoint 0..0x10FFFF, from regex's \\p{..} and \\s
-                     classes: an independent check of llm/unicode_data.c
+                     classes: an independent check of llm/tokenizer/unicode_data.c
     lower <sha256>   of the little-endian uint32 simple lowercase of every
                      codepoint (str.lower()'s first codepoint)
 

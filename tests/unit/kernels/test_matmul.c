@@ -1,5 +1,5 @@
 /*
- * matmul (llm/matmul.c) at every kernel level this CPU has against the
+ * matmul (llm/kernels/matmul.c) at every kernel level this CPU has against the
  * scalar dot product of each weight row and activation row, bit for bit:
  * the tile kernels (four rows, token pairs, SMMLA) and the row-by-row rest,
  * on random and adversarial blocks (all codes -128 or 127, zero blocks,
