@@ -1,9 +1,9 @@
 /*
- * bench-generate MODEL.gguf...: `make bench` figures for generation, hosted,
- * one thread: prefill and decode tokens/s, the KV cache's benefit (time per
- * token at positions 200-256 with the cache versus recomputing the whole
- * prefix), and the arena bytes a model plus context take at n_ctx 256 and
- * 2048. Figures only.
+ * bench-generate [-t N] MODEL.gguf...: `make bench` figures for generation,
+ * hosted, on N threads (default: every core): prefill and decode tokens/s,
+ * the KV cache's benefit (time per token at positions 200-256 with the
+ * cache versus recomputing the whole prefix), and the arena bytes a model
+ * plus context take at n_ctx 256 and 2048. Figures only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "host/host_clock.h"
 #include "host/host_file.h"
 #include "host/host_cpu.h"
+#include "host/host_threads.h"
 
 #define PROMPT "The history of the city begins in the early middle ages, when a small settlement grew around"
 
@@ -96,11 +97,13 @@ static void memory(const llm_model_t *m, size_t model_bytes)
 
 int main(int argc, char **argv)
 {
+    if (!host_threads_args(&argc, argv, "bench-generate", false))
+        return 2;
     if (argc < 2) {
-        fprintf(stderr, "usage: bench-generate MODEL.gguf...\n");
+        fprintf(stderr, "usage: bench-generate [-t N] MODEL.gguf...\n");
         return 2;
     }
-    printf("generation (%s kernels, one thread):\n", kern_level_name(host_llm_init()));
+    printf("generation (%s kernels, %u thread(s)):\n", kern_level_name(host_llm_init()), host_threads_get());
     for (int i = 1; i < argc; i++) {
         size_t len;
         uint8_t *blob = host_read_file(argv[i], &len);

@@ -16,6 +16,7 @@
 #include "host/host_clock.h"
 #include "host/host_file.h"
 #include "host/host_cpu.h"
+#include "host/host_threads.h"
 
 #define COLS 1536
 #define ROWS 256
@@ -144,14 +145,16 @@ static void free_data(bench_data_t *d)
 
 int main(int argc, char **argv)
 {
-    (void)argv;
+    if (!host_threads_args(&argc, argv, "bench-kernels", false))
+        return 2;
     if (argc != 1) {
-        fprintf(stderr, "usage: bench-kernels\n");
+        fprintf(stderr, "usage: bench-kernels [-t N]\n");
         return 2;
     }
     kern_level_t best = host_llm_init();
     srand(1);
-    printf("kernels at each level, Melem/s (x speed-up over scalar), %d x %d weights, one thread:\n", ROWS, COLS);
+    printf("kernels at each level, Melem/s (x speed-up over scalar), %d x %d weights, %u thread(s):\n", ROWS, COLS,
+           host_threads_get());
     printf("  %-22s", "kernel");
     for (kern_level_t l = KERN_SCALAR; l <= best; l++)
         printf(l == KERN_SCALAR ? " %9s" : " %16s", kern_level_name(l));

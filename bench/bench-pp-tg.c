@@ -1,8 +1,8 @@
 /*
- * bench-pp-tg MODEL.gguf [-p P] [-n N]: prompt processing and text
+ * bench-pp-tg [-t T] MODEL.gguf [-p P] [-n N]: prompt processing and text
  * generation speed measured the way llama.cpp's llama-bench does, so
- * bench/bench_vs_llama.sh can put the two side by side. One thread, the best
- * kernels this CPU has (LLM_OPS caps them). pp: one batched forward over P
+ * bench/bench_vs_llama.sh can put the two side by side. -t N threads
+ * (default: every core), the best kernels this CPU has (LLM_OPS caps them). pp: one batched forward over P
  * pseudo-random token ids from an empty cache, logits for the last one
  * only; tg: N single-token forwards at positions 0 .. N-1, as a generation
  * from an empty context. A single-token forward warms up first. Prints
@@ -18,6 +18,7 @@
 #include "host/host_clock.h"
 #include "host/host_file.h"
 #include "host/host_cpu.h"
+#include "host/host_threads.h"
 
 #define MAX_TOKENS 100000u
 
@@ -100,6 +101,8 @@ static int run(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg)
 
 int main(int argc, char **argv)
 {
+    if (!host_threads_args(&argc, argv, "bench-pp-tg", false))
+        return 2;
     uint32_t n_pp = 128, n_tg = 64;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -114,7 +117,7 @@ int main(int argc, char **argv)
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: bench-pp-tg MODEL.gguf [-p PROMPT_TOKENS] [-n GENERATED_TOKENS]  (1 .. %u each)\n",
+        fprintf(stderr, "usage: bench-pp-tg [-t N] MODEL.gguf [-p PROMPT_TOKENS] [-n GENERATED_TOKENS]  (1 .. %u each)\n",
                 MAX_TOKENS);
         return 2;
     }
@@ -133,8 +136,8 @@ int main(int argc, char **argv)
     if (llm_model_load(&m, blob, len, &a, &e) != ERR_OK) {
         fprintf(stderr, "bench-pp-tg: %s: %s\n", path, e.msg);
     } else {
-        fprintf(stderr, "bench-pp-tg: %s, %s kernels, one thread, pp %u, tg %u\n", path, kern_level_name(level), n_pp,
-                n_tg);
+        fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u\n", path, kern_level_name(level),
+                host_threads_get(), n_pp, n_tg);
         rc = run(&m, n_pp, n_tg) ? 1 : 0;
     }
     host_arena_free(&a);

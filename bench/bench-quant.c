@@ -11,6 +11,7 @@
 #include "llm/gguf/gguf.h"
 #include "host/host_clock.h"
 #include "host/host_file.h"
+#include "host/host_threads.h"
 
 #define ROW 4096
 #define ROWS 256
@@ -98,8 +99,10 @@ static void bench_type(quant_type_t type, const float *src)
 
 int main(int argc, char **argv)
 {
+    if (!host_threads_args(&argc, argv, "bench-quant", false))
+        return 2;
     if (argc > 2) {
-        fprintf(stderr, "usage: bench-quant [MODEL.gguf]\n");
+        fprintf(stderr, "usage: bench-quant [-t N] [MODEL.gguf]\n");
         return 2;
     }
     if (argc == 2)

@@ -10,6 +10,7 @@
 #include "llm/tokenizer/tokenizer.h"
 #include "host/host_clock.h"
 #include "host/host_file.h"
+#include "host/host_threads.h"
 
 #define CORPUS "tests/golden/tokenizer/corpus.bin"
 #define DOCUMENT_CATEGORY 17
@@ -39,12 +40,14 @@ static const char *find_document(const uint8_t *c, size_t size, uint32_t *len)
 
 int main(int argc, char **argv)
 {
+    if (!host_threads_args(&argc, argv, "bench-tokenizer", false))
+        return 2;
     size_t size;
     uint8_t *c = host_read_file(CORPUS, &size);
     uint32_t len;
     const char *doc = c ? find_document(c, size, &len) : NULL;
     if (argc < 2 || !doc) {
-        fprintf(stderr, "usage: bench-tokenizer MODEL.gguf... (run from the repository root: needs %s)\n", CORPUS);
+        fprintf(stderr, "usage: bench-tokenizer [-t N] MODEL.gguf... (run from the repository root: needs %s)\n", CORPUS);
         return 2;
     }
     arena_t scratch;

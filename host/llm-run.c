@@ -11,6 +11,7 @@
 #include "llm/llm.h"
 #include "host/host_file.h"
 #include "host/host_cpu.h"
+#include "host/host_threads.h"
 
 #define DEFAULT_ARENA_MB 512
 
@@ -28,6 +29,7 @@ static const char usage[] =
     "      --seed S            random seed (default 12648430)\n"
     "      --ctx N             context positions (default 2048, less if memory is short)\n"
     "      --arena-mb N        working memory in MiB (default 512)\n"
+    "  -t, --threads N         worker threads (default: every online CPU; the text is the same for any N)\n"
     "  -h, --help              this text\n"
     "Statistics (prompt tokens, prefill and decode tokens/s, arena high-water) go to stderr.\n";
 
@@ -173,6 +175,8 @@ static int chat(llm_ctx_t *ctx, const llm_gen_config_t *gen, err_t *err)
 
 int main(int argc, char **argv)
 {
+    if (!host_threads_args(&argc, argv, "llm-run", false))
+        return 2;
     options_t o = { 0 };
     int rc = parse(argc, argv, &o);
     if (rc)

@@ -1,7 +1,7 @@
 /*
  * Extracts boot_info_t from an opened device tree: memory and reserved
- * ranges, the pl011 console, /chosen (bootargs, initrd), PSCI and the CPU
- * count. It relies on drivers/fdt for all blob access and bounds checks and
+ * ranges, the pl011 console, /chosen (bootargs, initrd), PSCI and the CPUs
+ * (count and affinity). It relies on drivers/fdt for all blob access and bounds checks and
  * only interprets values; it knows nothing about other devices.
  */
 #include "kernel/boot_info.h"
@@ -268,6 +268,28 @@ static err_code_t find_uart(const fdt_t *f, int chosen, boot_info_t *out,
     return rc;
 }
 
+/* The CPU_ON function id: the node's "cpu_on" cell, else (PSCI 0.2 and later) the standard one. */
+static err_code_t psci_cpu_on_id(const fdt_t *f, int node, boot_info_t *out,
+                                 err_t *err)
+{
+    size_t len = 0;
+    uint64_t id = PSCI_CPU_ON_64;
+    const void *p = fdt_prop(f, node, "cpu_on", &len);
+
+    if (p != NULL && (len != 4 || !fdt_read_cells(p, len, 0, 1, &id)))
+        return err_set(err, ERR_FORMAT,
+                       "device tree: PSCI cpu_on of %s is %zu bytes, not one "
+                       "cell", label(f, node), len);
+    if (p == NULL && !fdt_prop_string_is(f, node, "compatible",
+                                         "arm,psci-0.2") &&
+        !fdt_prop_string_is(f, node, "compatible", "arm,psci-1.0"))
+        return err_set(err, ERR_FORMAT,
+                       "device tree: PSCI 0.1 node %s has no cpu_on id",
+                       label(f, node));
+    out->psci_cpu_on = (uint32_t)id;
+    return ERR_OK;
+}
+
 static err_code_t find_psci(const fdt_t *f, boot_info_t *out, err_t *err)
 {
     static const char *const psci[] = {"arm,psci-1.0", "arm,psci-0.2",
@@ -288,19 +310,38 @@ static err_code_t find_psci(const fdt_t *f, boot_info_t *out, err_t *err)
                        "device tree: PSCI node %s has method \"%s\", not "
                        "\"hvc\" or \"smc\"", label(f, node),
                        method != NULL ? method : "(none)");
-    return ERR_OK;
+    return psci_cpu_on_id(f, node, out, err);
 }
 
-static unsigned count_cpus(const fdt_t *f)
+/* The children of /cpus with device_type "cpu": count, and the first ones' affinity and enable method. */
+static err_code_t find_cpus(const fdt_t *f, boot_info_t *out, err_t *err)
 {
-    unsigned n = 0;
-    int node = fdt_first_child(f, fdt_path_offset(f, "/cpus"));
+    int cpus = fdt_path_offset(f, "/cpus");
+    uint32_t cells = 2;
+    err_code_t rc = cpus >= 0 ? cell_count(f, cpus, "#address-cells", &cells,
+                                           err) : ERR_OK;
+    int node = fdt_first_child(f, cpus);
 
-    for (; node >= 0; node = fdt_next_sibling(f, node)) {
-        if (fdt_prop_string_is(f, node, "device_type", "cpu"))
-            n++;
+    for (; rc == ERR_OK && node >= 0; node = fdt_next_sibling(f, node)) {
+        size_t len = 0;
+        uint64_t mpidr = 0;
+        const void *reg;
+
+        if (!fdt_prop_string_is(f, node, "device_type", "cpu"))
+            continue;
+        if (out->n_cpus++ >= BOOT_MAX_CPUS)
+            continue;
+        reg = fdt_prop(f, node, "reg", &len);
+        if (reg == NULL || len != cells * 4 ||
+            !fdt_read_cells(reg, len, 0, cells, &mpidr))
+            rc = err_set(err, ERR_FORMAT,
+                         "device tree: cpu %s has no reg of %u cell(s)",
+                         label(f, node), (unsigned)cells);
+        out->cpu_mpidr[out->n_cpu_ids] = mpidr;
+        out->cpu_psci[out->n_cpu_ids++] =
+            fdt_prop_string_is(f, node, "enable-method", "psci");
     }
-    return n;
+    return rc;
 }
 
 err_code_t boot_info_from_fdt(const fdt_t *f, boot_info_t *out, err_t *err)
@@ -324,6 +365,7 @@ err_code_t boot_info_from_fdt(const fdt_t *f, boot_info_t *out, err_t *err)
         rc = find_uart(f, chosen, out, err);
     if (rc == ERR_OK)
         rc = find_psci(f, out, err);
-    out->n_cpus = count_cpus(f);
+    if (rc == ERR_OK)
+        rc = find_cpus(f, out, err);
     return rc;
 }

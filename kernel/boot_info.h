@@ -23,6 +23,8 @@ typedef struct mem_range {
 
 #define BOOT_MAX_RAM 8
 #define BOOT_MAX_RESERVED 16
+#define BOOT_MAX_CPUS 8
+#define PSCI_CPU_ON_64 0xc4000003u /* CPU_ON's SMC64 function id from PSCI 0.2 on */
 
 typedef struct boot_info {
     /* Every "reg" range of every node with device_type "memory", in tree
@@ -51,8 +53,18 @@ typedef struct boot_info {
     /* From the first node compatible with "arm,psci-1.0", "arm,psci-0.2" or
      * "arm,psci" (its "method"); PSCI_NONE if there is no such node. */
     psci_conduit_t psci;
+    /* That node's "cpu_on" function id (one cell; PSCI 0.1 nodes must have
+     * it), else PSCI_CPU_ON_64; 0 without PSCI. */
+    uint32_t psci_cpu_on;
     /* Children of /cpus with device_type "cpu" (0 without /cpus). */
     unsigned n_cpus;
+    /* The first BOOT_MAX_CPUS of them: "reg" (the MPIDR affinity fields,
+     * /cpus's #address-cells of 1 or 2 cells) and whether "enable-method"
+     * is "psci"; n_cpu_ids of them (fewer than n_cpus beyond the limit). A
+     * cpu node without a readable reg is an error. */
+    uint64_t cpu_mpidr[BOOT_MAX_CPUS];
+    bool cpu_psci[BOOT_MAX_CPUS];
+    unsigned n_cpu_ids;
     /* The root's "model", or "" if absent. Points into the blob. */
     const char *model;
 } boot_info_t;
@@ -68,6 +80,8 @@ typedef struct boot_info {
  *                  unterminated bootargs/model/stdout-path, an initrd
  *                  property not 4 or 8 bytes, only one of the two, or end
  *                  before start, a PSCI method other than "hvc"/"smc", a
+ *                  PSCI "cpu_on" not one cell, a "arm,psci" (0.1) node
+ *                  without "cpu_on", a cpu node's reg not one address, a
  *                  chosen pl011 without reg;
  *  ERR_RANGE       more than BOOT_MAX_RESERVED reserved ranges.
  */

@@ -9,10 +9,12 @@
 #include "arch/aarch64/timer.h"
 #include "kernel/cmd_llm.h"
 #include "kernel/console.h"
+#include "kernel/cores.h"
 #include "kernel/kernel.h"
 #include "kernel/shell.h"
 #include "llm/platform.h"
 #include "llm/llm.h"
+#include "llm/support/fmt.h"
 
 #define FAULT_ADDRESS 0x7000000000ull /* inside the 39-bit space, never mapped */
 
@@ -50,8 +52,17 @@ static void cmd_info(int argc, char **argv)
     cpu_features_decode(&regs, &feat);
     cpu_features_describe(&feat, features, sizeof features);
     kprintf("machine:   %s\n", kernel.boot.model[0] ? kernel.boot.model : "(device tree has no model)");
-    kprintf("cpu:       %s (MIDR_EL1 0x%08llx), %u core(s)\n", cpu_model_name(regs.midr, model, sizeof model),
-            (unsigned long long)regs.midr, kernel.boot.n_cpus);
+    kprintf("cpu:       %s (MIDR_EL1 0x%08llx), %u core(s), %u online\n",
+            cpu_model_name(regs.midr, model, sizeof model), (unsigned long long)regs.midr, kernel.boot.n_cpus,
+            cores_online());
+    for (unsigned i = 0; i < cores_count(); i++) {
+        const core_info_t *c = cores_get(i);
+        if (c->state == CORE_RUNNING)
+            kprintf("  core %u:  mpidr 0x%llx, worker %u%s\n", i, (unsigned long long)c->mpidr, c->worker,
+                    c->worker ? "" : " (boot core)");
+        else
+            kprintf("  core %u:  mpidr 0x%llx, offline: %s\n", i, (unsigned long long)c->mpidr, c->why);
+    }
     kprintf("features:  %s\n", features);
     kprintf("SIMD:      fp16 %s, dotprod %s, i8mm %s; engine kernels: %s\n", feat.fp16 ? "yes" : "no",
             feat.dotprod ? "yes" : "no", feat.i8mm ? "yes" : "no", llm_kernels_name());
@@ -85,6 +96,13 @@ static void cmd_mem(int argc, char **argv)
     for (size_t i = 0; i < kernel.boot.n_reserved; i++)
         print_range("reserved", kernel.boot.reserved[i]);
     print_range("arena", kernel.arena_ram);
+    for (unsigned i = 0; i < cores_count(); i++) {
+        const core_info_t *c = cores_get(i);
+        char what[16];
+        fmt_snprintf(what, sizeof what, "stack%u", i);
+        if (c->state == CORE_RUNNING)
+            print_range(what, (mem_range_t){ c->stack_base, c->stack_bytes });
+    }
     kprintf("arena:\n");
     kprintf("  capacity   %zu bytes (%zu MiB)\n", st.capacity_bytes, st.capacity_bytes >> 20);
     kprintf("  used       %zu bytes\n", st.used_bytes);

@@ -1,8 +1,8 @@
 /*
  * kernel_main: the C side of boot. Reads the device tree, switches the
  * console to the UART it names, turns on the MMU and caches, carves the arena
- * out of free RAM, lists the models in the initrd and the image and starts
- * the shell. Everything before mmu_enable() runs with the MMU off (Device
+ * out of free RAM, starts the other cores, lists the models in the initrd
+ * and the image and starts the shell. Everything before mmu_enable() runs with the MMU off (Device
  * memory: no unaligned accesses), which is why the files it calls are built
  * -mstrict-align.
  */
@@ -14,6 +14,7 @@
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/timer.h"
 #include "kernel/console.h"
+#include "kernel/cores.h"
 #include "kernel/memory_map.h"
 #include "kernel/shell.h"
 #include "llm/llm.h"
@@ -116,11 +117,12 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     kernel.image = (mem_range_t){ (uintptr_t)_start_image, (uint64_t)(_end - _start_image) };
     kernel.dtb = (mem_range_t){ dtb_addr, fdt_total_size(&fdt) };
     make_arena();
+    cores_start(&kernel.boot, kprintf);
     find_models();
     start_engine();
 
     kprintf("\nllm-kernel: aarch64, entered at EL%u, running at EL1 with MMU and caches on\n", kernel.entry_el);
-    kprintf("llm-kernel: %u CPU(s), arena %llu MiB at 0x%llx\n", kernel.boot.n_cpus,
+    kprintf("llm-kernel: %u CPU(s), %u online, arena %llu MiB at 0x%llx\n", kernel.boot.n_cpus, cores_online(),
             (unsigned long long)(kernel.arena_ram.size >> 20), (unsigned long long)kernel.arena_ram.base);
     kprintf("llm-kernel: %zu model(s); `llm models` lists them; engine kernels: %s\n", kernel.models.n,
             llm_kernels_name());

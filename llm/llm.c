@@ -8,6 +8,7 @@
 
 #include "llm/llm_internal.h"
 #include "llm/platform.h"
+#include "llm/support/parallel.h"
 #include "llm/transformer.h"
 
 #define TOKENIZE_BYTES_PER_POSITION 256u /* working memory for tokenizing a prompt, per context position */
@@ -55,9 +56,10 @@ static size_t work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_b
 {
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     size_t widest = hp->n_ff > e ? hp->n_ff : e;
+    size_t per_worker = sizeof(float) * ((size_t)n_ctx + 16) + hp->head_dim * 16 + 128; /* attention scratch */
     size_t forward = sizeof(float) * ((size_t)n_batch * (3 * e + 2 * qd + 2 * kvd + 2 * (size_t)hp->n_ff) + e +
-                                      n_ctx + hp->n_rot + hp->head_dim) +
-                     (size_t)n_batch * widest * sizeof(float) + hp->head_dim * 16;
+                                      hp->n_rot + hp->head_dim) +
+                     (size_t)n_batch * widest * sizeof(float) + par_workers() * per_worker;
     size_t sampling = (size_t)hp->n_vocab * 16;                /* candidates, weights, counts */
     size_t tokens = (size_t)n_ctx * (sizeof(int32_t) + TOKENIZE_BYTES_PER_POSITION);
     return forward + sampling + tokens + WORK_SLACK_BYTES;

@@ -7,7 +7,8 @@
  * programs from clock_gettime (host/host_platform.c). A kernel developer
  * linking the engine into another kernel provides these functions (memcpy,
  * memmove, memset and memcmp must exist anyway: the compiler may emit calls
- * to them). A parallel-for joins them with the multi-core work.
+ * to them). Work over several cores goes through one primitive, the
+ * parallel-for below: the engine has no threads, locks or atomics of its own.
  */
 #ifndef LLM_PLATFORM_H
 #define LLM_PLATFORM_H
@@ -27,6 +28,34 @@ char *strchr(const char *s, int c);
 
 /* Microseconds from an arbitrary fixed start; never goes backwards. */
 uint64_t platform_now_us(void);
+
+/*
+ * One task of a parallel-for: task is its index in [0, n_tasks), worker the
+ * index of the worker running it, in [0, platform_workers()). The engine
+ * keeps per-worker scratch by that index, so two tasks must never run at
+ * the same time with the same worker index.
+ */
+typedef void (*platform_task_fn)(void *ctx, uint32_t task, uint32_t worker);
+
+/*
+ * How many workers platform_parallel_for spreads tasks over (1 or more;
+ * the calling core counts as one). It must not grow while a context made
+ * under the smaller count is in use: contexts size their per-worker
+ * scratch by it (a forward then fails with ERR_NOMEM).
+ */
+uint32_t platform_workers(void);
+
+/*
+ * Calls fn(ctx, task, worker) exactly once for every task in [0, n_tasks),
+ * in any order and on any workers, and returns when all calls have
+ * returned, with every write they made visible to the caller (and every
+ * write the caller made before the call visible to them). Tasks write
+ * disjoint memory, so nothing else is needed: no ordering between tasks,
+ * no return values. n_tasks may be 0. Never called again from inside fn.
+ * One core is a valid implementation: for (t = 0; t < n_tasks; t++)
+ * fn(ctx, t, 0), with platform_workers() returning 1.
+ */
+void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks);
 
 /*
  * Freestanding builds: copies of a constant size (bit casts, unaligned

@@ -10,13 +10,16 @@
  * rounded to the cache type, sums of squares in double, ggml's exp
  * polynomial and its softmax summation order, glibc's sinf/cosf): with them
  * the logits equal those of llama.cpp's portable (scalar) x86-64 build bit
- * for bit.
+ * for bit. Matrix products and attention (by token and head) run over all
+ * the platform's workers (support/parallel.h), each worker with its own
+ * attention scratch; the rest is cheap and stays on the calling core.
  */
 #include "llm/transformer.h"
 
 #include "llm/support/mathf.h"
 #include "llm/kernels/matmul.h"
 #include "llm/kernels/kernels.h"
+#include "llm/support/parallel.h"
 
 typedef struct buffers {
     float *x;             /* [n][n_embd] the residual stream */
@@ -27,9 +30,11 @@ typedef struct buffers {
     float *gate;          /* [n][n_ff] */
     float *up;            /* [n][n_ff] */
     float *norm_w;        /* [max(n_embd)] a norm's weights as floats */
-    float *scores;        /* [n_ctx] */
+    float *scores;        /* [workers][n_ctx] each worker's attention scores */
     float *rope;          /* [n_rot] cos, sin pairs for one position */
-    void *attn_work;      /* KERN_ATTEND_WORK_BYTES(head_dim) */
+    uint8_t *attn_work;   /* [workers][attn_work_bytes] */
+    size_t attn_work_bytes, n_ctx;
+    uint32_t workers;
     const kern_table_t *ops; /* the kernels of the selected level */
 } buffers_t;
 
@@ -44,17 +49,21 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv,
 {
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     err_code_t rc = ERR_OK;
+    b->workers = par_workers();
+    b->n_ctx = kv->n_ctx;
+    /* Rounded to cache lines so two workers never share one. */
+    b->attn_work_bytes = (KERN_ATTEND_WORK_BYTES(hp->head_dim) + 63) & ~(size_t)63;
     struct {
         float **p;
         size_t n;
     } want[] = {
         { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
         { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
-        { &b->norm_w, e },    { &b->scores, kv->n_ctx }, { &b->rope, hp->n_rot },
+        { &b->norm_w, e },    { &b->scores, (size_t)b->workers * ((kv->n_ctx + 15) & ~15u) }, { &b->rope, hp->n_rot },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
         rc = alloc_floats(a, want[i].n, want[i].p, err);
-    if (rc == ERR_OK && !(b->attn_work = arena_alloc(a, KERN_ATTEND_WORK_BYTES(hp->head_dim), 64, err)))
+    if (rc == ERR_OK && !(b->attn_work = arena_alloc_array(a, b->workers, b->attn_work_bytes, 64, err)))
         rc = ERR_NOMEM;
     b->ops = kern();
     return rc;
@@ -79,14 +88,34 @@ static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t p
     }
 }
 
-/* One query head of one token against cache positions 0..pos of its KV head. */
-static void attend_head(const kv_cache_t *kv, uint32_t layer, uint32_t pos, uint32_t kv_head, uint32_t head_dim,
-                        const float *q, float *out, buffers_t *b)
+typedef struct attend_job {
+    const kv_cache_t *kv;
+    const model_hparams_t *hp;
+    uint32_t layer, pos;
+    buffers_t *b;
+} attend_job_t;
+
+/*
+ * Query heads [i0, i1) of the batch, numbered token * n_head + head: each
+ * against cache positions 0 .. pos + token of its KV head, in the scratch
+ * of the worker running it.
+ */
+static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 {
-    size_t head_off = (size_t)kv_head * head_dim * kv->format->block_bytes;
-    kern_kv_head_t h = { kv->format, kv_cache_k(kv, layer, 0) + head_off, kv_cache_v(kv, layer, 0) + head_off,
-                        kv->row_bytes, pos + 1, head_dim };
-    b->ops->formats[kv->format->type].attend(&h, q, b->scores, b->attn_work, out);
+    const attend_job_t *job = ctx;
+    const kv_cache_t *kv = job->kv;
+    const buffers_t *b = job->b;
+    uint32_t n_head = job->hp->n_head, hd = job->hp->head_dim, group = n_head / job->hp->n_head_kv;
+    float *scores = b->scores + worker * ((b->n_ctx + 15) & ~(size_t)15);
+    void *work = b->attn_work + worker * b->attn_work_bytes;
+    kern_attend_fn attend = b->ops->formats[kv->format->type].attend;
+    for (uint32_t i = i0; i < i1; i++) {
+        uint32_t token = i / n_head, h = i % n_head;
+        size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes, off = (size_t)i * hd;
+        kern_kv_head_t kh = { kv->format, kv_cache_k(kv, job->layer, 0) + head_off,
+                              kv_cache_v(kv, job->layer, 0) + head_off, kv->row_bytes, job->pos + token + 1, hd };
+        attend(&kh, b->q + off, scores, work, b->att + off);
+    }
 }
 
 /*
@@ -130,13 +159,8 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
         b->ops->rope(b->k + (size_t)i * kvd, hp->n_head_kv, hd, b->rope, hp->n_rot);
         kv_cache_store(kv, il, pos + i, b->k + (size_t)i * kvd, b->v + (size_t)i * kvd);
     }
-    uint32_t group = hp->n_head / hp->n_head_kv;
-    for (uint32_t i = 0; i < n; i++) {
-        for (uint32_t h = 0; h < hp->n_head; h++) {
-            size_t off = (size_t)i * qd + (size_t)h * hd;
-            attend_head(kv, il, pos + i, h / group, hd, b->q + off, b->att + off, b);
-        }
-    }
+    attend_job_t job = { kv, hp, il, pos, b };
+    par_range(n * hp->n_head, 1, 1, attend_heads, &job);
     rc = project(&l->attn_output, &b->xb, 1, b->att, n, a, err);
     if (rc == ERR_OK)
         b->ops->add(b->x, b->xb, (size_t)n * e);

@@ -1,6 +1,6 @@
 /*
  * PSCI (Power State Coordination Interface) calls to the firmware or
- * hypervisor: power off and reset. The conduit (HVC or SMC) comes from the
+ * hypervisor: power off, reset, and starting a secondary core. The conduit (HVC or SMC) comes from the
  * device tree's /psci node.
  */
 #ifndef ARCH_AARCH64_PSCI_H
@@ -27,5 +27,20 @@ const char *psci_describe(char *buf, size_t size);
  */
 void psci_system_off(void);
 void psci_system_reset(void);
+
+#define PSCI_E_SUCCESS 0
+#define PSCI_E_NOT_SUPPORTED (-1)
+
+/*
+ * CPU_ON (function id fn_id, from the device tree): starts the core whose
+ * MPIDR affinity is mpidr at physical address entry, with the MMU off and
+ * x0 = context, at the caller's exception level. Returns PSCI_E_SUCCESS or
+ * a negative PSCI error (psci_error_name); success means only that the
+ * core was told to start.
+ */
+int64_t psci_cpu_on(uint32_t fn_id, uint64_t mpidr, uint64_t entry, uint64_t context);
+
+/* "already on", "invalid address", ...: a PSCI return code in words. */
+const char *psci_error_name(int64_t rc);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * The minimal image's C side (examples/minimal/): what a kernel developer
  * writes to host the engine, from llm/llm.h and llm/platform.h alone. It
- * provides the host symbols the engine needs (the string functions and
- * platform_now_us), writes to the PL011 UART of QEMU virt, and runs one
+ * provides the host symbols the engine needs (the string functions,
+ * platform_now_us and a one-core parallel-for), writes to the PL011 UART of QEMU virt, and runs one
  * greedy generation of a fixed prompt with the model linked in by model.S,
  * streaming the text between two marker lines (tests/boot/minimal_image_test.py
  * compares it with llm-run's). Errors from the engine are printed, then
@@ -89,6 +89,18 @@ uint64_t platform_now_us(void)
 {
     uint64_t t = SYSREG(cntvct_el0), f = SYSREG(cntfrq_el0);
     return t / f * 1000000 + t % f * 1000000 / f; /* no overflow for centuries */
+}
+
+/* One core: the parallel-for runs every task on the caller, in order. */
+uint32_t platform_workers(void)
+{
+    return 1;
+}
+
+void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks)
+{
+    for (uint32_t t = 0; t < n_tasks; t++)
+        fn(ctx, t, 0);
 }
 
 /* ---- output: the PL011 of QEMU virt (mapped Device by start.S) */

@@ -3,10 +3,40 @@
  * weight rows four at a time through the level's tile kernel where the
  * format has one, the rest row by row through its dot product. Weight rows
  * are the outer loop so each is read once per batch of activation rows.
+ * Both quantization (by activation rows) and the product (by weight rows,
+ * in chunks of whole tiles) are split over the platform's workers; each
+ * output is computed by one chunk exactly as on one core.
  */
 #include "llm/kernels/matmul.h"
 
 #include "llm/kernels/kernels.h"
+#include "llm/support/parallel.h"
+
+/* Chunks below these sizes are not worth a hand-off to another core. */
+#define QUANTIZE_MIN_ROWS 4u
+#define MATMUL_MIN_ROWS 16u
+#define TILE_ROWS 4u
+
+typedef struct quantize_job {
+    quant_quantize_fn quantize;
+    kern_widen_fn widen; /* or NULL: no tile layout */
+    const float *x;
+    act_rows_t *out;
+} quantize_job_t;
+
+/* Activation rows [r0, r1): quantized, then widened for the tile kernel where it has its own layout. */
+static void quantize_rows(void *ctx, uint32_t r0, uint32_t r1, uint32_t worker)
+{
+    const quantize_job_t *job = ctx;
+    act_rows_t *o = job->out;
+    (void)worker;
+    for (uint32_t r = r0; r < r1; r++) {
+        uint8_t *row = (uint8_t *)o->data + r * o->row_bytes;
+        job->quantize(job->x + (size_t)r * o->n_cols, row, o->n_cols);
+        if (job->widen)
+            job->widen(row, (uint8_t *)o->wide + r * o->wide_row_bytes, o->n_cols);
+    }
+}
 
 err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows, uint32_t n_cols, arena_t *arena,
                         act_rows_t *out, err_t *err)
@@ -21,39 +51,51 @@ err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows
     uint8_t *data = arena_alloc_array(arena, n_rows, (size_t)row_bytes, 64, err);
     if (!data)
         return ERR_NOMEM;
-    quant_quantize_fn quantize = kern_format(f)->quantize;
-    for (uint32_t r = 0; r < n_rows; r++)
-        quantize(x + (size_t)r * n_cols, data + r * (size_t)row_bytes, n_cols);
     *out = (act_rows_t){ f->type, data, (size_t)row_bytes, n_rows, n_cols, NULL, 0 };
     kern_tile_t tile = kern_format(w)->tile;
     if (tile.run && tile.widen) {
         size_t wide_row = n_cols / QUANT_QK * tile.wide_block_bytes;
-        uint8_t *wide = arena_alloc_array(arena, n_rows, wide_row, 64, err);
-        if (!wide)
+        if (!(out->wide = arena_alloc_array(arena, n_rows, wide_row, 64, err)))
             return ERR_NOMEM;
-        for (uint32_t r = 0; r < n_rows; r++)
-            tile.widen(data + r * (size_t)row_bytes, wide + r * wide_row, n_cols);
-        out->wide = wide;
         out->wide_row_bytes = wide_row;
     }
+    quantize_job_t job = { kern_format(f)->quantize, tile.run ? tile.widen : NULL, x, out };
+    par_range(n_rows, 1, QUANTIZE_MIN_ROWS, quantize_rows, &job);
     return ERR_OK;
 }
 
-void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
+typedef struct matmul_job {
+    const gguf_tensor_t *w;
+    const act_rows_t *x;
+    float *out;
+} matmul_job_t;
+
+/* Output columns (weight rows) [j0, j1) of every activation row; j0 is a multiple of TILE_ROWS. */
+static void matmul_rows(void *ctx, uint32_t j0, uint32_t j1, uint32_t worker)
 {
+    const matmul_job_t *job = ctx;
+    const gguf_tensor_t *w = job->w;
+    const act_rows_t *x = job->x;
     const size_t n_out = (size_t)w->ne[1], w_row_bytes = (size_t)(w->n_bytes / w->ne[1]);
-    const uint8_t *wrow = w->data;
+    const uint8_t *wrow = (const uint8_t *)w->data + j0 * w_row_bytes;
     const kern_format_t *k = kern_format(w->format);
     quant_vec_dot_fn dot = k->vec_dot;
     kern_tile_t tile = k->tile;
     bool tiled = tile.run && (!tile.widen || x->wide); /* rows quantized for this level */
     const uint8_t *act = tile.widen ? x->wide : x->data;
     size_t act_stride = tile.widen ? x->wide_row_bytes : x->row_bytes;
-    size_t j = 0;
-    for (; tiled && j + 4 <= n_out; j += 4, wrow += 4 * w_row_bytes)
-        tile.run(wrow, w_row_bytes, act, act_stride, x->n_rows, x->n_cols, out + j, n_out);
-    for (; j < n_out; j++, wrow += w_row_bytes) {
+    size_t j = j0;
+    (void)worker;
+    for (; tiled && j + TILE_ROWS <= j1; j += TILE_ROWS, wrow += TILE_ROWS * w_row_bytes)
+        tile.run(wrow, w_row_bytes, act, act_stride, x->n_rows, x->n_cols, job->out + j, n_out);
+    for (; j < j1; j++, wrow += w_row_bytes) {
         for (uint32_t r = 0; r < x->n_rows; r++)
-            out[r * n_out + j] = dot(wrow, x->data + r * x->row_bytes, x->n_cols);
+            job->out[r * n_out + j] = dot(wrow, x->data + r * x->row_bytes, x->n_cols);
     }
+}
+
+void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
+{
+    matmul_job_t job = { w, x, out };
+    par_range((uint32_t)w->ne[1], TILE_ROWS, MATMUL_MIN_ROWS, matmul_rows, &job);
 }

@@ -39,6 +39,7 @@ const char *err_code_name(err_code_t code)
     case ERR_RANGE: return "out of range";
     case ERR_NOT_FOUND: return "not found";
     case ERR_CANCELLED: return "cancelled";
+    case ERR_INTERNAL: return "internal error";
     }
     return "unknown error";
 }

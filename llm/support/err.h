@@ -18,6 +18,7 @@ typedef enum err_code {
     ERR_RANGE,       /* a size, count or offset out of range */
     ERR_NOT_FOUND,   /* a named thing (key, node, command) does not exist */
     ERR_CANCELLED,   /* stopped at the caller's request */
+    ERR_INTERNAL,    /* a check of the engine or its host failed: a bug, not bad input */
 } err_code_t;
 
 /* Longest message kept, including the terminating NUL; longer ones are cut. */

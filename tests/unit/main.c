@@ -3,7 +3,8 @@
  * TEST_REGISTER, tests/unit/suites.h) and runs them with CUnit's
  * basic interface. `unit_tests --skip NAME` leaves a suite out and
  * `unit_tests --only NAME` runs just the named ones (the Makefile runs the
- * slow real-model suite natively, the rest under valgrind). Exit status 1 if
+ * slow real-model suite natively, the rest under valgrind); `--threads N`
+ * runs the engine on N workers (default 1; the results must not change). Exit status 1 if
  * any assertion failed, 2 on bad arguments or if CUnit could not be set up.
  */
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 
 #include "tests/unit/suites.h"
 #include "host/host_cpu.h"
+#include "host/host_threads.h"
 
 #define MAX_SUITES 64
 
@@ -57,14 +59,16 @@ void test_add(CU_pSuite suite, const char *name, CU_TestFunc fn)
 /* Applies --only/--skip to the registered suites; false on a bad argument. */
 static bool select_suites(int argc, char **argv)
 {
-    bool only = argc > 1 && strcmp(argv[1], "--only") == 0;
+    bool only = false;
+    for (int i = 1; i < argc; i += 2)
+        only = only || strcmp(argv[i], "--only") == 0;
     for (CU_pSuite s = CU_get_registry()->pSuite; s; s = s->pNext)
         CU_set_suite_active(s, only ? CU_FALSE : CU_TRUE);
     for (int i = 1; i < argc; i += 2) {
         bool skip = strcmp(argv[i], "--skip") == 0;
         CU_pSuite s = i + 1 < argc ? CU_get_suite(argv[i + 1]) : NULL;
         if ((!skip && strcmp(argv[i], "--only") != 0) || !s) {
-            fprintf(stderr, "usage: unit_tests [--only SUITE | --skip SUITE]...: bad or unknown '%s %s'\n", argv[i],
+            fprintf(stderr, "usage: unit_tests [--threads N] [--only SUITE | --skip SUITE]...: bad or unknown '%s %s'\n", argv[i],
                     i + 1 < argc ? argv[i + 1] : "");
             return false;
         }
@@ -75,6 +79,8 @@ static bool select_suites(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (!host_threads_args(&argc, argv, "unit_tests", true))
+        return 2;
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     host_llm_init(); /* the end-to-end suites run on the best kernels this CPU has */
@@ -91,6 +97,7 @@ int main(int argc, char **argv)
                       CU_get_number_of_suites_failed(); /* a suite whose set-up failed */
     unsigned ran = CU_get_number_of_tests_run();
     CU_cleanup_registry();
+    host_threads_set(1);
     if (ran == 0) {
         fprintf(stderr, "no test ran\n");
         return 1;

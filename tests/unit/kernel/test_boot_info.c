@@ -159,6 +159,8 @@ static void add_cpus(dtb_builder_t *b)
         dtb_prop_str(b, "device_type", "cpu");
         DTB_PROP_LIT(b, "compatible", "arm,arm-v8");
         dtb_prop_u32(b, "reg", (uint32_t)i);
+        if (i == 1)
+            dtb_prop_str(b, "enable-method", "psci");
         dtb_end_node(b);
     }
     dtb_end_node(b);
@@ -289,6 +291,12 @@ static void test_virt_full(void)
     CU_ASSERT_EQUAL(bi.initrd_end, 0x48200000);
     CU_ASSERT_EQUAL(bi.psci, PSCI_HVC);
     CU_ASSERT_EQUAL(bi.n_cpus, 2);
+    CU_ASSERT_EQUAL(bi.n_cpu_ids, 2);
+    CU_ASSERT_EQUAL(bi.cpu_mpidr[0], 0);
+    CU_ASSERT_EQUAL(bi.cpu_mpidr[1], 1);
+    CU_ASSERT(!bi.cpu_psci[0]);
+    CU_ASSERT(bi.cpu_psci[1]);
+    CU_ASSERT_EQUAL(bi.psci_cpu_on, PSCI_CPU_ON_64);
     CU_ASSERT_STRING_EQUAL(bi.model, "linux,dummy-virt");
 }
 
@@ -423,9 +431,30 @@ static void test_psci(void)
     dtb_begin_node(&b, "psci");
     dtb_prop_str(&b, "compatible", "arm,psci");
     dtb_prop_str(&b, "method", "hvc");
+    dtb_prop_u32(&b, "cpu_on", 0x95c1ba62);
     dtb_end_node(&b);
     CU_ASSERT_EQUAL_FATAL(decode(&b, &bi, &err), ERR_OK);
     CU_ASSERT_EQUAL(bi.psci, PSCI_HVC);
+    CU_ASSERT_EQUAL(bi.psci_cpu_on, 0x95c1ba62);
+    /* ... which must name its CPU_ON id. */
+    begin_bare(&b);
+    add_bare_memory(&b);
+    dtb_begin_node(&b, "psci");
+    dtb_prop_str(&b, "compatible", "arm,psci");
+    dtb_prop_str(&b, "method", "hvc");
+    dtb_end_node(&b);
+    expect_error(&b, ERR_FORMAT, "no cpu_on id");
+    /* A cpu whose reg is not one address of /cpus's #address-cells. */
+    begin_bare(&b);
+    add_bare_memory(&b);
+    dtb_begin_node(&b, "cpus");
+    dtb_prop_u32(&b, "#address-cells", 2);
+    dtb_begin_node(&b, "cpu@0");
+    dtb_prop_str(&b, "device_type", "cpu");
+    dtb_prop_u32(&b, "reg", 0);
+    dtb_end_node(&b);
+    dtb_end_node(&b);
+    expect_error(&b, ERR_FORMAT, "cpu cpu@0 has no reg of 2 cell(s)");
     begin_bare(&b);
     add_bare_memory(&b);
     dtb_begin_node(&b, "psci");
