@@ -1,10 +1,13 @@
 /*
  * A pthread pool behind platform_parallel_for (see host_threads.h). One job
- * at a time: the caller publishes it under the lock by bumping the
- * generation, helpers and caller claim task indices from an atomic
- * counter, and the last helper to finish tells the caller. Waits spin
- * briefly first: between two matrix products of a forward the gap is
- * short, and a sleep/wake through the kernel costs more than the spin.
+ * at a time, its tasks handed out through one atomic word
+ * (kernel/lib/task_claim.h): the caller takes tasks too and counts the
+ * finished ones, so it never waits for a helper that has not started and a
+ * loaded machine degrades to one-thread speed instead of stalling.
+ *
+ * Idle helpers spin briefly (the gap between two matrix products of a
+ * forward is short), then yield, then sleep on a condition variable; the
+ * caller wakes sleepers only when there are any.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "host/host_threads.h"
@@ -12,38 +15,39 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel/lib/task_claim.h"
 #include "llm/platform.h"
 
 /*
  * Waits poll this many times before sleeping; after the first few polls
  * each one yields the CPU, so that with more threads than cores (tests run
  * 4 workers on 2 cores, beside another process) a spinning waiter does not
- * keep the worker it waits for off the CPU.
+ * keep the thread it waits for off the CPU.
  */
 #define SPIN_ROUNDS 2000
 #define SPIN_BEFORE_YIELD 64
 
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t wake, done;
+    pthread_cond_t wake, finished;
     pthread_t threads[HOST_MAX_THREADS];
-    uint32_t n_workers;            /* caller included */
-    atomic_uint_fast64_t generation; /* bumped (under lock) for each job, and to stop */
-    bool stop;
-    platform_task_fn fn;
+    uint32_t n_workers;  /* caller included */
+    bool stop;           /* read by helpers after a new job number */
+    platform_task_fn fn; /* the current job (see task_claim.h) */
     void *ctx;
-    uint32_t n_tasks;
-    atomic_uint next_task;
-    atomic_uint helpers_busy; /* helpers that have not finished the current job */
-    uint64_t created_at;      /* the generation when the helpers were started */
-} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 1, 0, false,
-           NULL, NULL, 0, 0, 0, 0 };
+    uint32_t first;      /* task index of the job's task 0 (batches of CLAIM_MAX_TASKS) */
+    atomic_uint_fast64_t claim;
+    atomic_uint done;    /* tasks of the current job finished */
+    atomic_int sleepers; /* helpers waiting on `wake` */
+    atomic_int caller_sleeps; /* the caller waits on `finished` */
+    uint64_t created_job;     /* claim_job() when the helpers were started */
+} pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
+           .finished = PTHREAD_COND_INITIALIZER, .n_workers = 1 };
 
 static inline void spin_pause(int round)
 {
@@ -58,53 +62,59 @@ static inline void spin_pause(int round)
 #endif
 }
 
-static void run_tasks(uint32_t worker)
+static void run_tasks(uint64_t job, uint32_t worker, uint32_t n)
 {
-    for (;;) {
-        uint32_t t = atomic_fetch_add_explicit(&pool.next_task, 1, memory_order_relaxed);
-        if (t >= pool.n_tasks)
-            return;
-        pool.fn(pool.ctx, t, worker);
+    uint32_t t;
+    while (claim_take(&pool.claim, job, &t)) {
+        pool.fn(pool.ctx, pool.first + t, worker);
+        /* seq_cst (so at least release: the task's writes before the caller's acquire of the count), and
+         * ordered before the load of caller_sleeps as the caller's store of it is before its load of done. */
+        if (atomic_fetch_add(&pool.done, 1) + 1 == n && atomic_load(&pool.caller_sleeps)) {
+            pthread_mutex_lock(&pool.lock);
+            pthread_cond_signal(&pool.finished);
+            pthread_mutex_unlock(&pool.lock);
+        }
     }
 }
 
 static void *helper_main(void *arg)
 {
     uint32_t worker = (uint32_t)(uintptr_t)arg;
-    uint64_t seen = pool.created_at; /* not a fresh load: a job may already have been published */
+    /* The job number when the helpers were created, not a fresh load: a stop published before this thread
+     * ran must still be seen as new (a job it misses is just done by the others). */
+    uint64_t seen = pool.created_job;
     for (;;) {
-        uint64_t g = seen;
-        for (int i = 0; i < SPIN_ROUNDS && g == seen; i++) {
+        uint64_t job = seen;
+        for (int i = 0; i < SPIN_ROUNDS && job == seen; i++) {
             spin_pause(i);
-            g = atomic_load_explicit(&pool.generation, memory_order_acquire);
+            job = claim_job(atomic_load_explicit(&pool.claim, memory_order_acquire));
         }
-        if (g == seen) {
+        if (job == seen) {
             pthread_mutex_lock(&pool.lock);
-            while ((g = atomic_load_explicit(&pool.generation, memory_order_acquire)) == seen)
+            /* seq_cst, as the caller's publish and load of sleepers: one of the two sees the other. */
+            atomic_fetch_add(&pool.sleepers, 1);
+            while ((job = claim_job(atomic_load(&pool.claim))) == seen)
                 pthread_cond_wait(&pool.wake, &pool.lock);
+            atomic_fetch_sub(&pool.sleepers, 1);
             pthread_mutex_unlock(&pool.lock);
         }
-        seen = g;
-        /* The acquire load of the generation makes the job fields (written before its release) visible. */
+        seen = job;
         if (pool.stop)
             return NULL;
-        run_tasks(worker);
-        /* Release: the tasks' writes happen before the caller's acquire of helpers_busy == 0. */
-        if (atomic_fetch_sub_explicit(&pool.helpers_busy, 1, memory_order_acq_rel) == 1) {
-            pthread_mutex_lock(&pool.lock);
-            pthread_cond_signal(&pool.done);
-            pthread_mutex_unlock(&pool.lock);
-        }
+        run_tasks(job, worker, claim_tasks(atomic_load_explicit(&pool.claim, memory_order_acquire)));
     }
 }
 
-/* Publishes the current job (or stop) to the helpers. */
-static void publish(void)
+/* Publishes a job of n tasks (fields written) and wakes sleeping helpers. */
+static uint64_t publish(uint32_t n)
 {
-    pthread_mutex_lock(&pool.lock);
-    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
-    pthread_cond_broadcast(&pool.wake);
-    pthread_mutex_unlock(&pool.lock);
+    uint64_t job = claim_publish(&pool.claim, n);
+    if (atomic_load(&pool.sleepers) > 0) {
+        pthread_mutex_lock(&pool.lock);
+        pthread_cond_broadcast(&pool.wake);
+        pthread_mutex_unlock(&pool.lock);
+    }
+    return job;
 }
 
 uint32_t platform_workers(void)
@@ -119,20 +129,24 @@ void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks)
             fn(ctx, t, 0);
         return;
     }
-    pool.fn = fn;
-    pool.ctx = ctx;
-    pool.n_tasks = n_tasks;
-    atomic_store_explicit(&pool.next_task, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool.helpers_busy, pool.n_workers - 1, memory_order_relaxed);
-    publish();
-    run_tasks(0);
-    for (int i = 0; i < SPIN_ROUNDS && atomic_load_explicit(&pool.helpers_busy, memory_order_acquire); i++)
-        spin_pause(i);
-    if (atomic_load_explicit(&pool.helpers_busy, memory_order_acquire)) {
-        pthread_mutex_lock(&pool.lock);
-        while (atomic_load_explicit(&pool.helpers_busy, memory_order_acquire))
-            pthread_cond_wait(&pool.done, &pool.lock);
-        pthread_mutex_unlock(&pool.lock);
+    for (uint32_t first = 0; first < n_tasks; first += CLAIM_MAX_TASKS) {
+        uint32_t n = n_tasks - first < CLAIM_MAX_TASKS ? n_tasks - first : CLAIM_MAX_TASKS;
+        pool.fn = fn;
+        pool.ctx = ctx;
+        pool.first = first;
+        atomic_store_explicit(&pool.done, 0, memory_order_relaxed);
+        run_tasks(publish(n), 0, n);
+        /* What is left runs on helpers that took it: wait for them, yielding the CPU, then sleeping. */
+        for (int i = 0; i < SPIN_ROUNDS && atomic_load_explicit(&pool.done, memory_order_acquire) != n; i++)
+            spin_pause(i);
+        if (atomic_load_explicit(&pool.done, memory_order_acquire) != n) {
+            pthread_mutex_lock(&pool.lock);
+            atomic_store(&pool.caller_sleeps, 1);
+            while (atomic_load(&pool.done) != n)
+                pthread_cond_wait(&pool.finished, &pool.lock);
+            atomic_store(&pool.caller_sleeps, 0);
+            pthread_mutex_unlock(&pool.lock);
+        }
     }
 }
 
@@ -141,7 +155,7 @@ static void stop_helpers(void)
     if (pool.n_workers == 1)
         return;
     pool.stop = true;
-    publish();
+    publish(0);
     for (uint32_t i = 1; i < pool.n_workers; i++)
         pthread_join(pool.threads[i], NULL);
     pool.stop = false;
@@ -155,7 +169,7 @@ bool host_threads_set(uint32_t n)
     if (n == pool.n_workers)
         return true;
     stop_helpers();
-    pool.created_at = atomic_load_explicit(&pool.generation, memory_order_relaxed);
+    pool.created_job = claim_job(atomic_load(&pool.claim));
     for (uint32_t i = 1; i < n; i++) {
         if (pthread_create(&pool.threads[i], NULL, helper_main, (void *)(uintptr_t)i) != 0)
             return false;

@@ -1,6 +1,6 @@
 /*
- * The shell's built-in commands: help, info, mem, uptime, poweroff, reboot,
- * llm (in cmd_llm.c) and fault. Each prints through the console and returns to the prompt
+ * The shell's built-in commands: help, info, mem, cores, uptime, poweroff,
+ * reboot, llm (in cmd_llm.c) and fault. Each prints through the console and returns to the prompt
  * (except poweroff, reboot and fault, which end the run).
  */
 #include "arch/aarch64/cpu_features.h"
@@ -15,6 +15,8 @@
 #include "llm/platform.h"
 #include "llm/llm.h"
 #include "llm/support/fmt.h"
+#include "llm/support/parallel.h"
+#include "kernel/parse_num.h"
 
 #define FAULT_ADDRESS 0x7000000000ull /* inside the 39-bit space, never mapped */
 
@@ -111,6 +113,37 @@ static void cmd_mem(int argc, char **argv)
     kprintf("  failed     %zu requests\n", st.n_failed);
 }
 
+/* `cores`: the state of each core; `cores test N`: N rounds of the parallel-for self-test over all of them. */
+static void cmd_cores(int argc, char **argv)
+{
+    uint64_t rounds = 0;
+    if (argc > 1 && (argc != 3 || strcmp(argv[1], "test") != 0 || !parse_u64(argv[2], 1000000, &rounds) ||
+                     rounds == 0)) {
+        kprintf("error: usage: cores [test ROUNDS (1..1000000)]\n");
+        return;
+    }
+    if (argc == 1) {
+        for (unsigned i = 0; i < cores_count(); i++) {
+            const core_info_t *c = cores_get(i);
+            if (c->state == CORE_RUNNING)
+                kprintf("core %u: mpidr 0x%llx, worker %u, up in %llu us\n", i, (unsigned long long)c->mpidr,
+                        c->worker, (unsigned long long)c->start_us);
+            else
+                kprintf("core %u: mpidr 0x%llx, offline: %s\n", i, (unsigned long long)c->mpidr, c->why);
+        }
+        kprintf("%u of %u core(s) online\n", cores_online(), kernel.boot.n_cpus);
+        return;
+    }
+    err_t err;
+    uint64_t t0 = timer_now_us();
+    if (par_self_test((uint32_t)rounds, (uint32_t)t0, &kernel.arena, &err) != ERR_OK) {
+        kprintf("error: %s\n", err.msg);
+        return;
+    }
+    kprintf("parallel-for test: %llu rounds on %u core(s) passed in %llu ms\n", (unsigned long long)rounds,
+            cores_online(), (unsigned long long)((timer_now_us() - t0) / 1000));
+}
+
 static void cmd_uptime(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -145,6 +178,7 @@ const shell_command_t shell_commands[] = {
     { "help", "[COMMAND]", "list the commands, or describe one", 1, cmd_help },
     { "info", "", "CPU model and features, cores, memory, timer, firmware", 0, cmd_info },
     { "mem", "", "physical memory map and arena statistics", 0, cmd_mem },
+    { "cores", "[test ROUNDS]", "the cores at work; `cores test N` checks N parallel-for rounds on them", 2, cmd_cores },
     { "uptime", "", "time since the kernel started", 0, cmd_uptime },
     { "poweroff", "", "power off (PSCI SYSTEM_OFF; QEMU exits)", 0, cmd_poweroff },
     { "reboot", "", "reset the machine (PSCI SYSTEM_RESET)", 0, cmd_reboot },

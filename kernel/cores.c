@@ -1,32 +1,31 @@
 /*
  * Secondary cores and the parallel-for over them (see cores.h).
  *
- * One job at a time, published by the boot core in `job`: the task
- * function and count, a task counter every worker takes indices from, and
- * a generation number the idle workers watch. Memory ordering, by hand
- * because no lock is involved:
- *  - the boot core writes the job's fields, then bumps the generation with
- *    a store-release: a worker whose load-acquire sees the new generation
- *    also sees the fields (and everything the boot core wrote before, such
- *    as the activations the tasks read);
- *  - each worker adds to `finished` with release semantics after its tasks,
- *    and the boot core reads it with load-acquire: when it sees every
- *    worker finished, every output the tasks wrote is visible to it;
- *  - SEV wakes cores sleeping in WFE, but is not ordered after earlier
- *    stores by itself: a DSB ISH before each SEV makes the store it
- *    announces visible to the other cores first, so a woken core never
- *    re-reads the old value and sleeps again with the event consumed.
- * A wait is `while (load-acquire(x) == old) wfe;`: if the SEV came between
- * the load and the WFE, the event register is already set and WFE returns
- * at once, so no wake-up is lost.
+ * One job at a time. Tasks are handed out through one atomic word
+ * (kernel/lib/task_claim.h): the boot core writes the job's fields, then
+ * publishes the word with a store-release, so a core whose load-acquire
+ * sees the new job also sees the fields and everything written before
+ * (the activations the tasks read). Every core, the boot core included,
+ * takes tasks from it; each finished task adds to `done` with release
+ * semantics and the boot core reads `done` with load-acquire, so once it
+ * has counted every task all the outputs are visible to it. It counts
+ * tasks, not cores: a core that is slow to wake takes nothing and is never
+ * waited for.
+ *
+ * Idle cores sleep in WFE. SEV wakes them but is not ordered after earlier
+ * stores by itself: a DSB ISH before each SEV makes the store it announces
+ * visible to the other cores first, so a woken core never re-reads the old
+ * value and goes back to sleep with the event consumed. A wait is
+ * `while (load-acquire(x) == old) wfe;`: if the SEV came between the load
+ * and the WFE, the event register is already set and WFE returns at once,
+ * so no wake-up is lost.
  */
 #include "kernel/cores.h"
-
-#include <stdatomic.h>
 
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/smp.h"
 #include "arch/aarch64/timer.h"
+#include "kernel/lib/task_claim.h"
 #include "llm/platform.h"
 
 typedef struct core {
@@ -42,12 +41,11 @@ static uint8_t stacks[BOOT_MAX_CPUS][CORE_STACK_BYTES] __attribute__((aligned(16
 static unsigned n_cores, n_workers = 1;
 
 static struct {
-    platform_task_fn fn;
+    platform_task_fn fn; /* the current job (see task_claim.h) */
     void *ctx;
-    uint32_t n_tasks;
-    atomic_uint next_task;
-    atomic_uint generation;
-    atomic_uint finished; /* secondaries done with the current generation */
+    uint32_t first;      /* task index of the job's task 0 (batches of CLAIM_MAX_TASKS) */
+    atomic_uint_fast64_t claim;
+    atomic_uint done;    /* tasks of the current job finished */
 } job __attribute__((aligned(64)));
 
 /* Wakes every core in WFE after the stores before it are visible (see the top of the file). */
@@ -61,27 +59,25 @@ static inline void wait_event(void)
     __asm__ volatile("wfe" : : : "memory");
 }
 
-static void run_tasks(uint32_t worker)
+static void run_tasks(uint64_t id, uint32_t worker)
 {
-    for (;;) {
-        uint32_t t = atomic_fetch_add_explicit(&job.next_task, 1, memory_order_relaxed);
-        if (t >= job.n_tasks)
-            return;
-        job.fn(job.ctx, t, worker);
+    uint32_t t;
+    while (claim_take(&job.claim, id, &t)) {
+        job.fn(job.ctx, job.first + t, worker);
+        atomic_fetch_add_explicit(&job.done, 1, memory_order_release);
     }
 }
 
 static void __attribute__((noreturn)) worker_loop(uint32_t worker)
 {
-    unsigned seen = 0; /* no job runs before cores_start returns, so the generation is still 0 */
+    uint64_t seen = claim_job(atomic_load_explicit(&job.claim, memory_order_acquire)); /* none runs yet */
     for (;;) {
-        unsigned g;
-        while ((g = atomic_load_explicit(&job.generation, memory_order_acquire)) == seen)
+        uint64_t id;
+        while ((id = claim_job(atomic_load_explicit(&job.claim, memory_order_acquire))) == seen)
             wait_event();
-        seen = g;
-        run_tasks(worker);
-        atomic_fetch_add_explicit(&job.finished, 1, memory_order_release);
-        signal_cores();
+        seen = id;
+        run_tasks(id, worker);
+        signal_cores(); /* the boot core may be waiting for `done` */
     }
 }
 
@@ -192,15 +188,16 @@ void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks)
             fn(ctx, t, 0);
         return;
     }
-    job.fn = fn;
-    job.ctx = ctx;
-    job.n_tasks = n_tasks;
-    atomic_store_explicit(&job.next_task, 0, memory_order_relaxed);
-    atomic_store_explicit(&job.finished, 0, memory_order_relaxed);
-    /* Release: the fields above (and the caller's data) before the generation any worker acquires. */
-    atomic_fetch_add_explicit(&job.generation, 1, memory_order_release);
-    signal_cores();
-    run_tasks(0);
-    while (atomic_load_explicit(&job.finished, memory_order_acquire) != n_workers - 1)
-        wait_event();
+    for (uint32_t first = 0; first < n_tasks; first += CLAIM_MAX_TASKS) {
+        uint32_t n = n_tasks - first < CLAIM_MAX_TASKS ? n_tasks - first : CLAIM_MAX_TASKS;
+        job.fn = fn;
+        job.ctx = ctx;
+        job.first = first;
+        atomic_store_explicit(&job.done, 0, memory_order_relaxed);
+        uint64_t id = claim_publish(&job.claim, n); /* release: the fields above, and the caller's data */
+        signal_cores();
+        run_tasks(id, 0);
+        while (atomic_load_explicit(&job.done, memory_order_acquire) != n)
+            wait_event();
+    }
 }
