@@ -107,8 +107,8 @@ ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 .PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama \
-	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b \
-	test-boot-llm
+	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c \
+	test-real-d test-boot-llm
 
 # Keep objects that only serve to link a tool.
 .SECONDARY:
@@ -272,22 +272,33 @@ test: setup
 		test-boot-llm
 
 # Suites on the real models: too slow for valgrind, so they run natively, in
-# two processes (one per core). forward_* check logits and greedy tokens
-# against llama.cpp's goldens; smollm2 and forward_q8_0_l1 also run under
-# qemu-aarch64, the latter on every NEON level (test-unit-arm64).
+# processes two at a time. forward_* check logits and greedy tokens against
+# llama.cpp's goldens; each runs on a given number of worker threads (the
+# bits must not change with it): the 1- and 4-layer models at 1, 2, 3 and 4
+# threads, each full model at one of 1, 2, 4. smollm2 and forward_q8_0_l1
+# also run under qemu-aarch64, the latter on every NEON level (test-unit-arm64).
 REAL_SUITES := smollm2 smollm2_generate forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4
-REAL_SUITES_a := smollm2 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 forward_q4_0
-REAL_SUITES_b := smollm2_generate forward_q4_1
+SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
+REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
+REAL_SUITES_b := smollm2_generate forward_q4_1 $(SMALL_FORWARD)
+REAL_SUITES_c := forward_q8_0 $(SMALL_FORWARD)
+REAL_SUITES_d := forward_q8_0_l1
+REAL_THREADS_a := 2
+REAL_THREADS_b := 4
+REAL_THREADS_c := 1
+REAL_THREADS_d := 3
+REAL_RUNS := test-real-a test-real-b test-real-c test-real-d
 skip_real := $(foreach s,$(REAL_SUITES),--skip $(s))
 
 test-unit: $(HOST_TESTS)
 	@echo "== unit tests (host, under valgrind)"
 	valgrind -q --error-exitcode=1 --leak-check=full $(HOST_TESTS) $(skip_real)
-	@echo "== real-model tests (host, natively, two at a time)"
-	@$(MAKE) --no-print-directory -j2 test-real-a test-real-b
+	@echo "== real-model tests (host, natively, two at a time, 1 to 4 threads)"
+	@$(MAKE) --no-print-directory -j2 $(REAL_RUNS)
 
-test-real-a test-real-b: $(HOST_TESTS)
-	$(HOST_TESTS) $(foreach s,$(REAL_SUITES_$(subst test-real-,,$@)),--only $(s)) > $(BUILD)/$@.log 2>&1 || \
+$(REAL_RUNS): $(HOST_TESTS)
+	$(HOST_TESTS) --threads $(REAL_THREADS_$(subst test-real-,,$@)) \
+		$(foreach s,$(REAL_SUITES_$(subst test-real-,,$@)),--only $(s)) > $(BUILD)/$@.log 2>&1 || \
 		{ cat $(BUILD)/$@.log; exit 1; }
 	@cat $(BUILD)/$@.log
 
@@ -299,10 +310,12 @@ test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) \
 		$(foreach s,$(filter-out smollm2 forward_q8_0_l1,$(REAL_SUITES)),--skip $(s))
-	@echo "== NEON kernels and end-to-end generation on an ARMv8.0 CPU (qemu-aarch64 -cpu cortex-a72: no SDOT)"
-	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(NEON_SUITES)
-	@echo "== the same on an ARMv8.2 CPU (qemu-aarch64 -cpu cortex-a76: SDOT, no I8MM)"
-	QEMU_CPU=cortex-a76 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) $(NEON_SUITES)
+	@echo "== NEON kernels and end-to-end generation on an ARMv8.0 CPU (qemu-aarch64 -cpu cortex-a72: no SDOT), 4 threads"
+	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 4 $(NEON_SUITES)
+	@echo "== the same on an ARMv8.2 CPU (qemu-aarch64 -cpu cortex-a76: SDOT, no I8MM), 2 threads"
+	QEMU_CPU=cortex-a76 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 2 $(NEON_SUITES)
+	@echo "== matrix products and the 1-layer model at every level up to i8mm on 2 threads (qemu-aarch64 -cpu max)"
+	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 2 --only matmul --only forward_q8_0_l1
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"

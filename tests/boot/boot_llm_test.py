@@ -3,8 +3,10 @@
 initrd (tests/boot/make_test_initrd.sh) and drives the `llm` command on the serial
 console: listing, loading (checksums, corrupt files), greedy generation
 compared byte for byte with the hosted llm-run, chat, hot swap, Ctrl-C,
-error lines, bench and poweroff; then boots the image with a model linked in
-(EMBED_MODEL) and checks it the same way. Every wait has a deadline.
+error lines, bench and poweroff, on 2 cores; then again on 4 cores (every
+core up, the same greedy text, hot swap, Ctrl-C) and on 1; then boots the
+image with a model linked in (EMBED_MODEL) and checks it the same way.
+Every wait has a deadline.
 
 Usage: boot_llm_test.py --image build/Image --initrd build/test-initrd.cpio
        [--embed-image build/embed/Image] --llm-run build/host/tools/llm-run
@@ -127,13 +129,36 @@ def mem_used(con):
     return int(m.group(1))
 
 
+def ctrl_c(con):
+    con.send('llm gen -n 400 "Once upon a time"\r')
+    con.expect(r'"Once upon a time"\n', CMD_TIMEOUT_S)
+    start = con.seen
+    deadline = time.monotonic() + SMALL_TIMEOUT_S
+    while True:
+        with con.lock:
+            n = len(con.out) - start
+        if n >= 20:
+            break
+        if time.monotonic() > deadline:
+            raise Failure(f"no 20 characters of generated text within {SMALL_TIMEOUT_S} s:\n{con.out[start:]}")
+        time.sleep(0.05)
+    con.send(b"\x03")
+    out = con.expect(re.escape(PROMPT), SMALL_TIMEOUT_S)
+    m = re.search(r"\[prompt \d+ tokens \(\d+ reused\), generated (\d+), stop: cancelled;", out)
+    if not m:
+        raise Failure(f"no 'stop: cancelled' statistics after Ctrl-C:\n{out}")
+    if int(m.group(1)) >= 400:
+        raise Failure(f"Ctrl-C did not stop the generation early:\n{out}")
+    require(command(con, "llm info"), rf"model +{SMALL} ")
+
+
 def session_initrd(con, step, args):
     models = args.models
     full_path, small_path = (os.path.join(models, m + ".gguf") for m in (FULL, SMALL))
 
     def banner():
-        require(boot_test.boot(con), r"llm-kernel: 4 model\(s\)")
-    step("boots and finds 4 models in the initrd", banner)
+        require(boot_test.boot(con), r"llm-kernel: 2 CPU\(s\), 2 online", r"llm-kernel: 4 model\(s\)")
+    step("boots on 2 cores and finds 4 models in the initrd", banner)
 
     def models_list():
         out = command(con, "llm models")
@@ -186,28 +211,7 @@ def session_initrd(con, step, args):
         require(command(con, "llm info"), rf"model +{SMALL} ", r"\nlayers +1\n")
     step("hot swap to the 1-layer model frees the full model's memory", hot_swap)
 
-    def ctrl_c():
-        con.send('llm gen -n 400 "Once upon a time"\r')
-        con.expect(r'"Once upon a time"\n', CMD_TIMEOUT_S)
-        start = con.seen
-        deadline = time.monotonic() + SMALL_TIMEOUT_S
-        while True:
-            with con.lock:
-                n = len(con.out) - start
-            if n >= 20:
-                break
-            if time.monotonic() > deadline:
-                raise Failure(f"no 20 characters of generated text within {SMALL_TIMEOUT_S} s:\n{con.out[start:]}")
-            time.sleep(0.05)
-        con.send(b"\x03")
-        out = con.expect(re.escape(PROMPT), SMALL_TIMEOUT_S)
-        m = re.search(r"\[prompt \d+ tokens \(\d+ reused\), generated (\d+), stop: cancelled;", out)
-        if not m:
-            raise Failure(f"no 'stop: cancelled' statistics after Ctrl-C:\n{out}")
-        if int(m.group(1)) >= 400:
-            raise Failure(f"Ctrl-C did not stop the generation early:\n{out}")
-        require(command(con, "llm info"), rf"model +{SMALL} ")
-    step("Ctrl-C cancels a generation (stop: cancelled) and the shell stays usable", ctrl_c)
+    step("Ctrl-C cancels a generation (stop: cancelled) and the shell stays usable", lambda: ctrl_c(con))
 
     def errors():
         def still_answers():
@@ -241,6 +245,30 @@ def session_initrd(con, step, args):
     step("poweroff exits QEMU with status 0", lambda: boot_test.poweroff(con))
 
 
+def session_cores(n):
+    """A session on n cores: all online, greedy text as llm-run's (the full
+    model on several cores, the small one on one), hot swap and Ctrl-C."""
+    def session(con, step, args):
+        full_path, small_path = (os.path.join(args.models, m + ".gguf") for m in (FULL, SMALL))
+        step(f"boots with {n} of {n} core(s) online", lambda: require(
+            boot_test.boot(con), rf"llm-kernel: {n} CPU\(s\), {n} online"))
+        if n > 1:
+            step(f"the parallel-for check passes on {n} cores", lambda: boot_test.check_cores(con, n, 1000))
+            step(f"llm load {FULL}", lambda: require(command(con, f"llm load {FULL}", FULL_TIMEOUT_S),
+                                                   rf"\nloaded '{FULL}' in \d+ ms \(checksum verified\)"))
+            want_full, _ = hosted(args.llm_run, full_path, GREEDY_PROMPT, 16)
+            step(f"greedy 16 tokens on {n} cores equal llm-run's",
+                 lambda: check_greedy(con, 16, want_full, FULL_TIMEOUT_S))
+        step(f"llm load {SMALL}" + (" (hot swap)" if n > 1 else ""), lambda: require(
+            command(con, f"llm load {SMALL}", SMALL_TIMEOUT_S), rf"\nloaded '{SMALL}' in \d+ ms"))
+        want_small, _ = hosted(args.llm_run, small_path, GREEDY_PROMPT, 8)
+        step(f"greedy 8 tokens with {SMALL} on {n} core(s) equal llm-run's",
+             lambda: check_greedy(con, 8, want_small, SMALL_TIMEOUT_S))
+        step(f"Ctrl-C cancels a generation on {n} core(s)", lambda: ctrl_c(con))
+        step("poweroff exits QEMU with status 0", lambda: boot_test.poweroff(con))
+    return session
+
+
 def session_embedded(con, step, args):
     small_path = os.path.join(args.models, SMALL + ".gguf")
 
@@ -268,16 +296,19 @@ def main():
     ap.add_argument("--models", required=True)
     args = ap.parse_args()
 
-    sessions = [("initrd", args.image, ["-initrd", args.initrd], session_initrd)]
+    initrd = ["-initrd", args.initrd]
+    sessions = [("initrd", args.image, initrd, 2, session_initrd),
+                ("4 cores", args.image, initrd, 4, session_cores(4)),
+                ("1 core", args.image, initrd, 1, session_cores(1))]
     if args.embed_image:
-        sessions.append(("embedded", args.embed_image, [], session_embedded))
+        sessions.append(("embedded", args.embed_image, [], 2, session_embedded))
     else:
         print("  note  no --embed-image given: the embedded-model session is skipped", flush=True)
 
     counts = {"passed": 0, "failed": 0}
     t_all = time.monotonic()
-    for name, image, extra, session in sessions:
-        con = Console(args.qemu, image, "virt", extra)
+    for name, image, extra, smp, session in sessions:
+        con = Console(args.qemu, image, "virt", extra, smp)
         start = time.monotonic()
 
         def step(check, fn, name=name, con=con):

@@ -27,8 +27,8 @@ class Failure(Exception):
 class Console:
     """A QEMU process whose serial port is our stdin/stdout pipes."""
 
-    def __init__(self, qemu, image, machine, extra=()):
-        cmd = [qemu, "-M", machine, "-cpu", "max", "-m", "1G", "-smp", "2",
+    def __init__(self, qemu, image, machine, extra=(), smp=2):
+        cmd = [qemu, "-M", machine, "-cpu", "max", "-m", "1G", "-smp", str(smp),
                "-display", "none", "-monitor", "none", "-nic", "none",
                "-serial", "stdio", "-kernel", image, *extra]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -85,10 +85,10 @@ class Console:
             time.sleep(quiet_s)
         raise Failure(f"output did not settle within {timeout} s")
 
-    def command(self, line):
+    def command(self, line, timeout=STEP_TIMEOUT_S):
         """Types line + Enter and returns its output up to the next prompt."""
         self.send(line + "\r")
-        return self.expect(re.escape(PROMPT))
+        return self.expect(re.escape(PROMPT), timeout)
 
     def wait_exit(self, timeout=EXIT_TIMEOUT_S):
         try:
@@ -121,6 +121,19 @@ def boot(con):
     return banner
 
 
+def check_cores(con, n, rounds=3000):
+    """Every one of the n cores is online, with its own stack, and the
+    parallel-for self-test passes on all of them."""
+    out = con.command("cores")
+    require(out, rf"\n{n} of {n} core\(s\) online\n",
+            *[rf"\ncore {i}: mpidr 0x{i:x}, worker {i}, up in \d+ us\n" for i in range(1, n)])
+    forbid(out, r"offline")
+    out = con.command("mem")
+    require(out, *[rf"\n  stack{i} +0x[0-9a-f]{{10}}-0x[0-9a-f]{{10}} +{64 if i else 256} KiB\n" for i in range(n)])
+    out = con.command(f"cores test {rounds}", STEP_TIMEOUT_S * 4)
+    require(out, rf"parallel-for test: {rounds} rounds on {n} core\(s\) passed in \d+ ms")
+
+
 def poweroff(con):
     """Types poweroff; QEMU must exit with status 0 and no exception report."""
     con.send("poweroff\r")
@@ -142,9 +155,10 @@ def session_el1(con, passed):
 
     step("help lists every command", lambda: require(
         con.command("help"), *[rf"\n  {c} " for c in
-                               ("help", "info", "mem", "uptime", "poweroff", "reboot", "fault")]))
+                               ("help", "info", "mem", "cores", "uptime", "poweroff", "reboot", "fault")]))
     step("info shows CPU, features, cores, memory, timer, PSCI", lambda: require(
-        con.command("info"), r"cpu: .*MIDR_EL1 0x[0-9a-f]{8}.*2 core\(s\)",
+        con.command("info"), r"cpu: .*MIDR_EL1 0x[0-9a-f]{8}.*2 core\(s\), 2 online",
+        r"\n  core 0: +mpidr 0x0, worker 0 \(boot core\)\n", r"\n  core 1: +mpidr 0x1, worker 1\n",
         r"features: .*\bfp\b.*\basimd\b.*\bdotprod\b.*\bi8mm\b", r"SIMD: +fp16 yes, dotprod yes, i8mm yes",
         r"memory: +1024 MiB RAM", r"timer: +[1-9][0-9]* Hz", r"PSCI 1\.\d via hvc", r"entered at EL1"))
 
@@ -156,6 +170,9 @@ def session_el1(con, passed):
         if not 512 << 20 < cap < 1 << 30:
             raise Failure(f"arena capacity {cap} is not between 512 MiB and 1 GiB")
     step("mem shows the memory map and arena statistics", mem)
+    step("both cores online, own stacks; 3000 parallel-for rounds check out on them", lambda: check_cores(con, 2))
+    step("cores with bad arguments: one usage line", lambda: require(
+        con.command("cores test 0"), r"\nerror: usage: cores \[test ROUNDS"))
 
     step("unknown command gets one clear line", lambda: require(
         con.command("frobnicate now"), r"\nerror: unknown command 'frobnicate'; type 'help' for the list\n"))
@@ -215,10 +232,12 @@ def session_el2_fault(con, passed):
     """Boot at EL2 (virtualization=on) with an initrd and a command line, then
     check the exception report."""
     banner = boot(con)
-    require(banner, r"entered at EL2")
+    require(banner, r"entered at EL2", r"4 CPU\(s\), 4 online")
     require(con.command("info"), r"entered at EL2", r"PSCI 1\.\d via smc",
             r'bootargs: +"' + re.escape(BOOTARGS) + '"')
     passed("boots from EL2, drops to EL1, PSCI via smc, bootargs from /chosen")
+    check_cores(con, 4)
+    passed("-smp 4: the secondaries start at EL2 too, all 4 online, the parallel-for check passes")
 
     out = con.command("mem")
     m = re.search(r"initrd +0x([0-9a-f]+)-0x([0-9a-f]+)", out)
@@ -253,11 +272,11 @@ def main():
         f.write(random.Random(1).randbytes(INITRD_BYTES))
 
     counts = {"passed": 0, "failed": 0}
-    for name, machine, extra, session in (
-            ("EL1 session", "virt", (), session_el1),
-            ("EL2 boot and fault", "virt,virtualization=on", ("-initrd", initrd, "-append", BOOTARGS),
+    for name, machine, extra, smp, session in (
+            ("EL1 session", "virt", (), 2, session_el1),
+            ("EL2 boot and fault", "virt,virtualization=on", ("-initrd", initrd, "-append", BOOTARGS), 4,
              session_el2_fault)):
-        con = Console(args.qemu, args.image, machine, extra)
+        con = Console(args.qemu, args.image, machine, extra, smp)
         start = time.monotonic()
 
         def passed(check, name=name):
