@@ -56,6 +56,23 @@ static int measure(const llm_model_t *m, kv_cache_t *kv, const int32_t *tokens, 
 }
 
 /* Warms up with one token, then measures pp over n_pp tokens and tg over n_tg; arena holds the cache and scratch. */
+/* How the work of the last measurement split over the workers (stderr): each one's share of the busy time. */
+static void print_split(const char *what)
+{
+    host_worker_stats_t st[HOST_MAX_THREADS];
+    uint32_t n = host_threads_get();
+    double total = 0;
+    host_threads_stats(st, true);
+    for (uint32_t w = 0; w < n; w++)
+        total += (double)st[w].busy_ns;
+    if (n < 2 || total <= 0)
+        return;
+    fprintf(stderr, "bench-pp-tg: %s: busy time per worker:", what);
+    for (uint32_t w = 0; w < n; w++)
+        fprintf(stderr, " %.1f%% (%llu tasks)", 100.0 * (double)st[w].busy_ns / total, (unsigned long long)st[w].tasks);
+    fprintf(stderr, " of %.2f s\n", total * 1e-9);
+}
+
 static int bench(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg, const int32_t *tokens, float *logits,
                  arena_t *a)
 {
@@ -66,9 +83,15 @@ static int bench(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg, const int32
         fprintf(stderr, "bench-pp-tg: %s\n", e.msg);
         return -1;
     }
-    if (measure(m, &kv, tokens, 1, 1, logits, a, &warm) || measure(m, &kv, tokens, n_pp, n_pp, logits, a, &pp) ||
-        measure(m, &kv, tokens, n_tg, 1, logits, a, &tg))
+    if (measure(m, &kv, tokens, 1, 1, logits, a, &warm))
         return -1;
+    host_threads_stats((host_worker_stats_t[HOST_MAX_THREADS]){ 0 }, true);
+    if (measure(m, &kv, tokens, n_pp, n_pp, logits, a, &pp))
+        return -1;
+    print_split("pp");
+    if (measure(m, &kv, tokens, n_tg, 1, logits, a, &tg))
+        return -1;
+    print_split("tg");
     printf("pp %u: %.3f tok/s\n", n_pp, pp);
     printf("tg %u: %.3f tok/s\n", n_tg, tg);
     return 0;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/lib/task_claim.h"
@@ -45,9 +46,11 @@ static struct {
     atomic_uint done;    /* tasks of the current job finished */
     atomic_int sleepers; /* helpers waiting on `wake` */
     atomic_int caller_sleeps; /* the caller waits on `finished` */
+    atomic_flag in_use;       /* a parallel-for is running: another caller runs its tasks itself */
     uint64_t created_job;     /* claim_job() when the helpers were started */
+    host_worker_stats_t stats[HOST_MAX_THREADS]; /* each written by its worker only */
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
-           .finished = PTHREAD_COND_INITIALIZER, .n_workers = 1 };
+           .finished = PTHREAD_COND_INITIALIZER, .n_workers = 1, .in_use = ATOMIC_FLAG_INIT };
 
 static inline void spin_pause(int round)
 {
@@ -62,11 +65,21 @@ static inline void spin_pause(int round)
 #endif
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void run_tasks(uint64_t job, uint32_t worker, uint32_t n)
 {
     uint32_t t;
     while (claim_take(&pool.claim, job, &t)) {
+        uint64_t t0 = now_ns();
         pool.fn(pool.ctx, pool.first + t, worker);
+        pool.stats[worker].busy_ns += now_ns() - t0;
+        pool.stats[worker].tasks++;
         /* seq_cst (so at least release: the task's writes before the caller's acquire of the count), and
          * ordered before the load of caller_sleeps as the caller's store of it is before its load of done. */
         if (atomic_fetch_add(&pool.done, 1) + 1 == n && atomic_load(&pool.caller_sleeps)) {
@@ -122,9 +135,14 @@ uint32_t platform_workers(void)
     return pool.n_workers;
 }
 
+/*
+ * Several threads may run the engine at once (each with its own context):
+ * the first to arrive gets the pool, the others run their tasks on their
+ * own thread as worker 0, which is as valid for the engine as any split.
+ */
 void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks)
 {
-    if (pool.n_workers == 1 || n_tasks <= 1) {
+    if (pool.n_workers == 1 || n_tasks <= 1 || atomic_flag_test_and_set_explicit(&pool.in_use, memory_order_acquire)) {
         for (uint32_t t = 0; t < n_tasks; t++)
             fn(ctx, t, 0);
         return;
@@ -148,6 +166,7 @@ void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks)
             pthread_mutex_unlock(&pool.lock);
         }
     }
+    atomic_flag_clear_explicit(&pool.in_use, memory_order_release);
 }
 
 static void stop_helpers(void)
@@ -181,6 +200,15 @@ bool host_threads_set(uint32_t n)
 uint32_t host_threads_get(void)
 {
     return pool.n_workers;
+}
+
+void host_threads_stats(host_worker_stats_t *out, bool reset)
+{
+    for (uint32_t w = 0; w < pool.n_workers; w++) {
+        out[w] = pool.stats[w];
+        if (reset)
+            pool.stats[w] = (host_worker_stats_t){ 0, 0 };
+    }
 }
 
 uint32_t host_threads_default(void)

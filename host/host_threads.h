@@ -27,6 +27,19 @@ bool host_threads_set(uint32_t n);
 /* The current worker count. */
 uint32_t host_threads_get(void);
 
+/* What one worker did in parallel-fors that went through the pool (not those run inline). */
+typedef struct host_worker_stats {
+    uint64_t busy_ns; /* time inside tasks */
+    uint64_t tasks;
+} host_worker_stats_t;
+
+/*
+ * Each worker's figures since the last reset, into out[0 .. host_threads_get());
+ * reset: start counting again. Call between parallel-fors (the bench tools
+ * use it to measure how evenly work splits).
+ */
+void host_threads_stats(host_worker_stats_t *out, bool reset);
+
 /*
  * The -t N / --threads N option of every hosted program: removes it from
  * argv (argc updated) and sizes the pool to N, or to host_threads_default()

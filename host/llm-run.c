@@ -128,9 +128,9 @@ static void print_stats(const llm_result_t *r)
     double pre_s = r->prefill_us * 1e-6, dec_s = r->decode_us * 1e-6;
     unsigned n_pre = r->n_prompt - r->n_reused;
     fprintf(stderr, "\n[prompt %u tokens (%u reused), generated %u, stop: %s; prefill %.1f tok/s, decode %.1f tok/s; "
-                    "arena high-water %zu bytes; %s kernels]\n",
+                    "arena high-water %zu bytes; %s kernels, %u thread(s)]\n",
             r->n_prompt, r->n_reused, r->n_generated, llm_stop_name(r->stop), pre_s > 0 ? n_pre / pre_s : 0.0,
-            dec_s > 0 ? r->n_generated / dec_s : 0.0, r->arena_high_water, llm_kernels_name());
+            dec_s > 0 ? r->n_generated / dec_s : 0.0, r->arena_high_water, llm_kernels_name(), host_threads_get());
 }
 
 #define CHAT_MAX_TURNS 64

@@ -10,9 +10,10 @@
  * rounded to the cache type, sums of squares in double, ggml's exp
  * polynomial and its softmax summation order, glibc's sinf/cosf): with them
  * the logits equal those of llama.cpp's portable (scalar) x86-64 build bit
- * for bit. Matrix products and attention (by token and head) run over all
- * the platform's workers (support/parallel.h), each worker with its own
- * attention scratch; the rest is cheap and stays on the calling core.
+ * for bit. Matrix products, attention (by token and head) and SwiGLU (by
+ * token) run over all the platform's workers (support/parallel.h), each
+ * worker with its own attention scratch; the rest is cheap and stays on
+ * the calling core.
  */
 #include "llm/transformer.h"
 
@@ -20,6 +21,9 @@
 #include "llm/kernels/matmul.h"
 #include "llm/kernels/kernels.h"
 #include "llm/support/parallel.h"
+
+/* Fewer token rows of SwiGLU than this are not worth a hand-off to another core. */
+#define SWIGLU_MIN_ROWS 4u
 
 typedef struct buffers {
     float *x;             /* [n][n_embd] the residual stream */
@@ -167,6 +171,20 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
     return rc;
 }
 
+typedef struct swiglu_job {
+    const buffers_t *b;
+    uint32_t n_ff;
+} swiglu_job_t;
+
+/* gate = silu(gate) * up for token rows [r0, r1). */
+static void swiglu_rows(void *ctx, uint32_t r0, uint32_t r1, uint32_t worker)
+{
+    const swiglu_job_t *job = ctx;
+    (void)worker;
+    for (uint32_t i = r0; i < r1; i++)
+        job->b->ops->swiglu(job->b->gate + (size_t)i * job->n_ff, job->b->up + (size_t)i * job->n_ff, job->n_ff);
+}
+
 static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t *b, arena_t *a, err_t *err)
 {
     const model_hparams_t *hp = &m->hp;
@@ -177,8 +195,8 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
     err_code_t rc = project(gate_up, gate_up_out, 2, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
-    for (uint32_t i = 0; i < n; i++)
-        b->ops->swiglu(b->gate + (size_t)i * hp->n_ff, b->up + (size_t)i * hp->n_ff, hp->n_ff);
+    swiglu_job_t job = { b, hp->n_ff };
+    par_range(n, 1, SWIGLU_MIN_ROWS, swiglu_rows, &job);
     rc = project(&l->ffn_down, &b->xb, 1, b->gate, n, a, err);
     if (rc == ERR_OK)
         b->ops->add(b->x, b->xb, (size_t)n * hp->n_embd);

@@ -10,6 +10,7 @@ import argparse
 import os
 import random
 import re
+import struct
 import subprocess
 import sys
 import threading
@@ -261,6 +262,51 @@ def session_el2_fault(con, passed):
     passed("a data abort is reported (class, ESR, FAR, ELR) and powers off")
 
 
+def dtb_with_cpu_reg(dtb, node_name, new_reg):
+    """The flattened device tree dtb with the last cell of node_name's reg set
+    to new_reg, trimmed to its used size (QEMU pads what -dtb gives it)."""
+    magic, _, off_struct, off_strings = struct.unpack(">IIII", dtb[:16])
+    size_strings = struct.unpack(">I", dtb[32:36])[0]
+    if magic != 0xd00dfeed:
+        raise Failure("the dumped device tree has no FDT magic")
+    strings = dtb[off_strings:off_strings + size_strings]
+    out = bytearray(dtb[:off_strings + size_strings])
+    struct.pack_into(">I", out, 4, len(out))
+    pos, path = off_struct, []
+    while pos < off_strings:
+        tok = struct.unpack(">I", dtb[pos:pos + 4])[0]
+        pos += 4
+        if tok == 1:  # FDT_BEGIN_NODE: name, padded to 4 bytes
+            end = dtb.index(b"\0", pos)
+            path.append(dtb[pos:end].decode())
+            pos = (end + 4) & ~3
+        elif tok == 2:  # FDT_END_NODE
+            path.pop()
+        elif tok == 3:  # FDT_PROP: length, name offset, value
+            length, nameoff = struct.unpack(">II", dtb[pos:pos + 8])
+            pos += 8
+            name = strings[nameoff:strings.index(b"\0", nameoff)].decode()
+            if path and path[-1] == node_name and name == "reg":
+                struct.pack_into(">I", out, pos + length - 4, new_reg)
+                return bytes(out)
+            pos = (pos + length + 3) & ~3
+        elif tok == 9:  # FDT_END
+            break
+    raise Failure(f"the dumped device tree has no {node_name} reg")
+
+
+def session_bad_cpu(con, passed):
+    """A device tree whose second cpu has an MPIDR no core has: CPU_ON fails,
+    the core is reported and left out, the boot goes on with one."""
+    banner = boot(con)
+    require(banner, r"cores: cpu 1 \(mpidr 0x77\): PSCI CPU_ON failed: invalid parameters; left out",
+            r"2 CPU\(s\), 1 online")
+    require(con.command("cores"), r"\ncore 1: mpidr 0x77, offline: invalid parameters\n", r"\n1 of 2 core\(s\) online")
+    require(con.command("cores test 100"), r"parallel-for test: 100 rounds on 1 core\(s\) passed")
+    passed("a core CPU_ON refuses is reported and left out; the rest works on one core")
+    poweroff(con)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--image", required=True)
@@ -271,11 +317,19 @@ def main():
     with open(initrd, "wb") as f:
         f.write(random.Random(1).randbytes(INITRD_BYTES))
 
+    dumped = os.path.join(os.path.dirname(os.path.abspath(args.image)), "boot_test_virt.dtb")
+    bad_cpu = os.path.join(os.path.dirname(os.path.abspath(args.image)), "boot_test_bad_cpu.dtb")
+    subprocess.run([args.qemu, "-M", f"virt,dumpdtb={dumped}", "-cpu", "max", "-m", "1G", "-smp", "2",
+                    "-display", "none", "-nic", "none"], check=True, capture_output=True, timeout=EXIT_TIMEOUT_S)
+    with open(dumped, "rb") as f, open(bad_cpu, "wb") as g:
+        g.write(dtb_with_cpu_reg(f.read(), "cpu@1", 0x77))
+
     counts = {"passed": 0, "failed": 0}
     for name, machine, extra, smp, session in (
             ("EL1 session", "virt", (), 2, session_el1),
             ("EL2 boot and fault", "virt,virtualization=on", ("-initrd", initrd, "-append", BOOTARGS), 4,
-             session_el2_fault)):
+             session_el2_fault),
+            ("a core that cannot start", "virt", ("-dtb", bad_cpu), 2, session_bad_cpu)):
         con = Console(args.qemu, args.image, machine, extra, smp)
         start = time.monotonic()
 
