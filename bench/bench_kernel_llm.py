@@ -1,26 +1,30 @@
 #!/usr/bin/env python3
 """The in-kernel figures of `make bench-llama`: boots the kernel image in
-qemu-system-aarch64 -cpu max with an initrd of the models, and for each
-runs `llm load NAME` then `llm bench -p PP -n TG` (one batched prefill of PP
-tokens, then TG greedy steps; the kernel runs one core). Prints one line per
-model, `kernel NAME PP_TOK_S TG_TOK_S`, for bench/bench_vs_llama.sh to put
-beside the hosted figures, and the kernel's own report lines on stderr.
-Figures, never pass/fail; every wait has a deadline.
+qemu-system-aarch64 -cpu max with an initrd of the models, once per core
+count (-smp N, default 1 then 2), and for each model runs `llm load NAME`
+then `llm bench -p PP -n TG` (the kernel's llama-bench: one batch of PP
+tokens from an empty cache, then TG single-token steps from position 0;
+it uses every core). Prints one line per boot and model,
+`kernel NAME CORES PP_TOK_S TG_TOK_S WALL_S CPU_S`: the kernel's own
+figures (its generic timer), then the wall and QEMU process CPU seconds
+(user + system, from /proc) of the `llm bench` command alone. Its report
+lines go to stderr. Figures, never pass/fail; every wait has a deadline.
 
 Usage: bench_kernel_llm.py --image build/Image --initrd FILE.cpio
-       [--qemu qemu-system-aarch64] [-p 128] [-n 64] NAME...
+       [--qemu qemu-system-aarch64] [--smp 1,2] [-p 128] [-n 64] NAME...
 """
 import argparse
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "boot"))
 import boot_test  # noqa: E402  (the QEMU console and its helpers)
 
 LOAD_TIMEOUT_S = 120
 BENCH_TIMEOUT_S = 1800
-REPORT = re.compile(r"prefill (\d+) tokens: ([0-9.]+) tok/s; decode (\d+) tokens: ([0-9.]+) tok/s")
+REPORT = re.compile(r"prefill \d+ tokens: ([0-9.]+) tok/s; decode \d+ tokens: ([0-9.]+) tok/s \((\d+) core\(s\)\)")
 
 
 def command(con, line, timeout):
@@ -28,39 +32,56 @@ def command(con, line, timeout):
     return con.expect(re.escape(boot_test.PROMPT), timeout)
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of process pid so far (all its threads)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_boot(args, smp):
+    """One boot on smp cores: every model's `kernel ...` line."""
+    con = boot_test.Console(args.qemu, args.image, "virt", ["-initrd", args.initrd], smp=smp)
+    try:
+        boot_test.boot(con)
+        kernels = re.search(r"engine kernels: (\w+)", command(con, "info", 30))
+        print(f"kernel: -smp {smp}, engine kernels {kernels.group(1) if kernels else '?'}", file=sys.stderr)
+        for name in args.names:
+            out = command(con, f"llm load {name}", LOAD_TIMEOUT_S)
+            if "error:" in out:
+                raise boot_test.Failure(f"llm load {name}:\n{out}")
+            wall, cpu = time.monotonic(), cpu_seconds(con.proc.pid)
+            out = command(con, f"llm bench -p {args.p} -n {args.n}", BENCH_TIMEOUT_S)
+            wall, cpu = time.monotonic() - wall, cpu_seconds(con.proc.pid) - cpu
+            m = REPORT.search(out)
+            if not m:
+                raise boot_test.Failure(f"llm bench on {name}: no report in:\n{out}")
+            if int(m.group(3)) != smp:
+                raise boot_test.Failure(f"llm bench on {name} ran on {m.group(3)} core(s), not {smp}")
+            print(f"kernel: {name}: {m.group(0)}, {wall:.1f} s wall, {cpu:.1f} s CPU", file=sys.stderr)
+            print(f"kernel {name} {smp} {m.group(1)} {m.group(2)} {wall:.1f} {cpu:.1f}", flush=True)
+        boot_test.poweroff(con)
+    finally:
+        con.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", required=True)
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--qemu", default="qemu-system-aarch64")
+    ap.add_argument("--smp", default="1,2", help="core counts to boot with, comma-separated")
     ap.add_argument("-p", type=int, default=128)
     ap.add_argument("-n", type=int, default=64)
     ap.add_argument("names", nargs="+")
     args = ap.parse_args()
-    con = boot_test.Console(args.qemu, args.image, "virt", ["-initrd", args.initrd])
-    status = 0
     try:
-        boot_test.boot(con)
-        kernels = re.search(r"engine kernels: (\w+)", command(con, "info", 30))
-        print(f"kernel: engine kernels {kernels.group(1) if kernels else '?'}", file=sys.stderr)
-        for name in args.names:
-            out = command(con, f"llm load {name}", LOAD_TIMEOUT_S)
-            if "error:" in out:
-                raise boot_test.Failure(f"llm load {name}:\n{out}")
-            out = command(con, f"llm bench -p {args.p} -n {args.n}", BENCH_TIMEOUT_S)
-            m = REPORT.search(out)
-            if not m:
-                raise boot_test.Failure(f"llm bench on {name}: no report in:\n{out}")
-            print(f"kernel: {name}: {m.group(0)}", file=sys.stderr)
-            print(f"kernel {name} {m.group(2)} {m.group(4)}")
-        boot_test.poweroff(con)
+        for smp in (int(s) for s in args.smp.split(",")):
+            bench_boot(args, smp)
     except boot_test.Failure as e:
         print(f"bench-kernel: {e}", file=sys.stderr)
-        status = 1
-    finally:
-        if con.proc.poll() is None:
-            con.proc.kill()
-    return status
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

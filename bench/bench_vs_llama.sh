@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # bench/bench_vs_llama.sh LLAMA_BUILD_DIR OUR_BENCH MODEL...: our engine
-# against llama.cpp on the same emulated CPU (qemu-aarch64 -cpu max, one
-# thread). For each model, llama.cpp's llama-bench (from
-# bench/build_llama_bench.sh) and our bench-pp-tg (aarch64 build) measure
-# prompt processing of BENCH_PP tokens (default 128) and generation of
-# BENCH_TG tokens (default 64); prints both figures and the ratio
-# ours/llama.cpp. With KERNEL_IMAGE set (the kernel's Image), also the
-# kernel's own `llm bench` on the same models under qemu-system-aarch64
-# -cpu max (bench/bench_kernel_llm.py). Figures, never pass/fail.
-# BENCH_ROUNDS (default 3) alternates the two engines that many times per
-# model and keeps each one's best figures, so a busy spell of a shared host
-# slows one round rather than one side.
+# against llama.cpp on the same emulated CPU (qemu-aarch64 -cpu max), at one
+# and two threads. For each model, llama.cpp's llama-bench (from
+# bench/build_llama_bench.sh, -t 1 and -t 2) and our bench-pp-tg (aarch64
+# build, -t 1 and -t 2) measure prompt processing of BENCH_PP tokens
+# (default 128, one batch from an empty cache) and generation of BENCH_TG
+# tokens (default 64, single steps from position 0). With KERNEL_IMAGE set
+# (the kernel's Image), also the kernel's own `llm bench` on the same
+# models under qemu-system-aarch64 -cpu max -smp 1 and -smp 2
+# (bench/bench_kernel_llm.py). Figures, never pass/fail.
+#
+# BENCH_ROUNDS (default 2; each round takes about 8 minutes on a 2-core
+# host) rounds alternate the engines (which one goes first swaps every
+# round) so a busy spell of a shared host slows one round rather than one
+# side. Every figure is shown as the min-max over the rounds; ratios are
+# taken within a round, from the tok/s each tool reports on its own clock.
+# Each run's wall and process CPU seconds (bash `time`: user + system, all
+# threads) are shown beside them.
 set -eu
 
 if [ $# -lt 3 ]; then
@@ -22,7 +28,7 @@ OURS=$2
 shift 2
 PP=${BENCH_PP:-128}
 TG=${BENCH_TG:-64}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-2}
 QEMU="qemu-aarch64 -cpu max"
 
 for f in "$LLAMA_BENCH" "$OURS"; do
@@ -33,86 +39,160 @@ command -v qemu-aarch64 >/dev/null || { echo "bench-llama: qemu-aarch64 is missi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "qemu:     $(qemu-aarch64 --version | head -n 1) ($QEMU)"
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+    echo "          $(qemu-system-aarch64 --version | head -n 1) (the kernel: -M virt -cpu max -smp 1, -smp 2)"
+fi
 echo "host cpu: ${cpu:-unknown} ($(nproc) cores)"
-echo "setup:    one thread; pp$PP = one batch of $PP tokens from an empty cache, tg$TG = $TG single-token steps;"
-echo "          llama.cpp with its defaults (mmap, weight repacking, flash attention auto, F16 KV);"
-echo "          the engines alternate $ROUNDS round(s) per model, best figures of each shown"
+echo "setup:    pp$PP = one batch of $PP tokens from an empty cache, tg$TG = $TG single-token steps from position 0;"
+echo "          1 and 2 threads (the kernel: 1 and 2 cores); llama.cpp with its defaults (mmap, weight"
+echo "          repacking, flash attention auto, F16 KV); $ROUNDS round(s), the engines alternating within each"
 echo
 
-LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+LOG=$TMP/stderr
+RECORDS=$TMP/records # "ENGINE MODEL THREADS ROUND PP_TOK_S TG_TOK_S WALL_S CPU_S" lines
 
-# Runs a command under the timer; its stdout is captured, its stderr goes to the log.
+# timed WHAT CMD...: runs CMD with its stdout in $TMP/out and its stderr in the log; WALL and CPU are its seconds.
 timed() {
-    local start=$SECONDS
-    if ! "$@" 2>"$LOG"; then
+    local what=$1 real user sys
+    shift
+    echo "bench-llama: $what..." >&2
+    TIMEFORMAT='%R %U %S'
+    if ! { time "$@" >"$TMP/out" 2>"$LOG"; } 2>"$TMP/time"; then
         echo "bench-llama: failed: $*" >&2
         cat "$LOG" >&2
         exit 1
     fi
-    echo "  ($((SECONDS - start)) s)" >&2
+    read -r real user sys <"$TMP/time"
+    WALL=$real
+    CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    echo "  ($WALL s wall, $CPU s CPU)" >&2
 }
 
-# The kernel's figures first, for all models in one boot: "NAME PP TG" lines.
-kernel_rows=""
-if [ -n "${KERNEL_IMAGE:-}" ]; then
-    initrd=$(mktemp --suffix=.cpio)
-    tools/make_initrd.sh "$initrd" "$@" >&2
-    names=$(for m in "$@"; do basename "$m" .gguf; done)
-    echo "bench-llama: the kernel's llm bench under qemu-system-aarch64 -cpu max..." >&2
-    # shellcheck disable=SC2086 # names is a list
-    kernel_rows=$(timed python3 bench/bench_kernel_llm.py --image "$KERNEL_IMAGE" --initrd "$initrd" \
-        -p "$PP" -n "$TG" $names | sed -n 's/^kernel //p')
-    rm -f "$initrd"
-fi
-kernel_figure() { # kernel_figure NAME pp|tg
-    printf '%s\n' "$kernel_rows" | awk -v n="$1" -v t="$2" '$1 == n { print (t == "pp" ? $2 : $3); f = 1 } END { if (!f) print "-" }'
-}
-
-# The larger of two figures ("?" if neither is a number).
-best() {
-    awk -v a="$1" -v b="$2" 'BEGIN { if (a !~ /^[0-9.]+$/) a = "?"; if (b !~ /^[0-9.]+$/) b = "?"
-        print (a == "?") ? b : (b == "?" || a + 0 >= b + 0) ? a : b }'
-}
-
-rows=()
-for model in "$@"; do
-    name=$(basename "$model" .gguf)
-    llama_pp='?' llama_tg='?' ours_pp='?' ours_tg='?'
-    for round in $(seq "$ROUNDS"); do
-        echo "bench-llama: $name, round $round/$ROUNDS: llama.cpp llama-bench under qemu (slow)..." >&2
-        # shellcheck disable=SC2086 # QEMU is a command and its flags
-        csv=$(timed $QEMU "$LLAMA_BENCH" -m "$model" -p "$PP" -n "$TG" -t 1 -r 1 -o csv)
-        # pp and tg tokens/s from llama-bench's CSV (avg_ts of the row with n_gen 0, then of the row with n_prompt 0).
-        llama=$(printf '%s\n' "$csv" | python3 -c '
+# One llama-bench run: pp and tg tok/s from its CSV (avg_ts of the row with n_gen 0, then of the row with n_prompt 0).
+run_llama() { # run_llama MODEL NAME THREADS ROUND
+    # shellcheck disable=SC2086 # QEMU is a command and its flags
+    timed "$2, round $4/$ROUNDS: llama.cpp llama-bench -t $3" \
+        $QEMU "$LLAMA_BENCH" -m "$1" -p "$PP" -n "$TG" -t "$3" -r 1 -o csv
+    local figures
+    figures=$(python3 -c '
 import csv, sys
 rows = list(csv.DictReader(sys.stdin))
 pp = [r["avg_ts"] for r in rows if r["n_gen"] == "0"]
 tg = [r["avg_ts"] for r in rows if r["n_prompt"] == "0"]
-print(pp[0] if pp else "?", tg[0] if tg else "?")') || {
-            printf 'bench-llama: cannot read llama-bench output:\n%s\n' "$csv" >&2
-            exit 1
-        }
-        llama_pp=$(best "$llama_pp" "${llama% *}")
-        llama_tg=$(best "$llama_tg" "${llama#* }")
+print(pp[0] if pp else "?", tg[0] if tg else "?")' <"$TMP/out") || {
+        echo "bench-llama: cannot read llama-bench output:" >&2
+        cat "$TMP/out" >&2
+        exit 1
+    }
+    echo "llama $2 $3 $4 $figures $WALL $CPU" >>"$RECORDS"
+}
 
-        echo "bench-llama: $name, round $round/$ROUNDS: ours (bench-pp-tg) under qemu..." >&2
-        # shellcheck disable=SC2086
-        out=$(timed $QEMU "$OURS" "$model" -p "$PP" -n "$TG")
-        ours_pp=$(best "$ours_pp" "$(printf '%s\n' "$out" | sed -n "s/^pp $PP: \([0-9.]*\) tok\/s$/\1/p")")
-        ours_tg=$(best "$ours_tg" "$(printf '%s\n' "$out" | sed -n "s/^tg $TG: \([0-9.]*\) tok\/s$/\1/p")")
+run_ours() { # run_ours MODEL NAME THREADS ROUND
+    # shellcheck disable=SC2086
+    timed "$2, round $4/$ROUNDS: ours bench-pp-tg -t $3" $QEMU "$OURS" -t "$3" "$1" -p "$PP" -n "$TG"
+    local pp tg
+    pp=$(sed -n "s/^pp $PP: \([0-9.]*\) tok\/s$/\1/p" "$TMP/out")
+    tg=$(sed -n "s/^tg $TG: \([0-9.]*\) tok\/s$/\1/p" "$TMP/out")
+    echo "ours $2 $3 $4 ${pp:-?} ${tg:-?} $WALL $CPU" >>"$RECORDS"
+}
+
+initrd=""
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+    initrd=$TMP/models.cpio
+    tools/make_initrd.sh "$initrd" "$@" >&2
+fi
+names=$(for m in "$@"; do basename "$m" .gguf; done)
+
+for round in $(seq "$ROUNDS"); do
+    for model in "$@"; do
+        name=$(basename "$model" .gguf)
+        for threads in 1 2; do
+            if [ $((round % 2)) = 1 ]; then
+                run_llama "$model" "$name" "$threads" "$round"
+                run_ours "$model" "$name" "$threads" "$round"
+            else
+                run_ours "$model" "$name" "$threads" "$round"
+                run_llama "$model" "$name" "$threads" "$round"
+            fi
+        done
     done
-    rows+=("$name pp$PP $llama_pp $ours_pp $(kernel_figure "$name" pp)"
-        "$name tg$TG $llama_tg $ours_tg $(kernel_figure "$name" tg)")
+    if [ -n "$initrd" ]; then
+        # shellcheck disable=SC2086 # names is a list
+        timed "round $round/$ROUNDS: the kernel's llm bench under qemu-system-aarch64 -cpu max -smp 1, -smp 2" \
+            python3 bench/bench_kernel_llm.py --image "$KERNEL_IMAGE" --initrd "$initrd" --smp 1,2 \
+            -p "$PP" -n "$TG" $names
+        sed -n "s/^kernel \([^ ]*\) \([^ ]*\) /kernel \1 \2 $round /p" "$TMP/out" >>"$RECORDS"
+    fi
 done
 
 echo
-printf '%-28s %-6s %16s %12s %16s %16s\n' model test "llama.cpp tok/s" "ours tok/s" "ours/llama.cpp" \
-    "kernel tok/s"
-for row in "${rows[@]}"; do
-    echo "$row"
-done | awk '{
-    ratio = ($3 + 0 > 0 && $4 ~ /^[0-9.]+$/) ? sprintf("%.3f", $4 / $3) : "?"
-    kernel = $5 ~ /^[0-9.]+$/ ? sprintf("%.2f", $5) : "-"
-    printf "%-28s %-6s %16s %12s %16s %16s\n", $1, $2, $3 == "?" ? "?" : sprintf("%.2f", $3), $4 == "?" ? "?" : sprintf("%.2f", $4), ratio, kernel
-}'
+python3 - "$RECORDS" "$PP" "$TG" <<'EOF'
+import sys
+from collections import defaultdict
+
+path, pp, tg = sys.argv[1], sys.argv[2], sys.argv[3]
+runs = defaultdict(dict)  # (engine, model, threads) -> round -> (pp, tg, wall, cpu)
+models = []
+for line in open(path):
+    engine, model, threads, rnd, *vals = line.split()
+    if model not in models:
+        models.append(model)
+    runs[engine, model, int(threads)][int(rnd)] = tuple(float(v) if v != "?" else None for v in vals)
+
+
+def span(values, fmt):
+    """min-max of the values that are known ("-" if none)."""
+    v = [x for x in values if x is not None]
+    if not v:
+        return "-"
+    lo, hi = fmt % min(v), fmt % max(v)
+    return lo if lo == hi else f"{lo}-{hi}"
+
+
+def figures(engine, model, threads, col):
+    return [r[col] for r in runs.get((engine, model, threads), {}).values()]
+
+
+def ratios(a, b, col):
+    """a's figure over b's, round by round (both from the same round)."""
+    ra, rb = runs.get(a, {}), runs.get(b, {})
+    return [ra[k][col] / rb[k][col] for k in ra if k in rb and ra[k][col] and rb[k][col]]
+
+
+tests = ((f"pp{pp}", 0), (f"tg{tg}", 1))
+print("tok/s, min-max over rounds; ratios within a round, from the tok/s each tool reports on its own clock")
+print("(llama-bench's avg_ts, bench-pp-tg's CLOCK_MONOTONIC, the kernel's generic timer); threads = cores for the kernel")
+head = ("model", "test", "thr", "llama.cpp", "ours", "ours/llama.cpp", "kernel", "kernel/ours")
+fmt = "%-20s %-6s %3s %12s %12s %15s %12s %12s"
+print(fmt % head)
+for model in models:
+    for test, col in tests:
+        for t in (1, 2):
+            print(fmt % (model, test, t, span(figures("llama", model, t, col), "%.1f"),
+                         span(figures("ours", model, t, col), "%.1f"),
+                         span(ratios(("ours", model, t), ("llama", model, t), col), "%.2f"),
+                         span(figures("kernel", model, t, col), "%.1f"),
+                         span(ratios(("kernel", model, t), ("ours", model, t), col), "%.2f")))
+print()
+print("speed-up, 2 threads over 1 (within a round)")
+fmt = "%-20s %-6s %12s %12s %12s"
+print(fmt % ("model", "test", "llama.cpp", "ours", "kernel"))
+for model in models:
+    for test, col in tests:
+        print(fmt % (model, test, *(span(ratios((e, model, 2), (e, model, 1), col), "%.2f")
+                                    for e in ("llama", "ours", "kernel"))))
+print()
+print("seconds per run, min-max: wall and process CPU (user + system, all threads); a hosted run is the whole")
+print("process (load, warm-up, pp, tg; llama-bench also warms up with a full pp), the kernel's the `llm bench` command")
+fmt = "%-20s %-10s %3s %12s %12s %10s"
+print(fmt % ("model", "engine", "thr", "wall s", "CPU s", "CPU/wall"))
+for model in models:
+    for engine, label in (("llama", "llama.cpp"), ("ours", "ours"), ("kernel", "kernel")):
+        for t in (1, 2):
+            r = runs.get((engine, model, t), {}).values()
+            if r:
+                print(fmt % (model, label, t, span([x[2] for x in r], "%.1f"), span([x[3] for x in r], "%.1f"),
+                             span([x[3] / x[2] for x in r if x[2]], "%.2f")))
+EOF
