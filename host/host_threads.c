@@ -142,7 +142,8 @@ uint32_t platform_workers(void)
  */
 void platform_parallel_for(platform_task_fn fn, void *ctx, uint32_t n_tasks)
 {
-    if (pool.n_workers == 1 || n_tasks <= 1 || atomic_flag_test_and_set_explicit(&pool.in_use, memory_order_acquire)) {
+    if (pool.n_workers == 1 || n_tasks <= 1 ||
+        atomic_flag_test_and_set_explicit(&pool.in_use, memory_order_acquire)) {
         for (uint32_t t = 0; t < n_tasks; t++)
             fn(ctx, t, 0);
         return;
