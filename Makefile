@@ -255,7 +255,7 @@ bench: setup
 # (qemu-aarch64 -cpu max, 1 and 2 threads), and the kernel's `llm bench`
 # (qemu-system-aarch64, -smp 1 and 2): figures, never pass/fail. Slow: the
 # first llama-bench build takes ~11 minutes, the run (two alternating rounds,
-# BENCH_ROUNDS) ~9 minutes a round for the two models.
+# BENCH_ROUNDS) ~10 minutes a round for the two models on an idle 2-core host.
 LLAMA_BENCH_DIR := $(BUILD)/llama.cpp-aarch64
 LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q8_0.gguf
 bench-llama: setup

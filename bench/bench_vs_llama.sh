@@ -10,11 +10,12 @@
 # models under qemu-system-aarch64 -cpu max -smp 1 and -smp 2
 # (bench/bench_kernel_llm.py). Figures, never pass/fail.
 #
-# BENCH_ROUNDS (default 2; each round takes about 8 minutes on a 2-core
-# host) rounds alternate the engines (which one goes first swaps every
-# round) so a busy spell of a shared host slows one round rather than one
-# side. Every figure is shown as the min-max over the rounds; ratios are
-# taken within a round, from the tok/s each tool reports on its own clock.
+# BENCH_ROUNDS (default 2; a round of the two default models takes about
+# 10 minutes on an idle 2-core host) rounds alternate the engines (which one
+# goes first swaps every round) so a busy spell of a shared host slows one
+# round rather than one side. Every figure is shown as the min-max over the
+# rounds; ratios are taken within a round, from the tok/s each tool reports
+# on its own clock.
 # Each run's wall and process CPU seconds (bash `time`: user + system, all
 # threads) are shown beside them.
 set -eu

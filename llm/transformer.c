@@ -125,7 +125,8 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 /*
  * outs[i] (n rows of ws[i]'s output size) = x (n rows) times ws[i], for
  * count tensors that read the same input: the activations are quantized
- * once for each run of tensors of one format and input width.
+ * once for each run of tensors of one format and input width, and each run
+ * is one split over the workers (matmul_many).
  */
 static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, uint32_t count, const float *x,
                           uint32_t n, arena_t *a, err_t *err)
@@ -133,13 +134,15 @@ static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, ui
     act_rows_t act;
     arena_mark_t mark = arena_mark(a);
     err_code_t rc = ERR_OK;
-    for (uint32_t i = 0; i < count && rc == ERR_OK; i++) {
-        if (i == 0 || ws[i]->format != ws[i - 1]->format || ws[i]->ne[0] != ws[i - 1]->ne[0]) {
-            arena_release(a, mark, NULL);
-            rc = act_quantize(ws[i]->format, x, n, (uint32_t)ws[i]->ne[0], a, &act, err);
-        }
+    for (uint32_t i = 0, run; i < count && rc == ERR_OK; i += run) {
+        for (run = 1; i + run < count && run < MATMUL_MAX_MANY && ws[i + run]->format == ws[i]->format &&
+                      ws[i + run]->ne[0] == ws[i]->ne[0];
+             run++)
+            ;
+        arena_release(a, mark, NULL);
+        rc = act_quantize(ws[i]->format, x, n, (uint32_t)ws[i]->ne[0], a, &act, err);
         if (rc == ERR_OK)
-            matmul(ws[i], &act, outs[i]);
+            matmul_many(ws + i, outs + i, run, &act);
     }
     arena_release(a, mark, NULL);
     return rc;

@@ -71,9 +71,8 @@ typedef struct matmul_job {
 } matmul_job_t;
 
 /* Output columns (weight rows) [j0, j1) of every activation row; j0 is a multiple of TILE_ROWS. */
-static void matmul_rows(void *ctx, uint32_t j0, uint32_t j1, uint32_t worker)
+static void matmul_rows(const matmul_job_t *job, uint32_t j0, uint32_t j1)
 {
-    const matmul_job_t *job = ctx;
     const gguf_tensor_t *w = job->w;
     const act_rows_t *x = job->x;
     const size_t n_out = (size_t)w->ne[1], w_row_bytes = (size_t)(w->n_bytes / w->ne[1]);
@@ -85,7 +84,6 @@ static void matmul_rows(void *ctx, uint32_t j0, uint32_t j1, uint32_t worker)
     const uint8_t *act = tile.widen ? x->wide : x->data;
     size_t act_stride = tile.widen ? x->wide_row_bytes : x->row_bytes;
     size_t j = j0;
-    (void)worker;
     for (; tiled && j + TILE_ROWS <= j1; j += TILE_ROWS, wrow += TILE_ROWS * w_row_bytes)
         tile.run(wrow, w_row_bytes, act, act_stride, x->n_rows, x->n_cols, job->out + j, n_out);
     for (; j < j1; j++, wrow += w_row_bytes) {
@@ -94,8 +92,42 @@ static void matmul_rows(void *ctx, uint32_t j0, uint32_t j1, uint32_t worker)
     }
 }
 
+/*
+ * Several products as one range: tensor i's rows sit at [first[i], first[i]
+ * + rows) of it, each start rounded up to a whole tile, so every chunk
+ * starts a tile in each tensor it covers and rows take the same path as in
+ * a product of their own.
+ */
+typedef struct matmul_many_job {
+    matmul_job_t part[MATMUL_MAX_MANY];
+    uint32_t first[MATMUL_MAX_MANY + 1];
+    uint32_t count;
+} matmul_many_job_t;
+
+static void matmul_range(void *ctx, uint32_t g0, uint32_t g1, uint32_t worker)
+{
+    const matmul_many_job_t *job = ctx;
+    (void)worker;
+    for (uint32_t i = 0; i < job->count; i++) {
+        uint32_t lo = job->first[i], hi = lo + (uint32_t)job->part[i].w->ne[1];
+        uint32_t j0 = g0 > lo ? g0 : lo, j1 = g1 < hi ? g1 : hi;
+        if (j0 < j1)
+            matmul_rows(&job->part[i], j0 - lo, j1 - lo);
+    }
+}
+
+void matmul_many(const gguf_tensor_t *const *ws, float *const *outs, uint32_t count, const act_rows_t *x)
+{
+    matmul_many_job_t job = { .count = count };
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t rows = (uint32_t)ws[i]->ne[1];
+        job.part[i] = (matmul_job_t){ ws[i], x, outs[i] };
+        job.first[i + 1] = job.first[i] + (rows + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS;
+    }
+    par_range(job.first[count], TILE_ROWS, MATMUL_MIN_ROWS, matmul_range, &job);
+}
+
 void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out)
 {
-    matmul_job_t job = { w, x, out };
-    par_range((uint32_t)w->ne[1], TILE_ROWS, MATMUL_MIN_ROWS, matmul_rows, &job);
+    matmul_many(&w, &out, 1, x);
 }

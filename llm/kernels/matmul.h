@@ -39,4 +39,15 @@ err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows
  */
 void matmul(const gguf_tensor_t *w, const act_rows_t *x, float *out);
 
+/* The most products matmul_many takes at once (q/k/v is three). */
+#define MATMUL_MAX_MANY 4
+
+/*
+ * outs[i] = ws[i] times x for i < count (1 .. MATMUL_MAX_MANY), as count
+ * matmul() calls would compute them, bit for bit, but split over the
+ * workers as one range: one hand-off instead of count. Every ws[i] must
+ * take x's format and width.
+ */
+void matmul_many(const gguf_tensor_t *const *ws, float *const *outs, uint32_t count, const act_rows_t *x);
+
 #endif
