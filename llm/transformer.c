@@ -37,7 +37,7 @@ typedef struct buffers {
     float *scores;        /* [workers][n_ctx] each worker's attention scores */
     float *rope;          /* [n_rot] cos, sin pairs for one position */
     uint8_t *attn_work;   /* [workers][attn_work_bytes] */
-    size_t attn_work_bytes, n_ctx;
+    size_t attn_work_bytes, scores_stride; /* per worker, each a multiple of 64 bytes */
     uint32_t workers;
     const kern_table_t *ops; /* the kernels of the selected level */
 } buffers_t;
@@ -54,7 +54,7 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv,
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     err_code_t rc = ERR_OK;
     b->workers = par_workers();
-    b->n_ctx = kv->n_ctx;
+    b->scores_stride = ((size_t)kv->n_ctx + 15) & ~(size_t)15;
     /* Rounded to cache lines so two workers never share one. */
     b->attn_work_bytes = (KERN_ATTEND_WORK_BYTES(hp->head_dim) + 63) & ~(size_t)63;
     struct {
@@ -63,7 +63,7 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv,
     } want[] = {
         { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
         { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
-        { &b->norm_w, e },    { &b->scores, (size_t)b->workers * ((kv->n_ctx + 15) & ~15u) }, { &b->rope, hp->n_rot },
+        { &b->norm_w, e },    { &b->scores, b->workers * b->scores_stride }, { &b->rope, hp->n_rot },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
         rc = alloc_floats(a, want[i].n, want[i].p, err);
@@ -110,7 +110,7 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
     const kv_cache_t *kv = job->kv;
     const buffers_t *b = job->b;
     uint32_t n_head = job->hp->n_head, hd = job->hp->head_dim, group = n_head / job->hp->n_head_kv;
-    float *scores = b->scores + worker * ((b->n_ctx + 15) & ~(size_t)15);
+    float *scores = b->scores + worker * b->scores_stride;
     void *work = b->attn_work + worker * b->attn_work_bytes;
     kern_attend_fn attend = b->ops->formats[kv->format->type].attend;
     for (uint32_t i = i0; i < i1; i++) {
