@@ -10,10 +10,12 @@
  * rounded to the cache type, sums of squares in double, ggml's exp
  * polynomial and its softmax summation order, glibc's sinf/cosf): with them
  * the logits equal those of llama.cpp's portable (scalar) x86-64 build bit
- * for bit. Matrix products, attention (by token and head) and SwiGLU (by
- * token) run over all the platform's workers (support/parallel.h), each
- * worker with its own attention scratch; the rest is cheap and stays on
- * the calling core.
+ * for bit. Matrix products with their activation quantization, attention
+ * (by token and head, latest tokens first), SwiGLU (by elements), RoPE and
+ * the cache stores (by token) run over all the platform's workers
+ * (support/parallel.h), each worker with its own attention scratch; the
+ * rotation angles are computed once per forward, not per layer. The norms
+ * and residual adds are cheap and stay on the calling core.
  */
 #include "llm/transformer.h"
 
@@ -22,8 +24,10 @@
 #include "llm/kernels/kernels.h"
 #include "llm/support/parallel.h"
 
-/* Fewer token rows of SwiGLU than this are not worth a hand-off to another core. */
-#define SWIGLU_MIN_ROWS 4u
+/* Smaller pieces than these are not worth a hand-off to another core. */
+#define SWIGLU_MIN_ELEMS 256u /* SwiGLU elements (an expf each) */
+#define SWIGLU_ALIGN 16u      /* chunk starts: a multiple of every level's vector width */
+#define ROPE_MIN_TOKENS 4u
 
 typedef struct buffers {
     float *x;             /* [n][n_embd] the residual stream */
@@ -35,7 +39,7 @@ typedef struct buffers {
     float *up;            /* [n][n_ff] */
     float *norm_w;        /* [max(n_embd)] a norm's weights as floats */
     float *scores;        /* [workers][n_ctx] each worker's attention scores */
-    float *rope;          /* [n_rot] cos, sin pairs for one position */
+    float *rope;          /* [n][n_rot] cos, sin pairs of each token's position */
     uint8_t *attn_work;   /* [workers][attn_work_bytes] */
     size_t attn_work_bytes, scores_stride; /* per worker, each a multiple of 64 bytes */
     uint32_t workers;
@@ -63,7 +67,7 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv,
     } want[] = {
         { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
         { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
-        { &b->norm_w, e },    { &b->scores, b->workers * b->scores_stride }, { &b->rope, hp->n_rot },
+        { &b->norm_w, e },    { &b->scores, b->workers * b->scores_stride }, { &b->rope, (size_t)n * hp->n_rot },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
         rc = alloc_floats(a, want[i].n, want[i].p, err);
@@ -92,17 +96,52 @@ static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t p
     }
 }
 
+typedef struct rope_job {
+    kv_cache_t *kv;
+    const model_hparams_t *hp;
+    uint32_t layer, pos;
+    float theta_scale;
+    buffers_t *b;
+} rope_job_t;
+
+/* The angles of tokens [t0, t1) (positions pos + t). */
+static void rope_angle_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker)
+{
+    const rope_job_t *job = ctx;
+    (void)worker;
+    for (uint32_t t = t0; t < t1; t++)
+        rope_angles(job->b->rope + (size_t)t * job->hp->n_rot, job->hp->n_rot, job->theta_scale, job->pos + t);
+}
+
+/* Tokens [t0, t1): RoPE on their queries and keys, then keys and values into the cache. */
+static void rope_store_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker)
+{
+    const rope_job_t *job = ctx;
+    const model_hparams_t *hp = job->hp;
+    const buffers_t *b = job->b;
+    size_t qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
+    (void)worker;
+    for (uint32_t t = t0; t < t1; t++) {
+        const float *cs = b->rope + (size_t)t * hp->n_rot;
+        b->ops->rope(b->q + t * qd, hp->n_head, hp->head_dim, cs, hp->n_rot);
+        b->ops->rope(b->k + t * kvd, hp->n_head_kv, hp->head_dim, cs, hp->n_rot);
+        kv_cache_store(job->kv, job->layer, job->pos + t, b->k + t * kvd, b->v + t * kvd);
+    }
+}
+
 typedef struct attend_job {
     const kv_cache_t *kv;
     const model_hparams_t *hp;
-    uint32_t layer, pos;
+    uint32_t layer, pos, n_tok;
     buffers_t *b;
 } attend_job_t;
 
 /*
- * Query heads [i0, i1) of the batch, numbered token * n_head + head: each
- * against cache positions 0 .. pos + token of its KV head, in the scratch
- * of the worker running it.
+ * Query heads [i0, i1) of the batch: item i is head i % n_head of token
+ * n_tok - 1 - i / n_head, against cache positions 0 .. pos + token of its
+ * KV head, in the scratch of the worker running it. Latest tokens first:
+ * they attend over the most positions, and chunks taken in order then end
+ * with the cheapest, which keeps the workers' finishing times close.
  */
 static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 {
@@ -114,8 +153,9 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
     void *work = b->attn_work + worker * b->attn_work_bytes;
     kern_attend_fn attend = b->ops->formats[kv->format->type].attend;
     for (uint32_t i = i0; i < i1; i++) {
-        uint32_t token = i / n_head, h = i % n_head;
-        size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes, off = (size_t)i * hd;
+        uint32_t token = job->n_tok - 1 - i / n_head, h = i % n_head;
+        size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes;
+        size_t off = ((size_t)token * n_head + h) * hd;
         kern_kv_head_t kh = { kv->format, kv_cache_k(kv, job->layer, 0) + head_off,
                               kv_cache_v(kv, job->layer, 0) + head_off, kv->row_bytes, job->pos + token + 1, hd };
         attend(&kh, b->q + off, scores, work, b->att + off);
@@ -149,24 +189,20 @@ static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, ui
 }
 
 static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il, uint32_t n, uint32_t pos,
-                                  float theta_scale, buffers_t *b, arena_t *a, err_t *err)
+                                  buffers_t *b, arena_t *a, err_t *err)
 {
     const model_hparams_t *hp = &m->hp;
     const model_layer_t *l = &m->layers[il];
-    uint32_t e = hp->n_embd, hd = hp->head_dim, qd = hp->n_head * hd, kvd = hp->n_head_kv * hd;
+    uint32_t e = hp->n_embd;
     rmsnorm(b->ops, b->xb, b->x, l->attn_norm, b->norm_w, n, e, hp->rms_eps);
     const gguf_tensor_t *qkv[] = { l->attn_q, l->attn_k, l->attn_v };
     float *qkv_out[] = { b->q, b->k, b->v };
     err_code_t rc = project(qkv, qkv_out, 3, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
-    for (uint32_t i = 0; i < n; i++) {
-        rope_angles(b->rope, hp->n_rot, theta_scale, pos + i);
-        b->ops->rope(b->q + (size_t)i * qd, hp->n_head, hd, b->rope, hp->n_rot);
-        b->ops->rope(b->k + (size_t)i * kvd, hp->n_head_kv, hd, b->rope, hp->n_rot);
-        kv_cache_store(kv, il, pos + i, b->k + (size_t)i * kvd, b->v + (size_t)i * kvd);
-    }
-    attend_job_t job = { kv, hp, il, pos, b };
+    rope_job_t rope = { kv, hp, il, pos, 0.0f, b };
+    par_range(n, 1, ROPE_MIN_TOKENS, rope_store_rows, &rope);
+    attend_job_t job = { kv, hp, il, pos, n, b };
     par_range(n * hp->n_head, 1, 1, attend_heads, &job);
     rc = project(&l->attn_output, &b->xb, 1, b->att, n, a, err);
     if (rc == ERR_OK)
@@ -174,18 +210,12 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
     return rc;
 }
 
-typedef struct swiglu_job {
-    const buffers_t *b;
-    uint32_t n_ff;
-} swiglu_job_t;
-
-/* gate = silu(gate) * up for token rows [r0, r1). */
-static void swiglu_rows(void *ctx, uint32_t r0, uint32_t r1, uint32_t worker)
+/* gate = silu(gate) * up for elements [i0, i1) of the token rows, which lie end to end. */
+static void swiglu_elems(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 {
-    const swiglu_job_t *job = ctx;
+    const buffers_t *b = ctx;
     (void)worker;
-    for (uint32_t i = r0; i < r1; i++)
-        job->b->ops->swiglu(job->b->gate + (size_t)i * job->n_ff, job->b->up + (size_t)i * job->n_ff, job->n_ff);
+    b->ops->swiglu(b->gate + i0, b->up + i0, i1 - i0);
 }
 
 static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t *b, arena_t *a, err_t *err)
@@ -198,8 +228,7 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
     err_code_t rc = project(gate_up, gate_up_out, 2, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
-    swiglu_job_t job = { b, hp->n_ff };
-    par_range(n, 1, SWIGLU_MIN_ROWS, swiglu_rows, &job);
+    par_range(n * hp->n_ff, SWIGLU_ALIGN, SWIGLU_MIN_ELEMS, swiglu_elems, b);
     rc = project(&l->ffn_down, &b->xb, 1, b->gate, n, a, err);
     if (rc == ERR_OK)
         b->ops->add(b->x, b->xb, (size_t)n * hp->n_embd);
@@ -215,6 +244,8 @@ err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *
     if (pos > kv->n_ctx || n > kv->n_ctx - pos)
         return err_set(err, ERR_RANGE, "forward: positions %u..%u do not fit the %u-position context", pos,
                        pos + n - 1, kv->n_ctx);
+    if ((uint64_t)n * hp->n_ff > UINT32_MAX || (uint64_t)n * hp->n_head > UINT32_MAX)
+        return err_set(err, ERR_RANGE, "forward: %u tokens at once are too many for this model's widths", n);
     for (uint32_t i = 0; i < n; i++) {
         if (tokens[i] < 0 || (uint32_t)tokens[i] >= hp->n_vocab)
             return err_set(err, ERR_INVALID, "forward: token id %d is out of range (%u tokens)", tokens[i],
@@ -234,9 +265,10 @@ err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *
         embd->format->dequantize((const uint8_t *)embd->data + (size_t)tokens[i] * embd_row,
                                  b.x + (size_t)i * hp->n_embd, hp->n_embd);
 
-    float theta_scale = (float)math_exp(math_log(hp->rope_freq_base) * (-2.0 / hp->n_rot));
+    rope_job_t angles = { kv, hp, 0, pos, (float)math_exp(math_log(hp->rope_freq_base) * (-2.0 / hp->n_rot)), &b };
+    par_range(n, 1, ROPE_MIN_TOKENS, rope_angle_rows, &angles);
     for (uint32_t il = 0; il < hp->n_layer && rc == ERR_OK; il++) {
-        rc = attention_block(m, kv, il, n, pos, theta_scale, &b, scratch, err);
+        rc = attention_block(m, kv, il, n, pos, &b, scratch, err);
         if (rc == ERR_OK)
             rc = ffn_block(m, il, n, &b, scratch, err);
     }

@@ -3,7 +3,7 @@
  * weight rows four at a time through the level's tile kernel where the
  * format has one, the rest row by row through its dot product. Weight rows
  * are the outer loop so each is read once per batch of activation rows.
- * Both quantization (by activation rows) and the product (by weight rows,
+ * Both quantization (by activation blocks) and the product (by weight rows,
  * in chunks of whole tiles) are split over the platform's workers; each
  * output is computed by one chunk exactly as on one core.
  */
@@ -13,28 +13,38 @@
 #include "llm/support/parallel.h"
 
 /* Chunks below these sizes are not worth a hand-off to another core. */
-#define QUANTIZE_MIN_ROWS 4u
+#define QUANTIZE_MIN_ELEMS 512u
 #define MATMUL_MIN_ROWS 16u
 #define TILE_ROWS 4u
 
 typedef struct quantize_job {
     quant_quantize_fn quantize;
     kern_widen_fn widen; /* or NULL: no tile layout */
+    size_t block_elems, block_bytes, wide_block_bytes;
+    uint32_t row_blocks;
     const float *x;
     act_rows_t *out;
 } quantize_job_t;
 
-/* Activation rows [r0, r1): quantized, then widened for the tile kernel where it has its own layout. */
-static void quantize_rows(void *ctx, uint32_t r0, uint32_t r1, uint32_t worker)
+/*
+ * Activation blocks [u0, u1), numbered row by row: quantized, then widened
+ * for the tile kernel where it has its own layout. Both work block by
+ * block, so a row cut anywhere between blocks gives the same bytes.
+ */
+static void quantize_blocks(void *ctx, uint32_t u0, uint32_t u1, uint32_t worker)
 {
     const quantize_job_t *job = ctx;
     act_rows_t *o = job->out;
     (void)worker;
-    for (uint32_t r = r0; r < r1; r++) {
-        uint8_t *row = (uint8_t *)o->data + r * o->row_bytes;
-        job->quantize(job->x + (size_t)r * o->n_cols, row, o->n_cols);
+    while (u0 < u1) {
+        uint32_t r = u0 / job->row_blocks, b0 = u0 % job->row_blocks;
+        uint32_t b1 = u1 - (u0 - b0) < job->row_blocks ? u1 - (u0 - b0) : job->row_blocks;
+        uint8_t *row = (uint8_t *)o->data + r * o->row_bytes + b0 * job->block_bytes;
+        size_t n = (b1 - b0) * job->block_elems;
+        job->quantize(job->x + (size_t)r * o->n_cols + b0 * job->block_elems, row, n);
         if (job->widen)
-            job->widen(row, (uint8_t *)o->wide + r * o->wide_row_bytes, o->n_cols);
+            job->widen(row, (uint8_t *)o->wide + r * o->wide_row_bytes + b0 * job->wide_block_bytes, n);
+        u0 += b1 - b0;
     }
 }
 
@@ -48,19 +58,25 @@ err_code_t act_quantize(const quant_format_t *w, const float *x, uint32_t n_rows
         return rc;
     if (!quant_row_bytes(f, n_cols, &row_bytes))
         return err_set(err, ERR_FORMAT, "matmul: %u columns are not a multiple of the %s block", n_cols, f->name);
+    uint32_t row_blocks = (uint32_t)(n_cols / f->block_elems);
+    if ((uint64_t)n_rows * row_blocks > UINT32_MAX)
+        return err_set(err, ERR_RANGE, "matmul: %u rows of %u columns are too many blocks", n_rows, n_cols);
     uint8_t *data = arena_alloc_array(arena, n_rows, (size_t)row_bytes, 64, err);
     if (!data)
         return ERR_NOMEM;
     *out = (act_rows_t){ f->type, data, (size_t)row_bytes, n_rows, n_cols, NULL, 0 };
     kern_tile_t tile = kern_format(w)->tile;
-    if (tile.run && tile.widen) {
+    bool wide = tile.run && tile.widen;
+    if (wide) {
         size_t wide_row = n_cols / QUANT_QK * tile.wide_block_bytes;
         if (!(out->wide = arena_alloc_array(arena, n_rows, wide_row, 64, err)))
             return ERR_NOMEM;
         out->wide_row_bytes = wide_row;
     }
-    quantize_job_t job = { kern_format(f)->quantize, tile.run ? tile.widen : NULL, x, out };
-    par_range(n_rows, 1, QUANTIZE_MIN_ROWS, quantize_rows, &job);
+    quantize_job_t job = { kern_format(f)->quantize, wide ? tile.widen : NULL, f->block_elems, f->block_bytes,
+                           wide ? tile.wide_block_bytes * (f->block_elems / QUANT_QK) : 0, row_blocks, x, out };
+    uint32_t min_blocks = QUANTIZE_MIN_ELEMS / f->block_elems ? (uint32_t)(QUANTIZE_MIN_ELEMS / f->block_elems) : 1;
+    par_range(n_rows * row_blocks, 1, min_blocks, quantize_blocks, &job);
     return ERR_OK;
 }
 
