@@ -46,6 +46,7 @@ static void cache_benefit(const llm_model_t *m)
 {
     arena_t a;
     kv_cache_t kv;
+    kv_seq_t seq;
     err_t e;
     enum { FROM = 200, TO = 256, SAMPLE = 4 };
     host_arena_init(&a, 512u << 20);
@@ -53,18 +54,18 @@ static void cache_benefit(const llm_model_t *m)
     float *logits = malloc(m->model.hp.n_vocab * sizeof *logits);
     for (int i = 0; i < TO; i++)
         tokens[i] = 100 + i * 7 % 4000;
-    if (kv_cache_init(&kv, &m->model.hp, TO, QUANT_F16, &a, &e) != ERR_OK ||
-        transformer_forward(&m->model, &kv, tokens, FROM, 0, false, logits, &a, &e) != ERR_OK) {
+    if (kv_cache_init(&kv, &m->model.hp, TO, QUANT_F16, &a, &e) != ERR_OK || kv_seq_init(&seq, TO, &a, &e) != ERR_OK ||
+        transformer_forward(&m->model, &kv, &seq, tokens, FROM, 0, false, logits, &a, &e) != ERR_OK) {
         fprintf(stderr, "bench-generate: %s\n", e.msg);
         return;
     }
     double t0 = host_now_s();
     for (int pos = FROM; pos < TO; pos++)
-        transformer_forward(&m->model, &kv, &tokens[pos], 1, (uint32_t)pos, false, logits, &a, &e);
+        transformer_forward(&m->model, &kv, &seq, &tokens[pos], 1, (uint32_t)pos, false, logits, &a, &e);
     double cached = (host_now_s() - t0) / (TO - FROM);
     t0 = host_now_s();
     for (int k = 0; k < SAMPLE; k++) /* recompute the prefix for a few of those positions */
-        transformer_forward(&m->model, &kv, tokens, FROM + k * (TO - FROM) / SAMPLE + 1, 0, false, logits, &a, &e);
+        transformer_forward(&m->model, &kv, &seq, tokens, FROM + k * (TO - FROM) / SAMPLE + 1, 0, false, logits, &a, &e);
     double recomputed = (host_now_s() - t0) / SAMPLE;
     printf("  KV cache at positions %d-%d: %.1f ms per token with the cache, %.1f ms recomputing the prefix: %.0fx\n",
            FROM, TO, cached * 1e3, recomputed * 1e3, recomputed / cached);

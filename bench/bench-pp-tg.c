@@ -40,13 +40,13 @@ static size_t scratch_bytes(const model_hparams_t *hp, uint32_t n, uint32_t n_ct
 }
 
 /* Tokens per second of forwards over tokens[0 .. n) at pos 0 (batch == n: one forward; batch == 1: one per token). */
-static int measure(const llm_model_t *m, kv_cache_t *kv, const int32_t *tokens, uint32_t n, uint32_t batch,
+static int measure(const llm_model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t n, uint32_t batch,
                    float *logits, arena_t *scratch, double *tok_s)
 {
     err_t e;
     double t0 = host_now_s();
     for (uint32_t pos = 0; pos < n; pos += batch) {
-        if (transformer_forward(&m->model, kv, tokens + pos, batch, pos, false, logits, scratch, &e) != ERR_OK) {
+        if (transformer_forward(&m->model, kv, seq, tokens + pos, batch, pos, false, logits, scratch, &e) != ERR_OK) {
             fprintf(stderr, "bench-pp-tg: forward at position %u: %s\n", pos, e.msg);
             return -1;
         }
@@ -77,19 +77,21 @@ static int bench(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg, const int32
                  arena_t *a)
 {
     kv_cache_t kv;
+    kv_seq_t seq;
     err_t e;
     double warm, pp, tg;
-    if (kv_cache_init(&kv, &m->model.hp, n_pp + n_tg, QUANT_F16, a, &e) != ERR_OK) {
+    if (kv_cache_init(&kv, &m->model.hp, n_pp + n_tg, QUANT_F16, a, &e) != ERR_OK ||
+        kv_seq_init(&seq, n_pp + n_tg, a, &e) != ERR_OK) {
         fprintf(stderr, "bench-pp-tg: %s\n", e.msg);
         return -1;
     }
-    if (measure(m, &kv, tokens, 1, 1, logits, a, &warm))
+    if (measure(m, &kv, &seq, tokens, 1, 1, logits, a, &warm))
         return -1;
     host_threads_stats((host_worker_stats_t[HOST_MAX_THREADS]){ 0 }, true);
-    if (measure(m, &kv, tokens, n_pp, n_pp, logits, a, &pp))
+    if (measure(m, &kv, &seq, tokens, n_pp, n_pp, logits, a, &pp))
         return -1;
     print_split("pp");
-    if (measure(m, &kv, tokens, n_tg, 1, logits, a, &tg))
+    if (measure(m, &kv, &seq, tokens, n_tg, 1, logits, a, &tg))
         return -1;
     print_split("tg");
     printf("pp %u: %.3f tok/s\n", n_pp, pp);
@@ -103,7 +105,7 @@ static int run(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg)
     uint32_t n_ctx = n_pp + n_tg, n_tokens = n_pp > n_tg ? n_pp : n_tg;
     arena_t a;
     int rc = -1;
-    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, QUANT_F16) + scratch_bytes(hp, n_tokens, n_ctx));
+    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, QUANT_F16) + kv_blocks_for(n_ctx) * sizeof(uint32_t) + 64 + scratch_bytes(hp, n_tokens, n_ctx));
     int32_t *tokens = malloc(n_tokens * sizeof *tokens);
     float *logits = malloc(hp->n_vocab * sizeof *logits);
     if (!a.base || !tokens || !logits) {

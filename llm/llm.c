@@ -51,8 +51,7 @@ void llm_ctx_params_default(llm_ctx_params_t *p)
     *p = (llm_ctx_params_t){ .n_ctx = 0, .kv_type = QUANT_F16, .n_batch = LLM_DEFAULT_N_BATCH };
 }
 
-/* A generous bound on one generation's working memory. */
-static size_t work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batch)
+size_t llm_work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batch)
 {
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     size_t widest = hp->n_ff > e ? hp->n_ff : e;
@@ -68,8 +67,8 @@ static size_t work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_b
 /* Everything a context takes from its arena: cache, token list, logits row, working memory. */
 static size_t ctx_bytes(const model_hparams_t *hp, uint32_t n_ctx, quant_type_t kv_type, uint32_t n_batch)
 {
-    return kv_cache_bytes(hp, n_ctx, kv_type) + (size_t)n_ctx * sizeof(int32_t) + (size_t)hp->n_vocab * sizeof(float) +
-           64 + work_bytes(hp, n_ctx, n_batch);
+    return kv_cache_bytes(hp, n_ctx, kv_type) + (size_t)kv_blocks_for(n_ctx) * sizeof(uint32_t) +
+           (size_t)n_ctx * sizeof(int32_t) + (size_t)hp->n_vocab * sizeof(float) + 64 + llm_work_bytes(hp, n_ctx, n_batch);
 }
 
 err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_params_t *p, arena_t *arena,
@@ -94,8 +93,12 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
                        free_bytes);
 
     arena_mark_t mark = arena_mark(arena);
-    *ctx = (llm_ctx_t){ .model = m, .arena = arena, .n_batch = n_batch };
+    *ctx = (llm_ctx_t){ .model = m, .arena = arena, .n_batch = n_batch, .n_ctx = n_ctx };
     err_code_t rc = kv_cache_init(&ctx->kv, hp, n_ctx, p->kv_type, arena, err);
+    if (rc == ERR_OK)
+        rc = kv_seq_init(&ctx->seq, n_ctx, arena, err);
+    if (rc == ERR_OK)
+        rc = kv_seq_reserve(&ctx->kv, &ctx->seq, n_ctx, err); /* the whole pool: nothing to run out of later */
     if (rc == ERR_OK && !(ctx->tokens = arena_alloc_array(arena, n_ctx, sizeof *ctx->tokens, 0, err)))
         rc = ERR_NOMEM;
     if (rc == ERR_OK && !(ctx->logits = arena_alloc_array(arena, hp->n_vocab, sizeof *ctx->logits, 64, err)))
@@ -116,7 +119,7 @@ void llm_ctx_reset(llm_ctx_t *ctx)
 
 uint32_t llm_ctx_n_ctx(const llm_ctx_t *ctx)
 {
-    return ctx->kv.n_ctx;
+    return ctx->n_ctx;
 }
 
 uint32_t llm_ctx_n_past(const llm_ctx_t *ctx)
@@ -161,14 +164,14 @@ err_code_t llm_decode_batches(llm_ctx_t *ctx, const int32_t *tokens, uint32_t n,
         return err_set(err, ERR_INVALID, "decode: no tokens");
     if (pos > ctx->n_past)
         return err_set(err, ERR_RANGE, "decode: position %u is beyond the %u cached ones", pos, ctx->n_past);
-    if (n > ctx->kv.n_ctx - pos)
+    if (n > ctx->n_ctx - pos)
         return err_set(err, ERR_RANGE, "decode: positions %u .. %u do not fit the %u-position context", pos,
-                       pos + n - 1, ctx->kv.n_ctx);
+                       pos + n - 1, ctx->n_ctx);
     ctx->n_past = pos;
     ctx->has_logits = false;
     for (uint32_t i = 0; i < n; i += ctx->n_batch) {
         uint32_t k = n - i < ctx->n_batch ? n - i : ctx->n_batch;
-        err_code_t rc = transformer_forward(&ctx->model->model, &ctx->kv, tokens + i, k, pos + i, false, ctx->logits,
+        err_code_t rc = transformer_forward(&ctx->model->model, &ctx->kv, &ctx->seq, tokens + i, k, pos + i, false, ctx->logits,
                                             ctx->arena, err);
         if (rc != ERR_OK)
             return rc;

@@ -3,7 +3,8 @@
  * start-up, peek at a model blob, load a model, make a context, tokenize,
  * decode a batch of tokens at positions, read the logits, turn tokens back
  * into text. The high one on top of it: generate and chat with a per-piece
- * text callback. The kernel's `llm` command and the host's llm-run are thin
+ * text callback; and beside it, many requests at once over one model
+ * (continuous batching, llm/llm_sched.h). The kernel's `llm` command and the host's llm-run are thin
  * adapters over this; llm/PORTING.md says how to link it.
  *
  * The model is read-only once loaded and may be shared by several contexts
@@ -113,7 +114,9 @@ void llm_ctx_params_default(llm_ctx_params_t *p);
 typedef struct llm_ctx {
     const llm_model_t *model;
     arena_t *arena;
-    kv_cache_t kv;
+    kv_cache_t kv;     /* a pool of n_ctx positions ... */
+    kv_seq_t seq;      /* ... all held by the context's one sequence */
+    uint32_t n_ctx;
     int32_t *tokens;   /* the n_past tokens whose keys and values are in the cache */
     uint32_t n_past;
     uint32_t n_batch;
@@ -187,10 +190,14 @@ typedef enum llm_stop {
     LLM_STOP_EOS,          /* the model ended its text (EOS/EOT or the end-of-turn token) */
     LLM_STOP_MAX_TOKENS,   /* max_tokens were generated */
     LLM_STOP_CONTEXT_FULL, /* no position left in the context */
-    LLM_STOP_CANCELLED,    /* the callback asked to stop */
+    LLM_STOP_CANCELLED,    /* the callback asked to stop (or llm_sched_cancel) */
+    LLM_STOP_DEADLINE,     /* the request's deadline passed (scheduler) */
+    LLM_STOP_NO_BLOCKS,    /* the KV pool had no block for the next position (scheduler) */
+    LLM_STOP_ERROR,        /* the step running it failed (scheduler; llm_sched_step's error says why) */
 } llm_stop_t;
 
-const char *llm_stop_name(llm_stop_t s); /* "eos", "max tokens", "context full", "cancelled" */
+/* "eos", "max tokens", "context full", "cancelled", "deadline", "out of blocks", "error" */
+const char *llm_stop_name(llm_stop_t s);
 
 /* Receives each piece of text as it is produced (complete UTF-8 only); return false to cancel. */
 typedef bool (*llm_on_text_fn)(void *user, const char *text, size_t len);

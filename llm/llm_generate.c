@@ -16,6 +16,9 @@ const char *llm_stop_name(llm_stop_t s)
     case LLM_STOP_MAX_TOKENS: return "max tokens";
     case LLM_STOP_CONTEXT_FULL: return "context full";
     case LLM_STOP_CANCELLED: return "cancelled";
+    case LLM_STOP_DEADLINE: return "deadline";
+    case LLM_STOP_NO_BLOCKS: return "out of blocks";
+    case LLM_STOP_ERROR: return "error";
     }
     return "?";
 }
@@ -26,31 +29,69 @@ void llm_gen_config_default(llm_gen_config_t *c)
     sampler_config_default(&c->sampling);
 }
 
-/* Where the generated text goes: the callback and the optional copy. */
-typedef struct text_out {
-    const llm_gen_config_t *cfg;
-    llm_on_text_fn on_text;
-    void *user;
-    size_t len;
-} text_out_t;
-
-static bool emit_text(text_out_t *o, const char *s, size_t n)
+static bool emit_text(gen_state_t *g, const char *s, size_t n)
 {
-    size_t cap = o->cfg->text ? o->cfg->text_cap : 0;
-    if (cap) {
-        size_t used = o->len < cap - 1 ? o->len : cap - 1;
-        size_t k = n < cap - 1 - used ? n : cap - 1 - used;
-        memcpy(o->cfg->text + used, s, k);
-        o->cfg->text[used + k] = '\0';
+    if (g->text_cap) {
+        size_t used = g->text_len < g->text_cap - 1 ? g->text_len : g->text_cap - 1;
+        size_t k = n < g->text_cap - 1 - used ? n : g->text_cap - 1 - used;
+        memcpy(g->text + used, s, k);
+        g->text[used + k] = '\0';
     }
-    o->len += n;
-    return !o->on_text || n == 0 || o->on_text(o->user, s, n);
+    g->text_len += n;
+    return !g->on_text || n == 0 || g->on_text(g->user, s, n);
 }
 
-static bool is_end(const llm_ctx_t *ctx, const llm_gen_config_t *cfg, int32_t t)
+static bool is_end(const gen_state_t *g, int32_t t)
 {
-    const tok_vocab_t *v = &ctx->model->vocab;
-    return t == v->eos || (v->eot != TOK_NONE && t == v->eot) || (cfg->stop_token != TOK_NONE && t == cfg->stop_token);
+    const tok_vocab_t *v = &g->model->vocab;
+    return t == v->eos || (v->eot != TOK_NONE && t == v->eot) ||
+           (g->cfg->stop_token != TOK_NONE && t == g->cfg->stop_token);
+}
+
+err_code_t gen_start(gen_state_t *g, const llm_model_t *m, const llm_gen_config_t *cfg, llm_on_text_fn on_text,
+                     void *user, char *text, size_t text_cap, arena_t *arena, err_t *err)
+{
+    *g = (gen_state_t){ .model = m, .cfg = cfg, .on_text = on_text, .user = user, .text = text,
+                        .text_cap = text ? text_cap : 0, .stop = LLM_STOP_MAX_TOKENS };
+    if (g->text_cap)
+        text[0] = '\0';
+    tok_stream_init(&g->stream);
+    return sampler_init(&g->sampler, &cfg->sampling, m->model.hp.n_vocab, arena, err);
+}
+
+err_code_t gen_token(gen_state_t *g, const float *logits, int32_t *next, bool *more, err_t *err)
+{
+    char piece[TOK_STREAM_PIECE_MAX + 8];
+    size_t n;
+    *more = false;
+    int32_t t = sampler_pick(&g->sampler, logits);
+    if (is_end(g, t)) {
+        g->stop = LLM_STOP_EOS;
+        return ERR_OK;
+    }
+    g->n_generated++;
+    err_code_t rc = tok_stream_push(&g->model->vocab, &g->stream, t, piece, sizeof piece, &n, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (!emit_text(g, piece, n)) {
+        g->stop = LLM_STOP_CANCELLED;
+        return ERR_OK;
+    }
+    if (g->n_generated >= g->cfg->max_tokens) {
+        g->stop = LLM_STOP_MAX_TOKENS;
+        return ERR_OK;
+    }
+    sampler_accept(&g->sampler, t);
+    *next = t;
+    *more = true;
+    return ERR_OK;
+}
+
+void gen_finish(gen_state_t *g)
+{
+    char piece[TOK_STREAM_PIECE_MAX + 8];
+    size_t n = tok_stream_flush(&g->stream, piece, sizeof piece);
+    emit_text(g, piece, n);
 }
 
 static uint32_t common_prefix(const llm_ctx_t *ctx, const int32_t *tokens, uint32_t n)
@@ -61,17 +102,15 @@ static uint32_t common_prefix(const llm_ctx_t *ctx, const int32_t *tokens, uint3
     return k < n ? k : n - 1; /* the last prompt token always runs: its logits start the reply */
 }
 
-static err_code_t run(llm_ctx_t *ctx, const char *prompt, size_t len, const llm_gen_config_t *cfg, text_out_t *out,
-                      llm_result_t *res, err_t *err)
+static err_code_t run(llm_ctx_t *ctx, const char *prompt, size_t len, gen_state_t *g, llm_result_t *res, err_t *err)
 {
     const llm_model_t *m = ctx->model;
-    uint32_t n_ctx = ctx->kv.n_ctx, n_vocab = m->model.hp.n_vocab;
+    uint32_t n_ctx = ctx->n_ctx;
     int32_t *tokens = arena_alloc_array(ctx->arena, n_ctx + 1, sizeof *tokens, 0, err);
-    const float *logits = ctx->logits;
     if (!tokens)
         return ERR_NOMEM;
     size_t n_prompt;
-    tok_encode_opts_t opts = { .add_special = true, .parse_special = cfg->parse_special };
+    tok_encode_opts_t opts = { .add_special = true, .parse_special = g->cfg->parse_special };
     err_code_t rc = tok_encode(&m->vocab, prompt, len, &opts, tokens, n_ctx + 1, &n_prompt, ctx->arena, err);
     if (rc == ERR_RANGE || (rc == ERR_OK && n_prompt > n_ctx))
         return err_set(err, ERR_RANGE, "prompt is %zu tokens, the context holds %u", n_prompt, n_ctx);
@@ -79,9 +118,6 @@ static err_code_t run(llm_ctx_t *ctx, const char *prompt, size_t len, const llm_
         return rc;
     if (n_prompt == 0)
         return err_set(err, ERR_INVALID, "empty prompt");
-    sampler_t sampler;
-    if ((rc = sampler_init(&sampler, &cfg->sampling, n_vocab, ctx->arena, err)) != ERR_OK)
-        return rc;
 
     uint64_t t0 = platform_now_us();
     res->n_prompt = (uint32_t)n_prompt;
@@ -90,40 +126,22 @@ static err_code_t run(llm_ctx_t *ctx, const char *prompt, size_t len, const llm_
     if (rc != ERR_OK)
         return rc;
     for (uint32_t i = 0; i < n_prompt; i++)
-        sampler_accept(&sampler, tokens[i]); /* the penalties see the prompt too, as in llama.cpp */
+        sampler_accept(&g->sampler, tokens[i]); /* the penalties see the prompt too, as in llama.cpp */
     uint64_t t1 = platform_now_us();
     res->prefill_us = t1 - t0;
 
-    tok_stream_t stream;
-    tok_stream_init(&stream);
-    char piece[TOK_STREAM_PIECE_MAX + 8];
-    res->stop = LLM_STOP_MAX_TOKENS;
-    while (res->n_generated < cfg->max_tokens) {
-        int32_t t = sampler_pick(&sampler, logits);
-        if (is_end(ctx, cfg, t)) {
-            res->stop = LLM_STOP_EOS;
-            break;
-        }
-        size_t n;
-        res->n_generated++;
-        if ((rc = tok_stream_push(&m->vocab, &stream, t, piece, sizeof piece, &n, err)) != ERR_OK)
+    for (bool more = g->cfg->max_tokens > 0; more;) {
+        int32_t t;
+        if ((rc = gen_token(g, ctx->logits, &t, &more, err)) != ERR_OK)
             return rc;
-        if (!emit_text(out, piece, n)) {
-            res->stop = LLM_STOP_CANCELLED;
-            break;
+        if (more && ctx->n_past == n_ctx) {
+            g->stop = LLM_STOP_CONTEXT_FULL;
+            more = false;
         }
-        if (res->n_generated == cfg->max_tokens)
-            break;
-        if (ctx->n_past == n_ctx) {
-            res->stop = LLM_STOP_CONTEXT_FULL;
-            break;
-        }
-        sampler_accept(&sampler, t);
-        if ((rc = llm_decode_batches(ctx, &t, 1, ctx->n_past, err)) != ERR_OK)
+        if (more && (rc = llm_decode_batches(ctx, &t, 1, ctx->n_past, err)) != ERR_OK)
             return rc;
     }
-    size_t n = tok_stream_flush(&stream, piece, sizeof piece);
-    emit_text(out, piece, n);
+    gen_finish(g);
     res->decode_us = platform_now_us() - t1;
     return ERR_OK;
 }
@@ -136,11 +154,13 @@ static err_code_t generate(llm_ctx_t *ctx, const char *prompt, size_t len, const
     err_code_t rc = sampler_config_check(&cfg->sampling, err);
     if (rc != ERR_OK)
         return rc;
-    text_out_t out = { cfg, on_text, user, 0 };
-    if (cfg->text && cfg->text_cap)
-        cfg->text[0] = '\0';
-    rc = run(ctx, prompt, len, cfg, &out, res, err);
-    res->text_len = out.len;
+    gen_state_t g;
+    rc = gen_start(&g, ctx->model, cfg, on_text, user, cfg->text, cfg->text_cap, ctx->arena, err);
+    if (rc == ERR_OK)
+        rc = run(ctx, prompt, len, &g, res, err);
+    res->text_len = g.text_len;
+    res->n_generated = g.n_generated;
+    res->stop = g.stop;
     res->arena_high_water = ctx->arena->high_water_bytes;
     arena_release(ctx->arena, ctx->work, NULL);
     if (rc != ERR_OK && rc != ERR_RANGE && rc != ERR_INVALID)

@@ -29,7 +29,13 @@
 #define SWIGLU_ALIGN 16u      /* chunk starts: a multiple of every level's vector width */
 #define ROPE_MIN_TOKENS 4u
 
+/* One forward's state: what every job of the parallel-fors reads, and the activations. */
 typedef struct buffers {
+    const model_hparams_t *hp;
+    kv_cache_t *kv;
+    const tf_batch_t *batch;
+    uint32_t layer;       /* the layer being run */
+    float theta_scale;    /* RoPE: each rotated pair's angle over the previous one's */
     float *x;             /* [n][n_embd] the residual stream */
     float *xb;            /* [n][n_embd] normed input of a block */
     float *q;             /* [n][n_head * head_dim] */
@@ -52,13 +58,14 @@ static err_code_t alloc_floats(arena_t *a, size_t n, float **out, err_t *err)
     return *out ? ERR_OK : ERR_NOMEM;
 }
 
-static err_code_t alloc_buffers(const model_hparams_t *hp, const kv_cache_t *kv, uint32_t n, arena_t *a,
-                                buffers_t *b, err_t *err)
+/* The buffers of a batch of n tokens whose longest attention spans max_pos positions. */
+static err_code_t alloc_buffers(const model_hparams_t *hp, uint32_t n, uint32_t max_pos, arena_t *a, buffers_t *b,
+                                err_t *err)
 {
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     err_code_t rc = ERR_OK;
     b->workers = par_workers();
-    b->scores_stride = ((size_t)kv->n_ctx + 15) & ~(size_t)15;
+    b->scores_stride = ((size_t)max_pos + 15) & ~(size_t)15;
     /* Rounded to cache lines so two workers never share one. */
     b->attn_work_bytes = (KERN_ATTEND_WORK_BYTES(hp->head_dim) + 63) & ~(size_t)63;
     struct {
@@ -96,68 +103,51 @@ static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t p
     }
 }
 
-typedef struct rope_job {
-    kv_cache_t *kv;
-    const model_hparams_t *hp;
-    uint32_t layer, pos;
-    float theta_scale;
-    buffers_t *b;
-} rope_job_t;
-
-/* The angles of tokens [t0, t1) (positions pos + t). */
+/* The angles of tokens [t0, t1) at their positions. */
 static void rope_angle_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker)
 {
-    const rope_job_t *job = ctx;
+    const buffers_t *b = ctx;
     (void)worker;
     for (uint32_t t = t0; t < t1; t++)
-        rope_angles(job->b->rope + (size_t)t * job->hp->n_rot, job->hp->n_rot, job->theta_scale, job->pos + t);
+        rope_angles(b->rope + (size_t)t * b->hp->n_rot, b->hp->n_rot, b->theta_scale, b->batch->pos[t]);
 }
 
-/* Tokens [t0, t1): RoPE on their queries and keys, then keys and values into the cache. */
+/* Tokens [t0, t1): RoPE on their queries and keys, then keys and values into their sequences' cache. */
 static void rope_store_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker)
 {
-    const rope_job_t *job = ctx;
-    const model_hparams_t *hp = job->hp;
-    const buffers_t *b = job->b;
+    const buffers_t *b = ctx;
+    const model_hparams_t *hp = b->hp;
     size_t qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     (void)worker;
     for (uint32_t t = t0; t < t1; t++) {
         const float *cs = b->rope + (size_t)t * hp->n_rot;
         b->ops->rope(b->q + t * qd, hp->n_head, hp->head_dim, cs, hp->n_rot);
         b->ops->rope(b->k + t * kvd, hp->n_head_kv, hp->head_dim, cs, hp->n_rot);
-        kv_cache_store(job->kv, job->layer, job->pos + t, b->k + t * kvd, b->v + t * kvd);
+        kv_cache_store(b->kv, b->batch->seqs[t], b->layer, b->batch->pos[t], b->k + t * kvd, b->v + t * kvd);
     }
 }
 
-typedef struct attend_job {
-    const kv_cache_t *kv;
-    const model_hparams_t *hp;
-    uint32_t layer, pos, n_tok;
-    buffers_t *b;
-} attend_job_t;
-
 /*
  * Query heads [i0, i1) of the batch: item i is head i % n_head of token
- * n_tok - 1 - i / n_head, against cache positions 0 .. pos + token of its
- * KV head, in the scratch of the worker running it. Latest tokens first:
- * they attend over the most positions, and chunks taken in order then end
- * with the cheapest, which keeps the workers' finishing times close.
+ * n - 1 - i / n_head, against positions 0 .. its position of its own
+ * sequence's KV head, in the scratch of the worker running it. Latest
+ * tokens first: in a prompt they attend over the most positions, and chunks
+ * taken in order then end with the cheapest, which keeps the workers'
+ * finishing times close.
  */
 static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 {
-    const attend_job_t *job = ctx;
-    const kv_cache_t *kv = job->kv;
-    const buffers_t *b = job->b;
-    uint32_t n_head = job->hp->n_head, hd = job->hp->head_dim, group = n_head / job->hp->n_head_kv;
+    const buffers_t *b = ctx;
+    const kv_cache_t *kv = b->kv;
+    uint32_t n_head = b->hp->n_head, hd = b->hp->head_dim, group = n_head / b->hp->n_head_kv;
     float *scores = b->scores + worker * b->scores_stride;
     void *work = b->attn_work + worker * b->attn_work_bytes;
     kern_attend_fn attend = b->ops->formats[kv->format->type].attend;
     for (uint32_t i = i0; i < i1; i++) {
-        uint32_t token = job->n_tok - 1 - i / n_head, h = i % n_head;
+        uint32_t token = b->batch->n - 1 - i / n_head, h = i % n_head;
         size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes;
         size_t off = ((size_t)token * n_head + h) * hd;
-        kern_kv_head_t kh = { kv->format, kv_cache_k(kv, job->layer, 0) + head_off,
-                              kv_cache_v(kv, job->layer, 0) + head_off, kv->row_bytes, job->pos + token + 1, hd };
+        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, head_off, b->batch->pos[token] + 1, hd);
         attend(&kh, b->q + off, scores, work, b->att + off);
     }
 }
@@ -188,8 +178,7 @@ static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, ui
     return rc;
 }
 
-static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il, uint32_t n, uint32_t pos,
-                                  buffers_t *b, arena_t *a, err_t *err)
+static err_code_t attention_block(const model_t *m, uint32_t il, uint32_t n, buffers_t *b, arena_t *a, err_t *err)
 {
     const model_hparams_t *hp = &m->hp;
     const model_layer_t *l = &m->layers[il];
@@ -200,10 +189,9 @@ static err_code_t attention_block(const model_t *m, kv_cache_t *kv, uint32_t il,
     err_code_t rc = project(qkv, qkv_out, 3, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
-    rope_job_t rope = { kv, hp, il, pos, 0.0f, b };
-    par_range(n, 1, ROPE_MIN_TOKENS, rope_store_rows, &rope);
-    attend_job_t job = { kv, hp, il, pos, n, b };
-    par_range(n * hp->n_head, 1, 1, attend_heads, &job);
+    b->layer = il;
+    par_range(n, 1, ROPE_MIN_TOKENS, rope_store_rows, b);
+    par_range(n * hp->n_head, 1, 1, attend_heads, b);
     rc = project(&l->attn_output, &b->xb, 1, b->att, n, a, err);
     if (rc == ERR_OK)
         b->ops->add(b->x, b->xb, (size_t)n * e);
@@ -235,26 +223,42 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
     return rc;
 }
 
-err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *tokens, uint32_t n, uint32_t pos,
-                               bool all_logits, float *logits, arena_t *scratch, err_t *err)
+/* Checks a batch against the model and its sequences; *max_pos: the longest attention span. */
+static err_code_t check_batch(const model_hparams_t *hp, const tf_batch_t *bt, uint32_t *max_pos, err_t *err)
+{
+    if (bt->n == 0)
+        return err_set(err, ERR_INVALID, "forward: no tokens");
+    if ((uint64_t)bt->n * hp->n_ff > UINT32_MAX || (uint64_t)bt->n * hp->n_head > UINT32_MAX)
+        return err_set(err, ERR_RANGE, "forward: %u tokens at once are too many for this model's widths", bt->n);
+    *max_pos = 0;
+    for (uint32_t i = 0; i < bt->n; i++) {
+        if (bt->tokens[i] < 0 || (uint32_t)bt->tokens[i] >= hp->n_vocab)
+            return err_set(err, ERR_INVALID, "forward: token id %d is out of range (%u tokens)", bt->tokens[i],
+                           hp->n_vocab);
+        if (bt->pos[i] >= kv_seq_room(bt->seqs[i]))
+            return err_set(err, ERR_RANGE, "forward: position %u is outside its sequence's %u reserved positions",
+                           bt->pos[i], kv_seq_room(bt->seqs[i]));
+        *max_pos = bt->pos[i] + 1 > *max_pos ? bt->pos[i] + 1 : *max_pos;
+    }
+    for (uint32_t i = 0; i < bt->n_out; i++) {
+        if (bt->out[i] >= bt->n)
+            return err_set(err, ERR_INVALID, "forward: logits asked for token %u of a %u-token batch", bt->out[i],
+                           bt->n);
+    }
+    return ERR_OK;
+}
+
+err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_batch_t *batch, float *logits,
+                                     arena_t *scratch, err_t *err)
 {
     const model_hparams_t *hp = &m->hp;
-    if (n == 0)
-        return err_set(err, ERR_INVALID, "forward: no tokens");
-    if (pos > kv->n_ctx || n > kv->n_ctx - pos)
-        return err_set(err, ERR_RANGE, "forward: positions %u..%u do not fit the %u-position context", pos,
-                       pos + n - 1, kv->n_ctx);
-    if ((uint64_t)n * hp->n_ff > UINT32_MAX || (uint64_t)n * hp->n_head > UINT32_MAX)
-        return err_set(err, ERR_RANGE, "forward: %u tokens at once are too many for this model's widths", n);
-    for (uint32_t i = 0; i < n; i++) {
-        if (tokens[i] < 0 || (uint32_t)tokens[i] >= hp->n_vocab)
-            return err_set(err, ERR_INVALID, "forward: token id %d is out of range (%u tokens)", tokens[i],
-                           hp->n_vocab);
-    }
+    uint32_t n = batch->n, max_pos = 0;
+    err_code_t rc = check_batch(hp, batch, &max_pos, err);
+    if (rc != ERR_OK)
+        return rc;
     arena_mark_t mark = arena_mark(scratch);
-    buffers_t b;
-    err_code_t rc = alloc_buffers(hp, kv, n, scratch, &b, err);
-    if (rc != ERR_OK) {
+    buffers_t b = { .hp = hp, .kv = kv, .batch = batch };
+    if ((rc = alloc_buffers(hp, n, max_pos, scratch, &b, err)) != ERR_OK) {
         arena_release(scratch, mark, NULL);
         return rc;
     }
@@ -262,21 +266,50 @@ err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, const int32_t *
     const gguf_tensor_t *embd = m->token_embd;
     size_t embd_row = (size_t)(embd->n_bytes / embd->ne[1]);
     for (uint32_t i = 0; i < n; i++)
-        embd->format->dequantize((const uint8_t *)embd->data + (size_t)tokens[i] * embd_row,
+        embd->format->dequantize((const uint8_t *)embd->data + (size_t)batch->tokens[i] * embd_row,
                                  b.x + (size_t)i * hp->n_embd, hp->n_embd);
 
-    rope_job_t angles = { kv, hp, 0, pos, (float)math_exp(math_log(hp->rope_freq_base) * (-2.0 / hp->n_rot)), &b };
-    par_range(n, 1, ROPE_MIN_TOKENS, rope_angle_rows, &angles);
+    b.theta_scale = (float)math_exp(math_log(hp->rope_freq_base) * (-2.0 / hp->n_rot));
+    par_range(n, 1, ROPE_MIN_TOKENS, rope_angle_rows, &b);
     for (uint32_t il = 0; il < hp->n_layer && rc == ERR_OK; il++) {
-        rc = attention_block(m, kv, il, n, pos, &b, scratch, err);
+        rc = attention_block(m, il, n, &b, scratch, err);
         if (rc == ERR_OK)
             rc = ffn_block(m, il, n, &b, scratch, err);
     }
-    if (rc == ERR_OK) {
-        uint32_t first = all_logits ? 0 : n - 1, rows = n - first;
-        rmsnorm(b.ops, b.xb, b.x + (size_t)first * hp->n_embd, m->output_norm, b.norm_w, rows, hp->n_embd, hp->rms_eps);
-        rc = project(&m->output, &logits, 1, b.xb, rows, scratch, err);
+    if (rc == ERR_OK && batch->n_out > 0) {
+        for (uint32_t i = 0; i < batch->n_out; i++)
+            rmsnorm(b.ops, b.xb + (size_t)i * hp->n_embd, b.x + (size_t)batch->out[i] * hp->n_embd, m->output_norm,
+                    b.norm_w, 1, hp->n_embd, hp->rms_eps);
+        rc = project(&m->output, &logits, 1, b.xb, batch->n_out, scratch, err);
     }
+    arena_release(scratch, mark, NULL);
+    return rc;
+}
+
+err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t n,
+                               uint32_t pos, bool all_logits, float *logits, arena_t *scratch, err_t *err)
+{
+    if (n == 0)
+        return err_set(err, ERR_INVALID, "forward: no tokens");
+    if (n > UINT32_MAX - pos)
+        return err_set(err, ERR_RANGE, "forward: positions from %u for %u tokens overflow", pos, n);
+    err_code_t rc = kv_seq_reserve(kv, seq, pos + n, err);
+    if (rc != ERR_OK)
+        return rc;
+    arena_mark_t mark = arena_mark(scratch);
+    uint32_t *p = arena_alloc_array(scratch, n, sizeof *p, 0, err), *out = arena_alloc_array(scratch, n, sizeof *out, 0, err);
+    const kv_seq_t **seqs = arena_alloc_array(scratch, n, sizeof *seqs, 0, err);
+    if (!p || !out || !seqs) {
+        arena_release(scratch, mark, NULL);
+        return ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        p[i] = pos + i;
+        seqs[i] = seq;
+        out[i] = i;
+    }
+    tf_batch_t batch = { n, tokens, p, seqs, all_logits ? out : out + n - 1, all_logits ? n : 1 };
+    rc = transformer_forward_batch(m, kv, &batch, logits, scratch, err);
     arena_release(scratch, mark, NULL);
     return rc;
 }

@@ -97,14 +97,29 @@ typedef void (*kern_swiglu_fn)(float *gate, const float *up, uint32_t n);
 /* x[i] += y[i]. */
 typedef void (*kern_add_fn)(float *x, const float *y, size_t n);
 
-/* One KV head of the cache as attention reads it. */
+/* Positions per block of a paged KV cache (kv_cache.h). */
+#define KERN_KV_BLOCK_POS 16u
+
+/*
+ * One KV head of a sequence as attention reads it: its positions lie in
+ * blocks of KERN_KV_BLOCK_POS (a paged cache), position t in block
+ * blocks[t / KERN_KV_BLOCK_POS] at slot t % KERN_KV_BLOCK_POS.
+ */
 typedef struct kern_kv_head {
     const quant_format_t *format; /* the cache type */
-    const uint8_t *k, *v;         /* the head's key and value at position 0 */
-    size_t stride;                /* bytes from one position to the next */
+    const uint8_t *k, *v;         /* the head's key and value in slot 0 of block 0 */
+    const uint32_t *blocks;       /* the sequence's block table */
+    size_t block_stride;          /* bytes from one block to the next */
+    size_t stride;                /* bytes from one slot to the next within a block */
     uint32_t n;                   /* positions 0 .. n-1 (n >= 1) */
     uint32_t head_dim;
 } kern_kv_head_t;
+
+/* Byte offset of position t from the head's slot 0 of block 0 (in k and v alike). */
+static inline size_t kern_kv_offset(const kern_kv_head_t *h, uint32_t t)
+{
+    return (size_t)h->blocks[t / KERN_KV_BLOCK_POS] * h->block_stride + (size_t)(t % KERN_KV_BLOCK_POS) * h->stride;
+}
 
 /* Bytes of the work area of an attention head (16-byte aligned). */
 #define KERN_ATTEND_WORK_BYTES(head_dim) ((size_t)(head_dim) * 16)

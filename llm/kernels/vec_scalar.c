@@ -74,7 +74,7 @@ void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, v
     float scale = 1.0f / math_sqrtf((float)head_dim);
     f->quantize(q, q_kv, head_dim); /* llama.cpp multiplies Q in the cache's type */
     for (uint32_t t = 0; t < h->n; t++)
-        scores[t] = f->vec_dot(h->k + t * h->stride, q_kv, head_dim) * scale;
+        scores[t] = f->vec_dot(h->k + kern_kv_offset(h, t), q_kv, head_dim) * scale;
     vec_softmax_scalar(scores, h->n);
     for (uint32_t d = 0; d < head_dim; d++)
         acc[d] = 0.0;
@@ -82,7 +82,7 @@ void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, v
         float w;
         f->quantize(&scores[t], q_kv, 1); /* ... and the weights too */
         f->dequantize(q_kv, &w, 1);
-        f->dequantize(h->v + t * h->stride, v_row, head_dim);
+        f->dequantize(h->v + kern_kv_offset(h, t), v_row, head_dim);
         for (uint32_t d = 0; d < head_dim; d++)
             acc[d] += (double)(w * v_row[d]);
     }

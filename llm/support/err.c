@@ -40,6 +40,7 @@ const char *err_code_name(err_code_t code)
     case ERR_NOT_FOUND: return "not found";
     case ERR_CANCELLED: return "cancelled";
     case ERR_INTERNAL: return "internal error";
+    case ERR_FULL: return "full";
     }
     return "unknown error";
 }

@@ -19,6 +19,7 @@ typedef enum err_code {
     ERR_NOT_FOUND,   /* a named thing (key, node, command) does not exist */
     ERR_CANCELLED,   /* stopped at the caller's request */
     ERR_INTERNAL,    /* a check of the engine or its host failed: a bug, not bad input */
+    ERR_FULL,        /* a bounded queue is full (or closed): nothing was taken, try again later */
 } err_code_t;
 
 /* Longest message kept, including the terminating NUL; longer ones are cut. */

@@ -235,7 +235,7 @@ static ALWAYS_INLINE void dots8(const kern_kv_head_t *h, uint32_t t, const float
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *k[8];
     for (uint32_t j = 0; j < 8; j++)
-        k[j] = h->k + (t + j < h->n ? t + j : h->n - 1) * h->stride;
+        k[j] = h->k + kern_kv_offset(h, t + j < h->n ? t + j : h->n - 1);
     const uint8_t *k0 = k[0], *k1 = k[1], *k2 = k[2], *k3 = k[3], *k4 = k[4], *k5 = k[5], *k6 = k[6], *k7 = k[7];
     float64x2_t a01 = vdupq_n_f64(0.0), a23 = a01, a45 = a01, a67 = a01;
     uint32_t d = 0;
@@ -265,9 +265,10 @@ static ALWAYS_INLINE void dots8(const kern_kv_head_t *h, uint32_t t, const float
 static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
 {
     const size_t eb = f16 ? 2 : 4;
-    const uint8_t *v = h->v + (size_t)d0 * eb;
+    const uint8_t *v0 = h->v + (size_t)d0 * eb;
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (uint32_t t = 0; t < h->n; t++, v += h->stride) {
+    for (uint32_t t = 0; t < h->n; t++) {
+        const uint8_t *v = v0 + kern_kv_offset(h, t);
         float32x4_t p0 = vmulq_n_f32(ld4(v, f16), w[t]), p1 = vmulq_n_f32(ld4(v + 4 * eb, f16), w[t]);
         float32x4_t p2 = vmulq_n_f32(ld4(v + 8 * eb, f16), w[t]), p3 = vmulq_n_f32(ld4(v + 12 * eb, f16), w[t]);
         a0 = vaddq_f64(a0, vcvt_f64_f32(vget_low_f32(p0)));
@@ -288,10 +289,10 @@ static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint3
 /* The same for out[d0 .. d0+4). */
 static ALWAYS_INLINE void v_sum4(const kern_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
 {
-    const uint8_t *v = h->v + (size_t)d0 * (f16 ? 2 : 4);
+    const uint8_t *v0 = h->v + (size_t)d0 * (f16 ? 2 : 4);
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0;
-    for (uint32_t t = 0; t < h->n; t++, v += h->stride) {
-        float32x4_t p = vmulq_n_f32(ld4(v, f16), w[t]);
+    for (uint32_t t = 0; t < h->n; t++) {
+        float32x4_t p = vmulq_n_f32(ld4(v0 + kern_kv_offset(h, t), f16), w[t]);
         a0 = vaddq_f64(a0, vcvt_f64_f32(vget_low_f32(p)));
         a1 = vaddq_f64(a1, vcvt_high_f64_f32(p));
     }
@@ -321,8 +322,8 @@ static ALWAYS_INLINE void attend(const kern_kv_head_t *h, const float *q, float 
     for (; d < hd; d++) {
         double acc = 0.0;
         const uint8_t *v = h->v + (size_t)d * (f16 ? 2 : 4);
-        for (uint32_t t = 0; t < h->n; t++, v += h->stride)
-            acc += (double)(scores[t] * ld1(v, f16));
+        for (uint32_t t = 0; t < h->n; t++)
+            acc += (double)(scores[t] * ld1(v + kern_kv_offset(h, t), f16));
         out[d] = (float)acc;
     }
 }

@@ -55,6 +55,7 @@ typedef struct loaded {
     host_gguf_t h;
     model_t m;
     kv_cache_t kv;
+    kv_seq_t seq;
     arena_t scratch;
     float *logits;
 } loaded_t;
@@ -95,7 +96,7 @@ static bool check_prompt(loaded_t *l, reader_t *r, uint32_t n_vocab, uint32_t in
     for (uint32_t i = 0; i < n; i++)
         memcpy(&tokens[i], tok + 4 * i, 4);
 
-    CU_ASSERT_EQUAL_FATAL(transformer_forward(&l->m, &l->kv, tokens, n, 0, true, l->logits, &l->scratch, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(transformer_forward(&l->m, &l->kv, &l->seq, tokens, n, 0, true, l->logits, &l->scratch, &e), ERR_OK);
     for (uint32_t i = 0; i < n; i++) {
         const float *ours = l->logits + (size_t)i * n_vocab;
         int32_t want;
@@ -154,7 +155,7 @@ static bool check_prompt(loaded_t *l, reader_t *r, uint32_t n_vocab, uint32_t in
         }
         st->gen_tokens++;
         if (k + 1 < n_gen)
-            CU_ASSERT_EQUAL_FATAL(transformer_forward(&l->m, &l->kv, &ours, 1, n + k, false, l->logits, &l->scratch, &e),
+            CU_ASSERT_EQUAL_FATAL(transformer_forward(&l->m, &l->kv, &l->seq, &ours, 1, n + k, false, l->logits, &l->scratch, &e),
                                   ERR_OK);
     }
     st->prompts++;
@@ -171,6 +172,7 @@ static void check_model(const char *stem)
     CU_ASSERT_EQUAL_FATAL(host_gguf_open(&l.h, "\n  forward (`make models` makes the models)", path, 16u << 20), 0);
     CU_ASSERT_EQUAL_FATAL(model_load(&l.m, &l.h.file, &l.h.arena, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_cache_init(&l.kv, &l.m.hp, N_CTX, QUANT_F16, &l.h.arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_seq_init(&l.seq, N_CTX, &l.h.arena, &e), ERR_OK);
     host_arena_init(&l.scratch, 256u << 20);
     uint32_t n_vocab = l.m.hp.n_vocab;
     l.logits = malloc((size_t)256 * n_vocab * sizeof *l.logits);

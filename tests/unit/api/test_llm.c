@@ -168,7 +168,7 @@ static void test_arena_too_small(void)
 
     /* With n_ctx 0 the context shrinks to fit instead (the tiny model's 256 positions fit here). */
     new_ctx(&ctx, 0);
-    CU_ASSERT_EQUAL(ctx.kv.n_ctx, 256);
+    CU_ASSERT_EQUAL(llm_ctx_n_ctx(&ctx), 256);
 }
 
 static void test_high_water_is_stable(void)
@@ -296,12 +296,14 @@ static void fixture_logits(quant_type_t t, kern_level_t level, float *logits)
     arena_init(&a, malloc(ARENA_BYTES), ARENA_BYTES);
     llm_model_t m;
     kv_cache_t kv;
+    kv_seq_t seq;
     static const int32_t tokens[8] = { 1, 5, 9, 2, 7, 7, 3, 11 };
     kern_level_t before = kern_level();
     kern_init(level);
     CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, QUANT_F16, &a, &e), ERR_OK);
-    CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_seq_init(&seq, 16, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, &seq, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
     kern_init(before);
     free(a.base);
     free(b);

@@ -31,4 +31,17 @@ static inline bool same(float a, float b)
     return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
 }
 
+/* A paged cache's block table for the attention tests: block i of a sequence is block n - 1 - i of the buffer. */
+static inline void reversed_blocks(uint32_t *table, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        table[i] = n - 1 - i;
+}
+
+/* The buffer slot of position p under such a table (n blocks of KERN_KV_BLOCK_POS slots). */
+static inline uint32_t reversed_slot(const uint32_t *table, uint32_t p)
+{
+    return table[p / KERN_KV_BLOCK_POS] * KERN_KV_BLOCK_POS + p % KERN_KV_BLOCK_POS;
+}
+
 #endif

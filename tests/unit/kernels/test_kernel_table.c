@@ -21,6 +21,7 @@
 #define MAX_ELEMS 2048 /* the longest row: 8 super-blocks */
 #define HEAD_DIM 64
 #define MAX_POS 17
+#define MAX_BLOCKS ((MAX_POS + KERN_KV_BLOCK_POS - 1) / KERN_KV_BLOCK_POS)
 
 #define KERNEL_TEST_SEED 0x9e3779b97f4a7c15ull
 #include "tests/unit/kernels/kernel_test.h"
@@ -178,22 +179,33 @@ static void check_tile(walk_t *w, const kern_table_t *t, const kern_table_t *s, 
 
 static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s, const quant_format_t *f)
 {
+    /* The scalar twin reads positions in order (blocks 0, 1, ...), the level's twin a paged copy in reversed blocks. */
+    enum { SLOTS = MAX_BLOCKS * KERN_KV_BLOCK_POS };
     static float kv[2][MAX_POS * HEAD_DIM], q[HEAD_DIM], sc[2][MAX_POS], out[2][HEAD_DIM];
-    static uint8_t k[MAX_POS * HEAD_DIM * 4], v[MAX_POS * HEAD_DIM * 4];
+    static uint8_t k[2][SLOTS * HEAD_DIM * 4], v[2][SLOTS * HEAD_DIM * 4];
     static double work[2][KERN_ATTEND_WORK_BYTES(HEAD_DIM) / sizeof(double)];
     static const uint32_t lens[] = { 1, 5, MAX_POS };
+    uint32_t in_order[MAX_BLOCKS], reversed[MAX_BLOCKS];
+    for (uint32_t b = 0; b < MAX_BLOCKS; b++)
+        in_order[b] = b;
+    reversed_blocks(reversed, MAX_BLOCKS);
     size_t row = HEAD_DIM * f->block_bytes;
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         random_floats(kv[0], MAX_POS * HEAD_DIM, 2.0f);
         random_floats(kv[1], MAX_POS * HEAD_DIM, 2.0f);
         random_floats(q, HEAD_DIM, 2.0f);
         for (uint32_t p = 0; p < lens[i]; p++) {
-            s->formats[f->type].quantize(kv[0] + p * HEAD_DIM, k + p * row, HEAD_DIM);
-            s->formats[f->type].quantize(kv[1] + p * HEAD_DIM, v + p * row, HEAD_DIM);
+            for (int c = 0; c < 2; c++) {
+                uint32_t slot = c ? reversed_slot(reversed, p) : p;
+                s->formats[f->type].quantize(kv[0] + p * HEAD_DIM, k[c] + slot * row, HEAD_DIM);
+                s->formats[f->type].quantize(kv[1] + p * HEAD_DIM, v[c] + slot * row, HEAD_DIM);
+            }
         }
-        kern_kv_head_t h = { f, k, v, row, lens[i], HEAD_DIM };
-        s->formats[f->type].attend(&h, q, sc[0], work[0], out[0]);
-        t->formats[f->type].attend(&h, q, sc[1], work[1], out[1]);
+        size_t bs = KERN_KV_BLOCK_POS * row;
+        kern_kv_head_t h0 = { f, k[0], v[0], in_order, bs, row, lens[i], HEAD_DIM };
+        kern_kv_head_t h1 = { f, k[1], v[1], reversed, bs, row, lens[i], HEAD_DIM };
+        s->formats[f->type].attend(&h0, q, sc[0], work[0], out[0]);
+        t->formats[f->type].attend(&h1, q, sc[1], work[1], out[1]);
         for (int d = 0; d < HEAD_DIM; d++)
             if (!same(out[0][d], out[1][d]))
                 fail(w, "attend differs from the scalar twin", f->name, t->level, lens[i]);
@@ -340,7 +352,8 @@ static void test_scalar_references(void)
     CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_F32, &f, NULL), ERR_OK);
     float k[3] = { unit(), unit(), unit() }, v[3] = { 0.25f, -3.0f, 7.5f }, q[3] = { 1, 2, 3 }, out[3], sc[1];
     double work[6];
-    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, sizeof k, 1, 3 };
+    static const uint32_t block0[1] = { 0 };
+    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, block0, sizeof k * KERN_KV_BLOCK_POS, sizeof k, 1, 3 };
     vec_attend_scalar(&h, q, sc, work, out);
     CU_ASSERT(same(out[0], 0.25f) && same(out[1], -3.0f) && same(out[2], 7.5f));
 }

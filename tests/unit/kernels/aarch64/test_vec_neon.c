@@ -253,11 +253,19 @@ static void test_residual_add(void)
 
 #define ATT_MAX_POS 300
 #define ATT_MAX_HD 136
+#define ATT_MAX_BLOCKS ((ATT_MAX_POS + KERN_KV_BLOCK_POS - 1) / KERN_KV_BLOCK_POS)
+#define ATT_SLOTS (ATT_MAX_BLOCKS * KERN_KV_BLOCK_POS)
 
-/* Positions of the cache for one case: K and V rows of `heads` heads, the head under test at `head`. */
+/*
+ * Positions of the cache for one case: K and V rows of `heads` heads, the
+ * head under test at `head`, paged: in blocks of the buffer taken in
+ * reverse order.
+ */
 static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t kind, float qscale, int *bad)
 {
-    static uint8_t k[ATT_MAX_POS * 3 * ATT_MAX_HD * 4], v[ATT_MAX_POS * 3 * ATT_MAX_HD * 4];
+    static uint8_t k[ATT_SLOTS * 3 * ATT_MAX_HD * 4], v[ATT_SLOTS * 3 * ATT_MAX_HD * 4];
+    uint32_t blocks[ATT_MAX_BLOCKS];
+    reversed_blocks(blocks, (n + KERN_KV_BLOCK_POS - 1) / KERN_KV_BLOCK_POS);
     static float row[3 * ATT_MAX_HD], q[ATT_MAX_HD], want[ATT_MAX_HD], got[ATT_MAX_HD];
     static float scores_a[ATT_MAX_POS], scores_b[ATT_MAX_POS];
     static double work_a[ATT_MAX_HD * 2], work_b[ATT_MAX_HD * 2];
@@ -267,13 +275,13 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     size_t stride = (size_t)heads * hd * f->block_bytes;
     for (uint32_t t = 0; t < n; t++) {
         fill(row, (size_t)heads * hd, kind, 3.0f);
-        f->quantize(row, k + t * stride, (size_t)heads * hd);
+        f->quantize(row, k + reversed_slot(blocks, t) * stride, (size_t)heads * hd);
         fill(row, (size_t)heads * hd, kind == FILL_SPECIAL ? FILL_UNIT : kind, 3.0f);
-        f->quantize(row, v + t * stride, (size_t)heads * hd);
+        f->quantize(row, v + reversed_slot(blocks, t) * stride, (size_t)heads * hd);
     }
     fill(q, hd, kind == FILL_SPECIAL ? FILL_UNIT : FILL_WIDE, qscale);
     size_t off = (size_t)head * hd * f->block_bytes;
-    kern_kv_head_t h = { f, k + off, v + off, stride, n, hd };
+    kern_kv_head_t h = { f, k + off, v + off, blocks, KERN_KV_BLOCK_POS * stride, stride, n, hd };
     vec_attend_scalar(&h, q, scores_a, work_a, want);
     (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, scores_b, work_b, got);
     char what[40];
@@ -328,7 +336,11 @@ static void order_case(uint32_t hd, uint32_t n, bool keys, int *bad)
             vt[d] = keys ? unit() : t == 0 ? 0x1p20f : t == n - 1 ? -0x1p20f : tiny_term(0x1p20f);
         }
     }
-    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, (size_t)hd * sizeof(float), n, hd };
+    uint32_t blocks[(40 + KERN_KV_BLOCK_POS - 1) / KERN_KV_BLOCK_POS];
+    for (uint32_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        blocks[b] = b; /* positions in order: the sums' order is what this case tests */
+    size_t stride = (size_t)hd * sizeof(float);
+    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, blocks, KERN_KV_BLOCK_POS * stride, stride, n, hd };
     vec_attend_scalar(&h, q, sa, wa, want);
     (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, sb, wb, got);
     char what[40];
