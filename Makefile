@@ -278,11 +278,11 @@ test: setup
 # bits must not change with it): the 1- and 4-layer models at 1, 2, 3 and 4
 # threads, each full model at one of 1, 2, 4. smollm2 and forward_q8_0_l1
 # also run under qemu-aarch64, the latter on every NEON level (test-unit-arm64).
-REAL_SUITES := smollm2 smollm2_generate forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4
+REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4
 SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
 REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
 REAL_SUITES_b := smollm2_generate forward_q4_1 $(SMALL_FORWARD)
-REAL_SUITES_c := forward_q8_0 $(SMALL_FORWARD)
+REAL_SUITES_c := forward_q8_0 smollm2_sched $(SMALL_FORWARD)
 REAL_SUITES_d := forward_q8_0_l1
 REAL_THREADS_a := 2
 REAL_THREADS_b := 4
@@ -306,7 +306,7 @@ $(REAL_RUNS): $(HOST_TESTS)
 # The kernel-table suites: each runs every level the emulated CPU has.
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's.
 NEON_SUITES := --only kernel_table --only neon_fp16 --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul \
-	--only llm --only forward_q8_0_l1
+	--only llm --only sched --only forward_q8_0_l1
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) \
