@@ -56,7 +56,7 @@ PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c ker
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
 	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/smp.c arch/aarch64/timer.c arch/aarch64/cpu_id.c drivers/pl011.c \
 	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c kernel/lib/string.c \
-	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/ksession.c kernel/cores.c
+	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/cmd_llm_jobs.c kernel/ksession.c kernel/cores.c
 # Run before the MMU is on, when unaligned accesses fault.
 STRICT_ALIGN_SRCS := kernel/lib/string.c llm/support/fmt.c llm/support/err.c drivers/fdt.c kernel/boot_info.c \
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \

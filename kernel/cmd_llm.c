@@ -75,6 +75,8 @@ static void cmd_load(int argc, char **argv)
         return;
     ksession_t *s = cmd_llm_session();
     err_t err;
+    if (cmd_llm_jobs_busy(s))
+        return;
     uint64_t t0 = platform_now_us();
     if (ksession_load(s, e, &err) != ERR_OK) {
         kprintf("error: cannot load '%s': %s\n", e->name, err.msg);
@@ -89,7 +91,7 @@ static void cmd_unload(int argc, char **argv)
 {
     (void)argc, (void)argv;
     ksession_t *s;
-    if (!cmd_llm_need_model(&s))
+    if (!cmd_llm_need_model(&s) || cmd_llm_jobs_busy(s))
         return;
     kprintf("unloaded '%s'\n", s->entry->name);
     ksession_unload(s);
@@ -147,6 +149,15 @@ static const subcommand_t SUBCOMMANDS[] = {
       "generate text", -1, cmd_llm_gen },
     { "chat", "[-n N]", "talk with the model, N tokens per reply at most (/reset, /exit)", -1, cmd_llm_chat },
     { "bench", "[-p N] [-n N]", "prefill and decode speed", -1, cmd_llm_bench },
+    { "submit", "[gen's flags but -c] \"PROMPT\"", "queue a background job (runs while the shell waits for keys)",
+      -1, cmd_llm_submit },
+    { "jobs", "", "background jobs: state, tokens, speed", 0, cmd_llm_jobs },
+    { "out", "ID", "a job's text so far", 1, cmd_llm_out },
+    { "wait", "ID", "run jobs until ID is done, then print its text (Ctrl-C stops waiting)", 1, cmd_llm_wait },
+    { "cancel", "ID", "stop a queued or running job", 1, cmd_llm_cancel },
+    { "stats", "", "the job service's health: queue, tokens, KV blocks, memory", 0, cmd_llm_stats },
+    { "batch", "[gen's flags but -c] \"P1\" \"P2\" ...", "run prompts together to completion, print each text",
+      -1, cmd_llm_batch },
 };
 
 void cmd_llm(int argc, char **argv)

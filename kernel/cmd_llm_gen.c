@@ -64,35 +64,42 @@ static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *
     return ok;
 }
 
-void cmd_llm_gen(int argc, char **argv)
+bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ctx, const char **prompts, int *n,
+                      int max)
 {
-    ksession_t *s;
-    llm_gen_config_t c;
-    llm_gen_config_default(&c);
-    c.max_tokens = DEFAULT_MAX_TOKENS;
-    uint32_t n_ctx = 0;
-    const char *prompt = NULL;
+    llm_gen_config_default(c);
+    c->max_tokens = DEFAULT_MAX_TOKENS;
+    *n_ctx = 0;
+    *n = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (a[0] == '-' && a[1] && !a[2]) {
             if (i + 1 == argc) {
                 kprintf("error: flag %s needs a value\n", a);
-                return;
+                return false;
             }
-            if (!gen_flag(a[1], argv[++i], &c, &n_ctx))
-                return;
-        } else if (!prompt) {
-            prompt = a;
+            if (!gen_flag(a[1], argv[++i], c, n_ctx))
+                return false;
+        } else if (*n < max && *a) {
+            prompts[(*n)++] = a;
         } else {
-            kprintf("error: one prompt only (quote it: llm gen \"two words\")\n");
-            return;
+            kprintf(*a ? "error: at most %d prompt(s) (quote each: \"two words\")\n" : "error: an empty prompt\n", max);
+            return false;
         }
     }
-    if (!prompt || !*prompt) {
-        kprintf("error: usage: llm gen [flags] \"PROMPT\"\n");
-        return;
-    }
-    if (!cmd_llm_need_model(&s))
+    if (*n == 0)
+        kprintf("error: no prompt; usage: `llm` lists the subcommands\n");
+    return *n > 0;
+}
+
+void cmd_llm_gen(int argc, char **argv)
+{
+    ksession_t *s;
+    llm_gen_config_t c;
+    uint32_t n_ctx;
+    const char *prompt;
+    int n;
+    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, &prompt, &n, 1) || !cmd_llm_need_model(&s))
         return;
     err_t err;
     llm_result_t r;

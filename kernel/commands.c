@@ -182,7 +182,7 @@ const shell_command_t shell_commands[] = {
     { "uptime", "", "time since the kernel started", 0, cmd_uptime },
     { "poweroff", "", "power off (PSCI SYSTEM_OFF; QEMU exits)", 0, cmd_poweroff },
     { "reboot", "", "reset the machine (PSCI SYSTEM_RESET)", 0, cmd_reboot },
-    { "llm", "SUBCOMMAND", "models, load, unload, info, verify, gen, chat, bench (`llm` alone: usage)", 31, cmd_llm },
+    { "llm", "SUBCOMMAND", "models, load, unload, info, verify, gen, chat, bench, submit, jobs, out, wait, cancel, stats, batch (`llm` alone: usage)", 31, cmd_llm },
     { "fault", "", "take a deliberate data abort (tests the exception report; powers off)", 0, cmd_fault },
 };
 const size_t shell_n_commands = sizeof shell_commands / sizeof shell_commands[0];

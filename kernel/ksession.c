@@ -5,6 +5,7 @@ void ksession_init(ksession_t *s, arena_t *arena)
 {
     s->arena = arena;
     s->entry = NULL;
+    s->has_sched = false;
 }
 
 void ksession_unload(ksession_t *s)
@@ -13,6 +14,7 @@ void ksession_unload(ksession_t *s)
         return;
     arena_release(s->arena, s->before_model, NULL);
     s->entry = NULL;
+    s->has_sched = false;
 }
 
 static err_code_t make_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
@@ -51,7 +53,7 @@ err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
 {
     if (n_ctx == s->n_ctx_asked)
         return ERR_OK;
-    arena_release(s->arena, s->before_ctx, NULL);
+    arena_release(s->arena, s->before_ctx, NULL); /* the scheduler, below the context, stays */
     err_code_t rc = make_ctx(s, n_ctx, err);
     if (rc != ERR_OK) {
         err_t ignored;
@@ -59,4 +61,48 @@ err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
         make_ctx(s, s->n_ctx_asked, &ignored); /* back to the context there was (it fitted before) */
     }
     return rc;
+}
+
+#define SCHED_RUNNING 4
+#define SCHED_POSITIONS 512
+#define SCHED_MIN_POSITIONS 64
+#define SCHED_STEP_TOKENS 8 /* a step stays short, so the shell answers between two */
+
+/*
+ * The scheduler takes an arena of its own, carved out below the context (a
+ * context uses everything above it as working memory): the context is
+ * remade above it, at the size asked before (its cached tokens are lost).
+ */
+err_code_t ksession_sched(ksession_t *s, llm_sched_t **out, err_t *err)
+{
+    *out = &s->sched;
+    if (s->has_sched)
+        return ERR_OK;
+    llm_sched_params_t p;
+    llm_sched_params_default(&p);
+    p.max_running = SCHED_RUNNING;
+    p.step_tokens = SCHED_STEP_TOKENS;
+    arena_mark_t before = s->before_ctx;
+    err_code_t rc = ERR_NOMEM;
+    for (uint32_t n = SCHED_POSITIONS; n >= SCHED_MIN_POSITIONS && rc != ERR_OK; n /= 2) {
+        arena_release(s->arena, before, NULL);
+        p.max_seq_pos = n;
+        size_t bytes = llm_sched_bytes(&s->model, &p);
+        void *buf = bytes ? arena_alloc(s->arena, bytes, 64, err) : NULL;
+        if (!buf)
+            continue;
+        arena_init(&s->sched_arena, buf, bytes);
+        rc = llm_sched_init(&s->sched, &s->model, &p, &s->sched_arena, err);
+        if (rc == ERR_OK)
+            rc = make_ctx(s, s->n_ctx_asked, err);
+    }
+    if (rc != ERR_OK) {
+        err_t ignored, why = *err;
+        arena_release(s->arena, before, NULL);
+        make_ctx(s, s->n_ctx_asked, &ignored); /* the context there was (it fitted before) */
+        return err_set(err, rc, "no room for background jobs beside a %u-position context (`llm gen -c N` makes it "
+                       "smaller): %s", llm_ctx_n_ctx(&s->ctx), why.msg);
+    }
+    s->has_sched = true;
+    return ERR_OK;
 }

@@ -14,6 +14,7 @@
 #include "kernel/model_store.h"
 #include "llm/support/err.h"
 #include "llm/llm.h"
+#include "llm/llm_sched.h"
 #include "llm/support/arena.h"
 
 typedef struct ksession {
@@ -22,6 +23,9 @@ typedef struct ksession {
     llm_model_t model;
     llm_ctx_t ctx;
     uint32_t n_ctx_asked;       /* what the context was made for (0: the default) */
+    llm_sched_t sched;          /* the background jobs, in an arena of their own below the context */
+    arena_t sched_arena;
+    bool has_sched;
     arena_mark_t before_model, before_ctx;
 } ksession_t;
 
@@ -39,5 +43,13 @@ void ksession_unload(ksession_t *s);
 
 /* Remakes the context for n_ctx positions (0: the default) unless it already is; ERR_NOMEM says the bytes needed. */
 err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err);
+
+/*
+ * The scheduler for background jobs, made on first use in an arena of its
+ * own below the context (which is remade above it): 4 running at most,
+ * each of up to 512 positions (fewer if the arena is short, down to 64).
+ * Unloading the model ends it.
+ */
+err_code_t ksession_sched(ksession_t *s, llm_sched_t **out, err_t *err);
 
 #endif

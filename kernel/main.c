@@ -13,6 +13,7 @@
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/timer.h"
+#include "kernel/cmd_llm.h"
 #include "kernel/console.h"
 #include "kernel/cores.h"
 #include "kernel/memory_map.h"
@@ -127,5 +128,6 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     kprintf("llm-kernel: %zu model(s); `llm models` lists them; engine kernels: %s\n", kernel.models.n,
             llm_kernels_name());
     kprintf("Type 'help' for commands.\n");
+    shell_on_idle(cmd_llm_idle); /* background jobs run while the shell waits for keys */
     shell_run();
 }

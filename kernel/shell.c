@@ -13,6 +13,23 @@
 #define MAX_ARGS 32
 
 static line_editor_t editor; /* static: the history makes it ~35 KiB */
+static bool (*idle_fn)(void);
+
+void shell_on_idle(bool (*fn)(void))
+{
+    idle_fn = fn;
+}
+
+/* The next key, doing the idle work until one comes (or there is none left to do). */
+static uint8_t next_key(void)
+{
+    int c;
+    while ((c = console_poll()) < 0) {
+        if (!idle_fn || !idle_fn())
+            return console_getc();
+    }
+    return (uint8_t)c;
+}
 
 static void echo_to_console(void *ctx, const char *s, size_t n)
 {
@@ -60,7 +77,7 @@ const char *shell_read_line(const char *prompt, bool *cancelled)
     for (;;) {
         kprintf("%s", prompt);
         line_event_t ev;
-        while ((ev = line_feed(&editor, console_getc())) == LINE_PENDING)
+        while ((ev = line_feed(&editor, next_key())) == LINE_PENDING)
             ;
         if (ev == LINE_READY)
             return line_text(&editor);

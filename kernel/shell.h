@@ -21,8 +21,17 @@ extern const shell_command_t shell_commands[];
 extern const size_t shell_n_commands;
 
 /*
- * Prompts and reads one line with the shell's editor (and its history); a
- * too-long line is refused and asked for again. NULL with *cancelled set
+ * Idle work: while the shell waits for a key it calls fn until fn returns
+ * false (nothing to do), then blocks on the console. fn should return
+ * within a fraction of a second so typing stays responsive (keys wait in
+ * the UART meanwhile). NULL: none.
+ */
+void shell_on_idle(bool (*fn)(void));
+
+/*
+ * Prompts and reads one line with the shell's editor (and its history),
+ * doing the idle work between keys; a too-long line is refused and asked
+ * for again. NULL with *cancelled set
  * on Ctrl-C. The line is valid until the next read.
  */
 const char *shell_read_line(const char *prompt, bool *cancelled);

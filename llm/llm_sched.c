@@ -92,6 +92,24 @@ static err_code_t settle(llm_sched_params_t *p, const model_hparams_t *hp, err_t
     return ERR_OK;
 }
 
+/* Arena bytes of a scheduler with the settled parameters p. */
+static size_t need_bytes(const model_hparams_t *hp, const llm_sched_params_t *p)
+{
+    uint32_t n_reqs = p->max_running + p->queue_cap + p->keep_done;
+    size_t per_req = sizeof(sched_req_t) + (size_t)p->max_seq_pos * sizeof(int32_t) + p->text_cap + 64;
+    size_t per_slot = sizeof(sched_slot_t) + slot_bytes(hp, p->max_seq_pos) +
+                      (size_t)kv_blocks_for(p->max_seq_pos) * sizeof(uint32_t) + 128;
+    size_t work = llm_work_bytes(hp, p->max_seq_pos, p->step_tokens);
+    return kv_cache_bytes(hp, p->pool_positions, p->kv_type) + n_reqs * per_req + p->max_running * per_slot +
+           (size_t)p->max_running * hp->n_vocab * sizeof(float) + 64 + work;
+}
+
+size_t llm_sched_bytes(const llm_model_t *m, const llm_sched_params_t *params)
+{
+    llm_sched_params_t p = *params;
+    return settle(&p, &m->model.hp, NULL) == ERR_OK ? need_bytes(&m->model.hp, &p) : 0;
+}
+
 err_code_t llm_sched_init(llm_sched_t *s, const llm_model_t *m, const llm_sched_params_t *params, arena_t *arena,
                           err_t *err)
 {
@@ -101,12 +119,7 @@ err_code_t llm_sched_init(llm_sched_t *s, const llm_model_t *m, const llm_sched_
     if (rc != ERR_OK)
         return rc;
     uint32_t n_reqs = p.max_running + p.queue_cap + p.keep_done;
-    size_t per_req = sizeof(sched_req_t) + (size_t)p.max_seq_pos * sizeof(int32_t) + p.text_cap + 64;
-    size_t per_slot = sizeof(sched_slot_t) + slot_bytes(hp, p.max_seq_pos) +
-                      (size_t)kv_blocks_for(p.max_seq_pos) * sizeof(uint32_t) + 128;
-    size_t work = llm_work_bytes(hp, p.max_seq_pos, p.step_tokens);
-    size_t need = kv_cache_bytes(hp, p.pool_positions, p.kv_type) + n_reqs * per_req + p.max_running * per_slot +
-                  (size_t)p.max_running * hp->n_vocab * sizeof(float) + 64 + work;
+    size_t need = need_bytes(hp, &p);
     size_t free_bytes = arena->capacity_bytes - arena->used_bytes;
     if (need > free_bytes)
         return err_set(err, ERR_NOMEM,
@@ -216,6 +229,9 @@ err_code_t llm_sched_submit(llm_sched_t *s, const llm_request_t *r, uint32_t *id
         rc = err_set(err, ERR_FULL, "scheduler: the queue is full (%u waiting)", queued);
     else if (!r->prompt && !r->msgs)
         rc = err_set(err, ERR_INVALID, "scheduler: a request needs a prompt or messages");
+    else if (r->cfg.sampling.penalty_last_n > (int32_t)s->p.max_seq_pos)
+        rc = err_set(err, ERR_INVALID, "scheduler: penalty_last_n %d exceeds a request's %u positions",
+                     r->cfg.sampling.penalty_last_n, s->p.max_seq_pos);
     else
         rc = sampler_config_check(&r->cfg.sampling, err);
     if (rc == ERR_OK) {

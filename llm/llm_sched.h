@@ -17,8 +17,11 @@
  * Memory: everything comes from the arena given to llm_sched_init, once:
  * the KV pool, max_running sampler slots, the request records (prompt
  * tokens and text of each), and the working memory of a step; nothing is
- * allocated per step. llm_sched_init says how many bytes it needs when the
- * arena is too small.
+ * allocated per step. The scheduler uses everything above its tables as
+ * working memory, so give it an arena of its own (llm_sched_bytes says how
+ * big) rather than one a context also uses. Sizing the pool: see
+ * kv_cache.h (SmolLM2-135M, F16: 22.5 KiB per position, so 4 requests of
+ * 512 positions take 45 MiB).
  */
 #ifndef LLM_LLM_SCHED_H
 #define LLM_LLM_SCHED_H
@@ -99,6 +102,9 @@ typedef struct llm_sched {
     llm_sched_stats_t stats;  /* the counters; the rest is filled by llm_sched_stats */
     arena_mark_t work;        /* the arena above this mark is one call's working memory */
 } llm_sched_t;
+
+/* Arena bytes llm_sched_init needs for these parameters (0 if they are invalid). */
+size_t llm_sched_bytes(const llm_model_t *m, const llm_sched_params_t *p);
 
 /*
  * Makes a scheduler for model m (which must outlive it). ERR_INVALID for

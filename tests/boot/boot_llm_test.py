@@ -242,6 +242,39 @@ def session_initrd(con, step, args):
         require(out, r"prefill 8 tokens: \d+\.\d+ tok/s; decode 4 tokens: \d+\.\d+ tok/s")
     step("llm bench -p 8 -n 4 reports prefill and decode speed", bench)
 
+    def batch():
+        prompts = ["The capital of France is", "Once upon a time", "In the year 2050,"]
+        alone = [generated_text(command(con, f'llm gen -n 8 -t 0 "{p}"', SMALL_TIMEOUT_S)) for p in prompts]
+        out = command(con, "llm batch -n 8 -t 0 " + " ".join(f'"{p}"' for p in prompts), SMALL_TIMEOUT_S)
+        require(out, r"\n\[batch of 3: \d+ tokens generated in \d+ ms, \d+\.\d+ tok/s together\]\n")
+        for k, (p, want) in enumerate(zip(prompts, alone)):
+            m = re.search(r"\n--- %d: %s\n(.*?)\n\[job \d+ done, stop: max tokens: prompt \d+ tokens \(\d+ shared\), "
+                          r"generated 8, " % (k + 1, re.escape(p)), out, re.S)
+            if not m:
+                raise Failure(f"no text of batch prompt {k + 1} in:\n{out}")
+            if m.group(1) != want:
+                raise Failure(f"batch text of {p!r} differs from llm gen's:\n  batch: {m.group(1)!r}\n  gen:   {want!r}")
+    step("llm batch with three prompts gives each llm gen's text", batch)
+
+    def jobs():
+        out = command(con, 'llm submit -n 400 -t 0 "Once upon a time"')
+        m = re.search(r"\njob (\d+) queued\n", out)
+        if not m:
+            raise Failure(f"no job id in:\n{out}")
+        job = m.group(1)
+        require(command(con, "help"), r"\n  llm ")  # the shell answers while the job runs
+        require(command(con, "llm jobs"), rf"\n{job} +(queued|running) ")
+        require(command(con, "llm stats"), r"\njobs: +\d+ queued, 1 running", r"\nkv: +\d+ blocks used")
+        require(command(con, f"llm cancel {job}"), rf"\njob {job} cancelled\n")
+        require(command(con, f"llm out {job}"), rf"\[job {job} done, stop: cancelled: ")
+        error_line(command(con, f"llm cancel {job}"), rf"^error: scheduler: request {job} is done")
+        error_line(command(con, "llm out 999"), r"^error: scheduler: no request 999")
+        out = command(con, 'llm submit -n 5 -t 0 "In the year 2050,"')
+        job = re.search(r"\njob (\d+) queued\n", out).group(1)
+        require(command(con, f"llm wait {job}", SMALL_TIMEOUT_S), rf"\[job {job} done, stop: max tokens: .*generated 5,")
+        require(command(con, "llm stats"), r"\njobs: +0 queued, 0 running")
+    step("background jobs: submit, the shell answers, jobs, stats, cancel, out, wait", jobs)
+
     step("poweroff exits QEMU with status 0", lambda: boot_test.poweroff(con))
 
 
