@@ -207,6 +207,8 @@ typedef struct llm_gen_config {
     sampler_config_t sampling;
     bool parse_special;      /* recognise special tokens written in the prompt (chat markup) */
     int32_t stop_token;      /* an extra token that ends the text (a chat's end of turn), or TOK_NONE */
+    bool ignore_eos;         /* end-of-text tokens (eos, eot) do not end the text: they are fed back like any
+                                other (benchmarks with a fixed length; stop_token still ends it) */
     char *text;              /* optional: the generated text is also copied here (NUL-terminated) */
     size_t text_cap;
 } llm_gen_config_t;

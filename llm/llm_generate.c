@@ -44,8 +44,8 @@ static bool emit_text(gen_state_t *g, const char *s, size_t n)
 static bool is_end(const gen_state_t *g, int32_t t)
 {
     const tok_vocab_t *v = &g->model->vocab;
-    return t == v->eos || (v->eot != TOK_NONE && t == v->eot) ||
-           (g->cfg->stop_token != TOK_NONE && t == g->cfg->stop_token);
+    bool eos = t == v->eos || (v->eot != TOK_NONE && t == v->eot);
+    return (eos && !g->cfg->ignore_eos) || (g->cfg->stop_token != TOK_NONE && t == g->cfg->stop_token);
 }
 
 err_code_t gen_start(gen_state_t *g, const llm_model_t *m, const llm_gen_config_t *cfg, llm_on_text_fn on_text,

@@ -32,6 +32,7 @@ typedef struct sched_req {
     uint64_t order;           /* submission number: the queue's order */
     llm_gen_config_t cfg;
     llm_on_text_fn on_text;
+    llm_on_logits_fn on_logits;
     void *user;
     uint64_t deadline_us, submit_us, start_us, end_us;
     int32_t *tokens;          /* [max_seq_pos]: the prompt, then each generated token once it is to run */
@@ -86,7 +87,7 @@ static err_code_t settle(llm_sched_params_t *p, const model_hparams_t *hp, err_t
     if (p->max_seq_pos < 2 || p->max_seq_pos > (1u << 24))
         return err_set(err, ERR_INVALID, "scheduler: %u positions per request (2 to %u)", p->max_seq_pos, 1u << 24);
     if (p->pool_positions == 0) {
-        uint64_t all = (uint64_t)p->max_running * p->max_seq_pos;
+        uint64_t all = (uint64_t)p->max_running * kv_blocks_for(p->max_seq_pos) * KV_BLOCK_POS;
         p->pool_positions = all < (1u << 24) ? (uint32_t)all : 1u << 24;
     }
     return ERR_OK;
@@ -184,29 +185,55 @@ static sched_req_t *take_record(llm_sched_t *s)
     return oldest;
 }
 
-/* The prompt's tokens into q->tokens, in the working memory. */
-static err_code_t tokenize(llm_sched_t *s, const llm_request_t *r, sched_req_t *q, err_t *err)
+/* A prompt given as token ids into q->tokens, checked against the vocabulary; *n is its length. */
+static err_code_t copy_tokens(llm_sched_t *s, const llm_request_t *r, sched_req_t *q, size_t *n, err_t *err)
+{
+    uint32_t n_vocab = s->model->model.hp.n_vocab;
+    *n = r->n_tokens;
+    if (r->n_tokens >= s->p.max_seq_pos)
+        return ERR_RANGE;
+    for (size_t i = 0; i < r->n_tokens; i++)
+        if (r->tokens[i] < 0 || (uint32_t)r->tokens[i] >= n_vocab)
+            return err_set(err, ERR_INVALID, "scheduler: prompt token %zu is %d, the vocabulary has %u", i,
+                           r->tokens[i], n_vocab);
+    memcpy(q->tokens, r->tokens, r->n_tokens * sizeof *q->tokens);
+    return ERR_OK;
+}
+
+/* A conversation's text through the chat template, in the working memory; q ends its turns with the template's. */
+static err_code_t format_chat(llm_sched_t *s, const llm_request_t *r, sched_req_t *q, const char **text, size_t *len,
+                              err_t *err)
 {
     const llm_model_t *m = s->model;
+    if (!m->has_chat)
+        return err_set(err, ERR_UNSUPPORTED, "chat: %s", m->chat_error.msg);
+    err_code_t rc = chat_apply(m->chat, r->msgs, r->n_msgs, true, NULL, 0, len, err);
+    char *buf = rc == ERR_RANGE ? arena_alloc(s->arena, *len + 1, 1, err) : NULL;
+    if (!buf)
+        return rc == ERR_RANGE ? ERR_NOMEM : rc;
+    if ((rc = chat_apply(m->chat, r->msgs, r->n_msgs, true, buf, *len + 1, len, err)) != ERR_OK)
+        return rc;
+    *text = buf;
+    q->cfg.parse_special = true;
+    q->cfg.stop_token = m->end_of_turn;
+    return ERR_OK;
+}
+
+/* The prompt's tokens into q->tokens (text and chat tokenized in the working memory). */
+static err_code_t tokenize(llm_sched_t *s, const llm_request_t *r, sched_req_t *q, err_t *err)
+{
     const char *text = r->prompt;
-    size_t len = r->len, n;
-    bool special = r->cfg.parse_special;
-    if (!text) {
-        if (!m->has_chat)
-            return err_set(err, ERR_UNSUPPORTED, "chat: %s", m->chat_error.msg);
-        err_code_t rc = chat_apply(m->chat, r->msgs, r->n_msgs, true, NULL, 0, &len, err);
-        char *buf = rc == ERR_RANGE ? arena_alloc(s->arena, len + 1, 1, err) : NULL;
-        if (!buf)
-            return rc == ERR_RANGE ? ERR_NOMEM : rc;
-        if ((rc = chat_apply(m->chat, r->msgs, r->n_msgs, true, buf, len + 1, &len, err)) != ERR_OK)
-            return rc;
-        text = buf;
-        special = true;
-        q->cfg.parse_special = true;
-        q->cfg.stop_token = m->end_of_turn;
+    size_t len = r->len, n = 0;
+    err_code_t rc = ERR_OK;
+    if (!text && r->tokens) {
+        rc = copy_tokens(s, r, q, &n, err);
+    } else {
+        if (!text)
+            rc = format_chat(s, r, q, &text, &len, err);
+        tok_encode_opts_t opts = { .add_special = true, .parse_special = q->cfg.parse_special };
+        if (rc == ERR_OK)
+            rc = tok_encode(&s->model->vocab, text, len, &opts, q->tokens, s->p.max_seq_pos, &n, s->arena, err);
     }
-    tok_encode_opts_t opts = { .add_special = true, .parse_special = special };
-    err_code_t rc = tok_encode(&m->vocab, text, len, &opts, q->tokens, s->p.max_seq_pos, &n, s->arena, err);
     if (rc == ERR_RANGE || (rc == ERR_OK && n >= s->p.max_seq_pos))
         return err_set(err, ERR_RANGE, "prompt is %zu tokens, a request holds %u positions", n, s->p.max_seq_pos);
     if (rc == ERR_OK && n == 0)
@@ -227,8 +254,8 @@ err_code_t llm_sched_submit(llm_sched_t *s, const llm_request_t *r, uint32_t *id
         rc = err_set(err, ERR_FULL, "scheduler: draining, no new requests");
     else if (queued >= s->p.queue_cap || !q)
         rc = err_set(err, ERR_FULL, "scheduler: the queue is full (%u waiting)", queued);
-    else if (!r->prompt && !r->msgs)
-        rc = err_set(err, ERR_INVALID, "scheduler: a request needs a prompt or messages");
+    else if (!r->prompt && !r->tokens && !r->msgs)
+        rc = err_set(err, ERR_INVALID, "scheduler: a request needs a prompt, tokens or messages");
     else if (r->cfg.sampling.penalty_last_n > (int32_t)s->p.max_seq_pos)
         rc = err_set(err, ERR_INVALID, "scheduler: penalty_last_n %d exceeds a request's %u positions",
                      r->cfg.sampling.penalty_last_n, s->p.max_seq_pos);
@@ -236,7 +263,7 @@ err_code_t llm_sched_submit(llm_sched_t *s, const llm_request_t *r, uint32_t *id
         rc = sampler_config_check(&r->cfg.sampling, err);
     if (rc == ERR_OK) {
         *q = (sched_req_t){ .tokens = q->tokens, .text = q->text, .cfg = r->cfg, .on_text = r->on_text,
-                            .user = r->user, .deadline_us = r->deadline_us };
+                            .on_logits = r->on_logits, .user = r->user, .deadline_us = r->deadline_us };
         q->cfg.text = NULL;
         q->cfg.text_cap = 0;
         q->text[0] = '\0';
@@ -411,7 +438,10 @@ static err_code_t advance(llm_sched_t *s, const step_batch_t *b, err_t *err)
         int32_t t;
         bool more;
         uint32_t before = q->gen.n_generated;
-        err_code_t rc = gen_token(&q->gen, s->logits + (size_t)o * n_vocab, &t, &more, err);
+        const float *row = s->logits + (size_t)o * n_vocab;
+        if (q->on_logits)
+            q->on_logits(q->user, row, n_vocab);
+        err_code_t rc = gen_token(&q->gen, row, &t, &more, err);
         if (rc != ERR_OK) {
             finish(s, q, LLM_STOP_ERROR);
             return rc;

@@ -40,7 +40,8 @@ typedef struct llm_sched_params {
     uint32_t keep_done;      /* finished requests kept readable (default 8; older ones are forgotten) */
     uint32_t max_seq_pos;    /* positions of one request, prompt + generated (default: the model's
                                 trained context, at most LLM_DEFAULT_N_CTX) */
-    uint32_t pool_positions; /* the KV pool, all requests together (default max_running * max_seq_pos) */
+    uint32_t pool_positions; /* the KV pool, all requests together (default: room for max_running requests
+                                of max_seq_pos each, in whole blocks) */
     uint32_t step_tokens;    /* tokens per step: one per decoding request, then prompt chunks
                                 (default LLM_DEFAULT_N_BATCH; at least max_running) */
     quant_type_t kv_type;    /* QUANT_F16 (default) or QUANT_F32 */
@@ -49,14 +50,22 @@ typedef struct llm_sched_params {
 
 void llm_sched_params_default(llm_sched_params_t *p);
 
+/* A logits row (n_vocab floats, valid during the call only): log-probabilities, checks, constraints. */
+typedef void (*llm_on_logits_fn)(void *user, const float *logits, uint32_t n_vocab);
+
 typedef struct llm_request {
-    const char *prompt;          /* the prompt text (len bytes), or NULL for ... */
+    /* The prompt, one of three ways (the first that is not NULL): */
+    const char *prompt;          /* text (len bytes), tokenized with the model's BOS; */
     size_t len;
-    const chat_message_t *msgs;  /* ... a conversation, formatted by the model's chat template */
+    const int32_t *tokens;       /* token ids as given (n_tokens of them, each below the vocabulary size;
+                                    no BOS added); */
+    size_t n_tokens;
+    const chat_message_t *msgs;  /* a conversation, formatted by the model's chat template */
     size_t n_msgs;
     llm_gen_config_t cfg;        /* max_tokens is the token budget; cfg.text is not used (llm_sched_info) */
     llm_on_text_fn on_text;      /* each piece of text, from inside llm_sched_step (NULL: none); false cancels */
-    void *user;
+    llm_on_logits_fn on_logits;  /* each logits row it samples from, before sampling (NULL: none) */
+    void *user;                  /* for both callbacks */
     uint64_t deadline_us;        /* platform_now_us() value at which it stops if not done (0: none) */
 } llm_request_t;
 
@@ -118,7 +127,8 @@ err_code_t llm_sched_init(llm_sched_t *s, const llm_model_t *m, const llm_sched_
  * Queues a request; its prompt is tokenized now (the text or messages need
  * not outlive the call) and *id names it from then on. Errors, with nothing
  * queued: ERR_FULL (queue_cap requests waiting, or draining), ERR_INVALID
- * (empty prompt, bad sampling settings, a bad role), ERR_RANGE (a prompt
+ * (empty prompt, a token id out of the vocabulary, bad sampling settings,
+ * a bad role), ERR_RANGE (a prompt
  * longer than max_seq_pos or than the pool), ERR_UNSUPPORTED (chat without
  * a template we know), ERR_NOMEM (working memory).
  */

@@ -3,7 +3,8 @@
  * requests run together give the tokens, text and (forward) logits of each
  * run alone, and the edges: more requests than slots, a full queue, cancel,
  * deadlines, prompts too long, the block pool running out, a shared
- * prefix, draining, and 1000 requests with the arena's high-water flat.
+ * prefix, draining, prompts as token ids, end of text ignored, and 1000
+ * requests with the arena's high-water flat.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +386,60 @@ static void test_shared_prefix(void)
     expect_alone(&s, b, p2, &cfg);
 }
 
+/* A prompt given as its token ids runs as the same text does; an id outside the vocabulary is refused. */
+static void test_token_prompt(void)
+{
+    load();
+    llm_sched_t s;
+    new_sched(&s, 2, 4, 0, 64);
+    llm_gen_config_t cfg = config(6, 0.0f, 1);
+    int32_t ids[64];
+    size_t n;
+    err_t e;
+    tok_encode_opts_t opts = { .add_special = true };
+    CU_ASSERT_EQUAL_FATAL(tok_encode(&model.vocab, prompts[0], strlen(prompts[0]), &opts, ids, 64, &n, &arena, &e),
+                          ERR_OK);
+    llm_request_t r = { .tokens = ids, .n_tokens = n, .cfg = cfg };
+    uint32_t id, bad;
+    CU_ASSERT_EQUAL_FATAL(llm_sched_submit(&s, &r, &id, &e), ERR_OK);
+    run_all(&s, 100);
+    expect_alone(&s, id, prompts[0], &cfg);
+    ids[1] = (int32_t)model.model.hp.n_vocab;
+    CU_ASSERT_EQUAL(llm_sched_submit(&s, &r, &bad, &e), ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "token 1"));
+    ids[1] = -1;
+    CU_ASSERT_EQUAL(llm_sched_submit(&s, &r, &bad, &e), ERR_INVALID);
+    r.n_tokens = 64;
+    CU_ASSERT_EQUAL(llm_sched_submit(&s, &r, &bad, &e), ERR_RANGE);
+    r.n_tokens = 0;
+    CU_ASSERT_EQUAL(llm_sched_submit(&s, &r, &bad, &e), ERR_INVALID);
+}
+
+/* A sampled request that ends at end of text runs to its budget with ignore_eos, the same text up to there. */
+static void test_ignore_eos(void)
+{
+    load();
+    llm_gen_config_t cfg = config(40, 1.5f, 0);
+    alone_t ended, full;
+    for (cfg.sampling.seed = 1; cfg.sampling.seed < 200; cfg.sampling.seed++) {
+        run_alone(prompts[1], &cfg, &ended);
+        if (ended.stop == LLM_STOP_EOS && ended.n_generated + 1 < cfg.max_tokens)
+            break;
+    }
+    printf("(seed %llu: eos after %u tokens) ", (unsigned long long)cfg.sampling.seed, ended.n_generated);
+    CU_ASSERT_EQUAL_FATAL(ended.stop, LLM_STOP_EOS);
+    cfg.ignore_eos = true;
+    run_alone(prompts[1], &cfg, &full);
+    CU_ASSERT_EQUAL(full.stop, LLM_STOP_MAX_TOKENS);
+    CU_ASSERT_EQUAL(full.n_generated, cfg.max_tokens);
+    CU_ASSERT_EQUAL(strncmp(full.text, ended.text, strlen(ended.text)), 0);
+    llm_sched_t s;
+    new_sched(&s, 2, 4, 0, 64);
+    uint32_t id = submit(&s, prompts[1], &cfg);
+    run_all(&s, 100);
+    expect_alone(&s, id, prompts[1], &cfg);
+}
+
 /* 1000 short requests through 4 slots and a queue of 8: all finish, the arena's high-water does not move. */
 static void test_thousand_requests(void)
 {
@@ -428,5 +483,7 @@ TEST_REGISTER(test_sched_register)
     TEST_ADD(s, test_too_long);
     TEST_ADD(s, test_pool_exhausted);
     TEST_ADD(s, test_shared_prefix);
+    TEST_ADD(s, test_token_prompt);
+    TEST_ADD(s, test_ignore_eos);
     TEST_ADD(s, test_thousand_requests);
 }

@@ -4,8 +4,11 @@
  * 2050,"; 15 tokens each) with "The meaning of life is", then "Artificial
  * intelligence will" joining the running four after 5 steps; each
  * request's text, token count and stop reason equal the same request run
- * alone through llm_generate, greedy and sampled with a fixed seed, at the
- * thread count of the run. Natively only (too slow for valgrind).
+ * alone through llm_generate, greedy and sampled with a fixed seed, and
+ * (greedy) every logits row it sampled from equals, bit for bit, the row of
+ * the same tokens decoded alone on a context; at the thread count and SIMD
+ * level of the run (make test runs it natively and under qemu-aarch64 at
+ * every NEON level; too slow for valgrind).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +42,65 @@ static int teardown(void)
     host_arena_free(&arena);
     free(blob);
     return 0;
+}
+
+#define MAX_ROWS 32
+
+/* The logits rows one request sampled from, each as a hash of its bytes. */
+typedef struct rows {
+    uint64_t hash[MAX_ROWS];
+    uint32_t n;
+} rows_t;
+
+static uint64_t fnv1a(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static void record_row(void *user, const float *logits, uint32_t n_vocab)
+{
+    rows_t *r = user;
+    if (r->n < MAX_ROWS)
+        r->hash[r->n] = fnv1a(logits, n_vocab * sizeof *logits);
+    r->n++;
+}
+
+static int32_t argmax(const float *l, uint32_t n)
+{
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < n; i++)
+        best = l[i] > l[best] ? i : best;
+    return (int32_t)best;
+}
+
+/* The request's rows against the prompt decoded alone on a context, one greedy token at a time. */
+static void expect_rows_alone(const char *prompt, const rows_t *rows)
+{
+    arena_mark_t mark = arena_mark(&arena);
+    llm_ctx_params_t p;
+    llm_ctx_t ctx;
+    int32_t tokens[128];
+    size_t n;
+    err_t e;
+    llm_ctx_params_default(&p);
+    p.n_ctx = 128;
+    CU_ASSERT_EQUAL_FATAL(llm_ctx_init(&ctx, &model, &p, &arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(llm_tokenize(&ctx, prompt, strlen(prompt), true, false, tokens, 128, &n, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, tokens, (uint32_t)n, 0, &e), ERR_OK);
+    CU_ASSERT(rows->n > 0 && rows->n <= MAX_ROWS);
+    uint32_t same = 0;
+    for (uint32_t i = 0; i < rows->n && i < MAX_ROWS; i++) {
+        const float *l = llm_logits(&ctx);
+        same += fnv1a(l, model.model.hp.n_vocab * sizeof *l) == rows->hash[i];
+        int32_t t = argmax(l, model.model.hp.n_vocab);
+        CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, &t, 1, (uint32_t)n + i, &e), ERR_OK);
+    }
+    CU_ASSERT_EQUAL(same, rows->n);
+    arena_release(&arena, mark, NULL);
 }
 
 static llm_gen_config_t config(float temperature, uint64_t seed)
@@ -93,14 +155,17 @@ static void run_case(float temperature)
     CU_ASSERT_EQUAL_FATAL(llm_sched_init(&s, &model, &p, &arena, &e), ERR_OK);
     llm_gen_config_t cfg = config(temperature, 42);
     uint32_t ids[5];
+    rows_t rows[5] = { 0 };
     for (int i = 0; i < 4; i++) {
         const char *prompt = i < 3 ? three[i] : first;
-        llm_request_t r = { .prompt = prompt, .len = strlen(prompt), .cfg = cfg };
+        llm_request_t r = { .prompt = prompt, .len = strlen(prompt), .cfg = cfg, .on_logits = record_row,
+                            .user = &rows[i] };
         CU_ASSERT_EQUAL_FATAL(llm_sched_submit(&s, &r, &ids[i], &e), ERR_OK);
     }
     for (int i = 0; i < 5; i++)
         CU_ASSERT_EQUAL_FATAL(llm_sched_step(&s, &e), ERR_OK);
-    llm_request_t r = { .prompt = late, .len = strlen(late), .cfg = cfg };
+    llm_request_t r = { .prompt = late, .len = strlen(late), .cfg = cfg, .on_logits = record_row,
+                        .user = &rows[4] };
     CU_ASSERT_EQUAL_FATAL(llm_sched_submit(&s, &r, &ids[4], &e), ERR_OK);
     for (int steps = 0; llm_sched_busy(&s) && steps < 200; steps++)
         CU_ASSERT_EQUAL_FATAL(llm_sched_step(&s, &e), ERR_OK);
@@ -109,8 +174,12 @@ static void run_case(float temperature)
     llm_sched_stats(&s, &st);
     fprintf(stderr, "\n  %llu steps for %llu generated tokens", (unsigned long long)st.steps,
             (unsigned long long)st.generated_tokens);
-    for (int i = 0; i < 5; i++)
-        expect_alone(&s, ids[i], i < 3 ? three[i] : i == 3 ? first : late, &cfg);
+    for (int i = 0; i < 5; i++) {
+        const char *prompt = i < 3 ? three[i] : i == 3 ? first : late;
+        expect_alone(&s, ids[i], prompt, &cfg);
+        if (temperature <= 0.0f)
+            expect_rows_alone(prompt, &rows[i]);
+    }
     arena_release(&arena, mark, NULL);
 }
 
