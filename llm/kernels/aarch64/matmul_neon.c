@@ -88,41 +88,38 @@ INLINE int32x4_t dot4(mla_fn mla, const int8x16_t q[4][2], int8x16_t y0, int8x16
     return vpaddq_s32(vpaddq_s32(acc[0], acc[1]), vpaddq_s32(acc[2], acc[3]));
 }
 
-/* One or two activation rows (n_tok) against four weight rows, nb blocks; out rows of 4 floats at o0, o1. */
-INLINE void tile_4xn(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const uint8_t *a0, const uint8_t *a1,
-                     int n_tok, size_t nb, float *o0, float *o1)
+/* The most activation rows a tile takes at once: their weight blocks unpack once for all of them. */
+#define TILE_TOKENS 4
+
+/*
+ * Up to TILE_TOKENS activation rows (n_tok, a compile-time constant where
+ * inlined) at act, act + as, ... against four weight rows, nb blocks; out
+ * rows of 4 floats at out, out + os, ...
+ */
+INLINE void tile_4xn(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const uint8_t *act, size_t as, int n_tok,
+                     size_t nb, float *out, size_t os)
 {
     const size_t wb = w_block_bytes(f), ab = a_block_bytes(f), aq = a_quants(f);
-    float32x4_t sum0 = vdupq_n_f32(0.0f), sum1 = vdupq_n_f32(0.0f);
+    float32x4_t sum[TILE_TOKENS];
+#pragma GCC unroll 4
+    for (int t = 0; t < n_tok; t++)
+        sum[t] = vdupq_n_f32(0.0f);
     for (size_t i = 0; i < nb; i++) {
-        const uint8_t *wi = w + i * wb, *y0 = a0 + i * ab, *y1 = a1 + i * ab;
+        const uint8_t *wi = w + i * wb;
         int8x16_t q[4][2];
         float32x4_t dx, mx;
         load_w4(f, wi, ws, q, &dx, &mx);
-        int32x4_t s0 = dot4(mla, q, vld1q_s8((const int8_t *)y0 + aq), vld1q_s8((const int8_t *)y0 + aq + 16));
-        sum0 = vaddq_f32(sum0, block_terms(f, s0, dx, mx, vdupq_n_f32(ld_fp16(y0)),
-                                           vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y0 + a_sum(f)) : 0.0f)));
-        if (n_tok == 2) {
-            int32x4_t s1 = dot4(mla, q, vld1q_s8((const int8_t *)y1 + aq), vld1q_s8((const int8_t *)y1 + aq + 16));
-            sum1 = vaddq_f32(sum1, block_terms(f, s1, dx, mx, vdupq_n_f32(ld_fp16(y1)),
-                                               vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y1 + a_sum(f)) : 0.0f)));
+#pragma GCC unroll 4
+        for (int t = 0; t < n_tok; t++) {
+            const uint8_t *y = act + t * as + i * ab;
+            int32x4_t st = dot4(mla, q, vld1q_s8((const int8_t *)y + aq), vld1q_s8((const int8_t *)y + aq + 16));
+            sum[t] = vaddq_f32(sum[t], block_terms(f, st, dx, mx, vdupq_n_f32(ld_fp16(y)),
+                                                   vdupq_n_f32(f == W_Q4_1 ? ld_fp16(y + a_sum(f)) : 0.0f)));
         }
     }
-    vst1q_f32(o0, sum0);
-    if (n_tok == 2)
-        vst1q_f32(o1, sum1);
-}
-
-/* The tile over all activation rows, two at a time (then one), by tile_4xn. */
-INLINE void tile_rows(wfmt_t f, mla_fn mla, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
-                      uint32_t n_act, size_t n_cols, float *out, size_t os)
-{
-    size_t nb = n_cols / QUANT_QK;
-    uint32_t t = 0;
-    for (; t + 2 <= n_act; t += 2)
-        tile_4xn(f, mla, w, ws, act + t * as, act + (t + 1) * as, 2, nb, out + t * os, out + (t + 1) * os);
-    if (t < n_act)
-        tile_4xn(f, mla, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
+#pragma GCC unroll 4
+    for (int t = 0; t < n_tok; t++)
+        vst1q_f32(out + t * os, sum[t]);
 }
 
 /* The 64-bit halves: [a.lo, b.lo] and [a.hi, b.hi], SMMLA's 2 x 8 operand layout. */
@@ -136,48 +133,81 @@ INLINE int8x16_t zip_hi(int8x16_t a, int8x16_t b)
     return vreinterpretq_s8_s64(vzip2q_s64(vreinterpretq_s64_s8(a), vreinterpretq_s64_s8(b)));
 }
 
-/* Lanes [r0 t0, r0 t1, r1 t0, r1 t1]: the integer dots of weight rows a, b with the token pair y (zipped). */
-NEON_I8MM INLINE int32x4_t mmla_pair(const int8x16_t qa[2], const int8x16_t qb[2], const int8x16_t y[4])
+/* A pair of 32-element blocks (weight rows or tokens) a, b in SMMLA's operand layout, four registers. */
+INLINE void zip_pair(const int8x16_t a[2], const int8x16_t b[2], int8x16_t z[4])
 {
-    int32x4_t acc = vmmlaq_s32(vdupq_n_s32(0), zip_lo(qa[0], qb[0]), y[0]);
-    acc = vmmlaq_s32(acc, zip_hi(qa[0], qb[0]), y[1]);
-    acc = vmmlaq_s32(acc, zip_lo(qa[1], qb[1]), y[2]);
-    return vmmlaq_s32(acc, zip_hi(qa[1], qb[1]), y[3]);
+    z[0] = zip_lo(a[0], b[0]);
+    z[1] = zip_hi(a[0], b[0]);
+    z[2] = zip_lo(a[1], b[1]);
+    z[3] = zip_hi(a[1], b[1]);
 }
 
-/* Four weight rows against the activation rows at a0 and a1 by SMMLA; out rows of 4 floats at o0, o1. */
-NEON_I8MM INLINE void tile_4x2_mmla(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, const uint8_t *a1,
-                                    size_t nb, float *o0, float *o1)
+/* Lanes [r0 t0, r0 t1, r1 t0, r1 t1]: the integer dots of a zipped weight-row pair with a zipped token pair. */
+NEON_I8MM INLINE int32x4_t mmla_pair(const int8x16_t wz[4], const int8x16_t y[4])
+{
+    int32x4_t acc = vmmlaq_s32(vdupq_n_s32(0), wz[0], y[0]);
+    acc = vmmlaq_s32(acc, wz[1], y[1]);
+    acc = vmmlaq_s32(acc, wz[2], y[2]);
+    return vmmlaq_s32(acc, wz[3], y[3]);
+}
+
+/*
+ * Four weight rows against n_pairs (1 or 2, a constant where inlined) pairs
+ * of activation rows at act, act + as, ... by SMMLA, the weights unpacked
+ * and zipped once per block for all of them; out rows of 4 floats at out,
+ * out + os, ...
+ */
+NEON_I8MM INLINE void tile_4xpairs_mmla(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
+                                        int n_pairs, size_t nb, float *out, size_t os)
 {
     const size_t wb = w_block_bytes(f), ab = a_block_bytes(f), aq = a_quants(f);
-    float32x4_t sum01 = vdupq_n_f32(0.0f), sum23 = vdupq_n_f32(0.0f);
+    float32x4_t sum[TILE_TOKENS / 2][2]; /* [token pair][weight-row pair] */
+#pragma GCC unroll 2
+    for (int p = 0; p < n_pairs; p++)
+        sum[p][0] = sum[p][1] = vdupq_n_f32(0.0f);
     for (size_t i = 0; i < nb; i++) {
-        const uint8_t *wi = w + i * wb, *y0 = a0 + i * ab, *y1 = a1 + i * ab;
-        int8x16_t q[4][2];
+        const uint8_t *wi = w + i * wb;
+        int8x16_t q[4][2], wz[2][4];
         float32x4_t dx, mx;
         load_w4(f, wi, ws, q, &dx, &mx);
-        const int8_t *p0 = (const int8_t *)y0 + aq, *p1 = (const int8_t *)y1 + aq;
-        int8x16_t y0lo = vld1q_s8(p0), y0hi = vld1q_s8(p0 + 16), y1lo = vld1q_s8(p1), y1hi = vld1q_s8(p1 + 16);
-        int8x16_t y[4] = { zip_lo(y0lo, y1lo), zip_hi(y0lo, y1lo), zip_lo(y0hi, y1hi), zip_hi(y0hi, y1hi) };
-        int32x4_t s01 = mmla_pair(q[0], q[1], y), s23 = mmla_pair(q[2], q[3], y);
-        float32x4_t dy = ld_fp16_pair(y0, y1), my = f == W_Q4_1 ? ld_fp16_pair(y0 + a_sum(f), y1 + a_sum(f)) : dy;
-        sum01 = vaddq_f32(sum01, block_terms(f, s01, vzip1q_f32(dx, dx), vzip1q_f32(mx, mx), dy, my));
-        sum23 = vaddq_f32(sum23, block_terms(f, s23, vzip2q_f32(dx, dx), vzip2q_f32(mx, mx), dy, my));
+        zip_pair(q[0], q[1], wz[0]);
+        zip_pair(q[2], q[3], wz[1]);
+        float32x4_t dxz[2] = { vzip1q_f32(dx, dx), vzip2q_f32(dx, dx) };
+        float32x4_t mxz[2] = { vzip1q_f32(mx, mx), vzip2q_f32(mx, mx) };
+#pragma GCC unroll 2
+        for (int p = 0; p < n_pairs; p++) {
+            const uint8_t *y0 = act + 2 * p * as + i * ab, *y1 = y0 + as;
+            const int8x16_t a0[2] = { vld1q_s8((const int8_t *)y0 + aq), vld1q_s8((const int8_t *)y0 + aq + 16) };
+            const int8x16_t a1[2] = { vld1q_s8((const int8_t *)y1 + aq), vld1q_s8((const int8_t *)y1 + aq + 16) };
+            int8x16_t y[4];
+            zip_pair(a0, a1, y);
+            float32x4_t dy = ld_fp16_pair(y0, y1), my = f == W_Q4_1 ? ld_fp16_pair(y0 + a_sum(f), y1 + a_sum(f)) : dy;
+#pragma GCC unroll 2
+            for (int r = 0; r < 2; r++)
+                sum[p][r] = vaddq_f32(sum[p][r], block_terms(f, mmla_pair(wz[r], y), dxz[r], mxz[r], dy, my));
+        }
     }
-    vst1q_f32(o0, vuzp1q_f32(sum01, sum23));
-    vst1q_f32(o1, vuzp2q_f32(sum01, sum23));
+#pragma GCC unroll 2
+    for (int p = 0; p < n_pairs; p++) {
+        vst1q_f32(out + 2 * p * os, vuzp1q_f32(sum[p][0], sum[p][1]));
+        vst1q_f32(out + (2 * p + 1) * os, vuzp2q_f32(sum[p][0], sum[p][1]));
+    }
 }
 
-/* Pairs of activation rows by SMMLA, an odd last one by SDOT. */
+/* Four activation rows at a time by SMMLA, then a pair, then an odd last one by SDOT. */
 NEON_I8MM INLINE void tile_rows_mmla(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
                                      uint32_t n_act, size_t n_cols, float *out, size_t os)
 {
     size_t nb = n_cols / QUANT_QK;
     uint32_t t = 0;
-    for (; t + 2 <= n_act; t += 2)
-        tile_4x2_mmla(f, w, ws, act + t * as, act + (t + 1) * as, nb, out + t * os, out + (t + 1) * os);
+    for (; t + TILE_TOKENS <= n_act; t += TILE_TOKENS)
+        tile_4xpairs_mmla(f, w, ws, act + t * as, as, TILE_TOKENS / 2, nb, out + t * os, os);
+    if (t + 2 <= n_act) {
+        tile_4xpairs_mmla(f, w, ws, act + t * as, as, 1, nb, out + t * os, os);
+        t += 2;
+    }
     if (t < n_act)
-        tile_4xn(f, sdot16, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
+        tile_4xn(f, sdot16, w, ws, act + t * as, as, 1, nb, out + t * os, os);
 }
 
 /*
@@ -238,13 +268,16 @@ INLINE int32x4_t wide_dot4(const int16x8_t n[4][4], const wide_block_t *y)
     return vpaddlq_s16(vpaddq_s16(vpaddq_s16(acc[0], acc[1]), vpaddq_s16(acc[2], acc[3])));
 }
 
-/* Four weight rows of Q4_0 or Q4_1 against one or two widened activation rows (n_tok). */
-INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, const uint8_t *a1, int n_tok,
-                     size_t nb, float *o0, float *o1)
+/* Four weight rows of Q4_0 or Q4_1 against up to TILE_TOKENS widened activation rows, as tile_4xn. */
+INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act, size_t as, int n_tok, size_t nb,
+                     float *out, size_t os)
 {
     const size_t wb = w_block_bytes(f);
     const uint16x8_t mask = vdupq_n_u16(0x0f);
-    float32x4_t sum[2] = { vdupq_n_f32(0.0f), vdupq_n_f32(0.0f) };
+    float32x4_t sum[TILE_TOKENS];
+#pragma GCC unroll 4
+    for (int t = 0; t < n_tok; t++)
+        sum[t] = vdupq_n_f32(0.0f);
     for (size_t i = 0; i < nb; i++) {
         const uint8_t *wi = w + i * wb;
         int16x8_t n[4][4];
@@ -259,27 +292,42 @@ INLINE void wide_4xn(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *a0, c
         float32x4_t dx = ld_fp16x4(wi, ws), mx = f == W_Q4_1 ? ld_fp16x4(wi + offsetof(block_q4_1, m), ws) : dx;
 #pragma GCC unroll 4
         for (int t = 0; t < n_tok; t++) {
-            const wide_block_t *y = (const wide_block_t *)((t ? a1 : a0) + i * MATMUL_NEON_WIDE_BLOCK_BYTES);
-            int32x4_t s = wide_dot4(n, y);
+            const wide_block_t *y = (const wide_block_t *)(act + t * as + i * MATMUL_NEON_WIDE_BLOCK_BYTES);
+            int32x4_t st = wide_dot4(n, y);
             if (f == W_Q4_0)
-                s = vsubq_s32(s, vdupq_n_s32(y->sum8));
-            sum[t] = vaddq_f32(sum[t], block_terms(f, s, dx, mx, vdupq_n_f32(y->d), vdupq_n_f32(y->s)));
+                st = vsubq_s32(st, vdupq_n_s32(y->sum8));
+            sum[t] = vaddq_f32(sum[t], block_terms(f, st, dx, mx, vdupq_n_f32(y->d), vdupq_n_f32(y->s)));
         }
     }
-    vst1q_f32(o0, sum[0]);
-    if (n_tok == 2)
-        vst1q_f32(o1, sum[1]);
+#pragma GCC unroll 4
+    for (int t = 0; t < n_tok; t++)
+        vst1q_f32(out + t * os, sum[t]);
 }
 
-INLINE void wide_rows(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act, size_t as, uint32_t n_act,
-                      size_t n_cols, float *out, size_t os)
+/* n_tok activation rows against four weight rows: the widened 16-bit path (wide) or the int8 one with mla. */
+INLINE void tile_4xk(wfmt_t f, mla_fn mla, bool wide, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
+                     int n_tok, size_t nb, float *out, size_t os)
+{
+    if (wide)
+        wide_4xn(f, w, ws, act, as, n_tok, nb, out, os);
+    else
+        tile_4xn(f, mla, w, ws, act, as, n_tok, nb, out, os);
+}
+
+/* The tile over all activation rows, TILE_TOKENS at a time, then the rest together. */
+INLINE void tile_rows(wfmt_t f, mla_fn mla, bool wide, const uint8_t *w, size_t ws, const uint8_t *act, size_t as,
+                      uint32_t n_act, size_t n_cols, float *out, size_t os)
 {
     size_t nb = n_cols / QUANT_QK;
     uint32_t t = 0;
-    for (; t + 2 <= n_act; t += 2)
-        wide_4xn(f, w, ws, act + t * as, act + (t + 1) * as, 2, nb, out + t * os, out + (t + 1) * os);
-    if (t < n_act)
-        wide_4xn(f, w, ws, act + t * as, act + t * as, 1, nb, out + t * os, out + t * os);
+    for (; t + TILE_TOKENS <= n_act; t += TILE_TOKENS)
+        tile_4xk(f, mla, wide, w, ws, act + t * as, as, TILE_TOKENS, nb, out + t * os, os);
+    switch (n_act - t) {
+    case 3: tile_4xk(f, mla, wide, w, ws, act + t * as, as, 3, nb, out + t * os, os); break;
+    case 2: tile_4xk(f, mla, wide, w, ws, act + t * as, as, 2, nb, out + t * os, os); break;
+    case 1: tile_4xk(f, mla, wide, w, ws, act + t * as, as, 1, nb, out + t * os, os); break;
+    default: break;
+    }
 }
 
 #define TILE_ARGS                                                                                               \
@@ -287,12 +335,12 @@ INLINE void wide_rows(wfmt_t f, const uint8_t *w, size_t ws, const uint8_t *act,
 #define DEFINE_TILES(NAME, F)                                                                                   \
     NEON_DOTPROD void NAME##_dotprod(TILE_ARGS)                                                          \
     {                                                                                                           \
-        tile_rows(F, sdot16, w, ws, act, as, n_act, n_cols, out, os);                                           \
+        tile_rows(F, sdot16, false, w, ws, act, as, n_act, n_cols, out, os);                                           \
     }                                                                                                           \
     NEON_I8MM void NAME##_i8mm(TILE_ARGS) { tile_rows_mmla(F, w, ws, act, as, n_act, n_cols, out, os); }
 
 #define DEFINE_WIDE(NAME, F)                                                                                    \
-    void NAME##_neon(TILE_ARGS) { wide_rows(F, w, ws, act, as, n_act, n_cols, out, os); }
+    void NAME##_neon(TILE_ARGS) { tile_rows(F, mla16, true, w, ws, act, as, n_act, n_cols, out, os); }
 
 DEFINE_WIDE(matmul_tile_q4_0, W_Q4_0)
 DEFINE_WIDE(matmul_tile_q4_1, W_Q4_1)
@@ -300,4 +348,4 @@ DEFINE_TILES(matmul_tile_q4_0, W_Q4_0)
 DEFINE_TILES(matmul_tile_q4_1, W_Q4_1)
 DEFINE_TILES(matmul_tile_q8_0, W_Q8_0)
 
-void matmul_tile_q8_0_neon(TILE_ARGS) { tile_rows(W_Q8_0, mla16, w, ws, act, as, n_act, n_cols, out, os); }
+void matmul_tile_q8_0_neon(TILE_ARGS) { tile_rows(W_Q8_0, mla16, false, w, ws, act, as, n_act, n_cols, out, os); }
