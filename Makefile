@@ -56,7 +56,7 @@ PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c ker
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
 	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/smp.c arch/aarch64/timer.c arch/aarch64/cpu_id.c drivers/pl011.c \
 	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c kernel/lib/string.c \
-	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/cmd_llm_jobs.c kernel/ksession.c kernel/cores.c
+	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/cmd_llm_bench.c kernel/cmd_llm_jobs.c kernel/ksession.c kernel/cores.c
 # Run before the MMU is on, when unaligned accesses fault.
 STRICT_ALIGN_SRCS := kernel/lib/string.c llm/support/fmt.c llm/support/err.c drivers/fdt.c kernel/boot_info.c \
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \
@@ -106,7 +106,7 @@ HOST_TOOLS := $(call prog,$(BUILD)/host)
 ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
-.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama \
+.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch \
 	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c \
 	test-real-d test-boot-llm
 
@@ -265,6 +265,19 @@ bench-llama: setup
 	KERNEL_IMAGE=$(BUILD)/Image bench/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg \
 		$(LLAMA_BENCH_MODELS)
 
+# Batched decoding (1, 2, 4, 8 requests of 128 + 64 tokens) through our
+# scheduler, hosted and in the kernel, against llama.cpp's
+# llama-batched-bench, all under the same emulated CPU at 2 threads/cores:
+# figures, never pass/fail (bench/bench_batch.sh). About 25 minutes a round
+# (BENCH_ROUNDS, default 2) on an idle 2-core host.
+BENCH_BATCH_MODEL := test_models/smollm2-135m-q4_0.gguf
+bench-batch: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) image host-arm64 $(BUILD)/host-arm64/tools/bench-batch
+	@$(MAKE) --no-print-directory models
+	bench/build_llama_bench.sh $(LLAMA_BENCH_DIR)
+	KERNEL_IMAGE=$(BUILD)/Image bench/bench_batch.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-batch \
+		$(BENCH_BATCH_MODEL)
+
 # ---------------------------------------------------------------- tests
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
@@ -276,8 +289,9 @@ test: setup
 # processes two at a time. forward_* check logits and greedy tokens against
 # llama.cpp's goldens; each runs on a given number of worker threads (the
 # bits must not change with it): the 1- and 4-layer models at 1, 2, 3 and 4
-# threads, each full model at one of 1, 2, 4. smollm2 and forward_q8_0_l1
-# also run under qemu-aarch64, the latter on every NEON level (test-unit-arm64).
+# threads, each full model at one of 1, 2, 4. smollm2, smollm2_sched and
+# forward_q8_0_l1 also run under qemu-aarch64, the last two on every NEON
+# level (test-unit-arm64).
 REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4
 SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
 REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
@@ -304,13 +318,14 @@ $(REAL_RUNS): $(HOST_TESTS)
 	@cat $(BUILD)/$@.log
 
 # The kernel-table suites: each runs every level the emulated CPU has.
-# forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's.
+# forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's;
+# smollm2_sched the scheduler's texts and logits on the full SmolLM2 against each request alone.
 NEON_SUITES := --only kernel_table --only neon_fp16 --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul \
-	--only llm --only sched --only forward_q8_0_l1
+	--only llm --only sched --only bench_batch --only forward_q8_0_l1 --only smollm2_sched
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) \
-		$(foreach s,$(filter-out smollm2 forward_q8_0_l1,$(REAL_SUITES)),--skip $(s))
+		$(foreach s,$(filter-out smollm2 smollm2_sched forward_q8_0_l1,$(REAL_SUITES)),--skip $(s))
 	@echo "== NEON kernels and end-to-end generation on an ARMv8.0 CPU (qemu-aarch64 -cpu cortex-a72: no SDOT), 4 threads"
 	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 4 $(NEON_SUITES)
 	@echo "== the same on an ARMv8.2 CPU (qemu-aarch64 -cpu cortex-a76: SDOT, no I8MM), 2 threads"

@@ -7,11 +7,16 @@ tokens from an empty cache, then TG single-token steps from position 0;
 it uses every core). Prints one line per boot and model,
 `kernel NAME CORES PP_TOK_S TG_TOK_S WALL_S CPU_S`: the kernel's own
 figures (its generic timer), then the wall and QEMU process CPU seconds
-(user + system, from /proc) of the `llm bench` command alone. Its report
-lines go to stderr. Figures, never pass/fail; every wait has a deadline.
+(user + system, from /proc) of the `llm bench` command alone. With
+--batch B1,B2,... it runs `llm bench -b B1,B2,... -p PP -n TG` instead
+(the batched benchmark, llm/llm_bench.h) and prints, per batch size,
+`kernel-batch NAME CORES B PP_TOK_S TG_TOK_S LATENCY_S`, then
+`kernel-batch-time NAME CORES WALL_S CPU_S` for the whole command. Its
+report lines go to stderr. Figures, never pass/fail; every wait has a
+deadline.
 
 Usage: bench_kernel_llm.py --image build/Image --initrd FILE.cpio
-       [--qemu qemu-system-aarch64] [--smp 1,2] [-p 128] [-n 64] NAME...
+       [--qemu qemu-system-aarch64] [--smp 1,2] [-p 128] [-n 64] [--batch 1,2,4,8] NAME...
 """
 import argparse
 import os
@@ -24,6 +29,8 @@ import boot_test  # noqa: E402  (the QEMU console and its helpers)
 
 LOAD_TIMEOUT_S = 120
 BENCH_TIMEOUT_S = 1800
+BATCH_REPORT = re.compile(r"batch (\d+): prefill ([0-9.]+) tok/s, decode ([0-9.]+) tok/s, latency ([0-9.]+) s"
+                          r".*\((\d+) core\(s\)\)")
 REPORT = re.compile(r"prefill \d+ tokens: ([0-9.]+) tok/s; decode \d+ tokens: ([0-9.]+) tok/s \((\d+) core\(s\)\)")
 
 
@@ -39,6 +46,21 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def bench_batch(con, args, name, smp):
+    """`llm bench -b` on the loaded model: a kernel-batch line per size, then the command's time."""
+    sizes = [int(b) for b in args.batch.split(",")]
+    wall, cpu = time.monotonic(), cpu_seconds(con.proc.pid)
+    out = command(con, f"llm bench -b {args.batch} -p {args.p} -n {args.n}", BENCH_TIMEOUT_S * len(sizes))
+    wall, cpu = time.monotonic() - wall, cpu_seconds(con.proc.pid) - cpu
+    found = BATCH_REPORT.findall(out)
+    if [int(f[0]) for f in found] != sizes or any(int(f[4]) != smp for f in found):
+        raise boot_test.Failure(f"llm bench -b on {name}: not one report per size on {smp} core(s) in:\n{out}")
+    for b, pp, tg, lat, _ in found:
+        print(f"kernel: {name}: batch {b}: prefill {pp} tok/s, decode {tg} tok/s, latency {lat} s", file=sys.stderr)
+        print(f"kernel-batch {name} {smp} {b} {pp} {tg} {lat}", flush=True)
+    print(f"kernel-batch-time {name} {smp} {wall:.1f} {cpu:.1f}", flush=True)
+
+
 def bench_boot(args, smp):
     """One boot on smp cores: every model's `kernel ...` line."""
     con = boot_test.Console(args.qemu, args.image, "virt", ["-initrd", args.initrd], smp=smp)
@@ -50,6 +72,9 @@ def bench_boot(args, smp):
             out = command(con, f"llm load {name}", LOAD_TIMEOUT_S)
             if "error:" in out:
                 raise boot_test.Failure(f"llm load {name}:\n{out}")
+            if args.batch:
+                bench_batch(con, args, name, smp)
+                continue
             wall, cpu = time.monotonic(), cpu_seconds(con.proc.pid)
             out = command(con, f"llm bench -p {args.p} -n {args.n}", BENCH_TIMEOUT_S)
             wall, cpu = time.monotonic() - wall, cpu_seconds(con.proc.pid) - cpu
@@ -73,6 +98,7 @@ def main():
     ap.add_argument("--smp", default="1,2", help="core counts to boot with, comma-separated")
     ap.add_argument("-p", type=int, default=128)
     ap.add_argument("-n", type=int, default=64)
+    ap.add_argument("--batch", default="", help="batch sizes for `llm bench -b`, comma-separated")
     ap.add_argument("names", nargs="+")
     args = ap.parse_args()
     try:

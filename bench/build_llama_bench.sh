@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# bench/build_llama_bench.sh BUILD_DIR: builds llama.cpp's llama-bench for
-# aarch64 Linux (static, one binary: BUILD_DIR/llama-bench), the reference
-# that bench/bench_vs_llama.sh measures our engine against under
+# bench/build_llama_bench.sh BUILD_DIR: builds llama.cpp's llama-bench and
+# llama-batched-bench for aarch64 Linux (static binaries: BUILD_DIR/llama-bench,
+# BUILD_DIR/llama-batched-bench), the references that bench/bench_vs_llama.sh
+# and bench/bench_batch.sh measure our engine against under
 # qemu-aarch64 -cpu max. The source is the llama.cpp vendored in the
 # llama-cpp-python source distribution on PyPI (pinned version below).
 # Cross-compiled with aarch64-linux-gnu-g++ via CMake: portable build
 # (GGML_NATIVE off) for LLAMA_ARM_ARCH, no OpenMP, no OpenSSL, only the
-# llama-bench target. Does nothing when BUILD_DIR/llama-bench exists and its
-# stamp records the same version and flags.
+# two targets. Does nothing when both binaries exist and the stamp records
+# the same version and flags; builds only a missing one when the configured
+# tree is still there.
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -29,8 +31,15 @@ CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DGGML_STATIC=ON
 STAMP_TEXT="llama-cpp-python $VERSION; ${CMAKE_FLAGS[*]}"
 STAMP=$BUILD_DIR/llama-bench.stamp
 
-if [ -x "$BUILD_DIR/llama-bench" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$STAMP_TEXT" ]; then
-    echo "llama-bench: up to date ($BUILD_DIR/llama-bench, llama-cpp-python $VERSION, -march=$ARM_ARCH)"
+TARGETS=(llama-bench llama-batched-bench)
+missing=()
+for t in "${TARGETS[@]}"; do
+    [ -x "$BUILD_DIR/$t" ] || missing+=("$t")
+done
+same_stamp=false
+[ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$STAMP_TEXT" ] && same_stamp=true
+if $same_stamp && [ ${#missing[@]} = 0 ]; then
+    echo "llama-bench: up to date (${TARGETS[*]} in $BUILD_DIR, llama-cpp-python $VERSION, -march=$ARM_ARCH)"
     exit 0
 fi
 
@@ -49,6 +58,9 @@ SDIST=$BUILD_DIR/llama_cpp_python-$VERSION.tar.gz
 SRC=$BUILD_DIR/src
 OUT=$BUILD_DIR/cmake
 : >"$LOG"
+# llama.cpp's build-info asks git for a commit: keep it from finding an
+# enclosing repository (ours) above the unpacked tree.
+export GIT_CEILING_DIRECTORIES=$BUILD_DIR
 
 # Runs a step with its output in the log; on failure shows the log's tail.
 step() {
@@ -59,6 +71,14 @@ step() {
         exit 1
     fi
 }
+
+# The same configuration already built one of them: build the other in the same tree.
+if $same_stamp && [ -f "$OUT/CMakeCache.txt" ]; then
+    echo "llama-bench: building ${missing[*]} in the configured tree (log: $LOG)"
+    step cmake --build "$OUT" --target "${missing[@]}" -j "$JOBS"
+    for t in "${missing[@]}"; do cp "$OUT/bin/$t" "$BUILD_DIR/$t"; done
+    exit 0
+fi
 
 if [ ! -f "$SDIST" ]; then
     echo "llama-bench: downloading the llama-cpp-python $VERSION source distribution from PyPI"
@@ -82,16 +102,13 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 EOF
 
-# llama.cpp's build-info asks git for a commit: keep it from finding an
-# enclosing repository (ours) above the unpacked tree.
-export GIT_CEILING_DIRECTORIES=$BUILD_DIR
-
 echo "llama-bench: configuring (cmake, -march=$ARM_ARCH, static, no OpenMP)"
 step cmake -S "$SRC" -B "$OUT" -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" "${CMAKE_FLAGS[@]}"
 
-echo "llama-bench: compiling the llama-bench target (-j$JOBS; several minutes; log: $LOG)"
+
+echo "llama-bench: compiling ${TARGETS[*]} (-j$JOBS; several minutes; log: $LOG)"
 start=$(date +%s)
-step cmake --build "$OUT" --target llama-bench -j "$JOBS"
-cp "$OUT/bin/llama-bench" "$BUILD_DIR/llama-bench"
+step cmake --build "$OUT" --target "${TARGETS[@]}" -j "$JOBS"
+for t in "${TARGETS[@]}"; do cp "$OUT/bin/$t" "$BUILD_DIR/$t"; done
 echo "$STAMP_TEXT" >"$STAMP"
-echo "llama-bench: built $BUILD_DIR/llama-bench in $(($(date +%s) - start)) s"
+echo "llama-bench: built ${TARGETS[*]} in $BUILD_DIR in $(($(date +%s) - start)) s"

@@ -1,7 +1,7 @@
 /*
  * The `llm` shell command, split by subject: cmd_llm.c holds the dispatcher
  * and the model subcommands (models, load, unload, info, verify),
- * cmd_llm_gen.c the generating ones (gen, chat, bench), cmd_llm_jobs.c the
+ * cmd_llm_gen.c the generating ones (gen, chat), cmd_llm_bench.c bench, cmd_llm_jobs.c the
  * background jobs (submit, jobs, out, wait, cancel, stats, batch). This
  * header is what they share: the loaded-model session and the subcommand
  * signature.

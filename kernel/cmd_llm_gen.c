@@ -1,23 +1,20 @@
 /*
- * The generating `llm` subcommands (see cmd_llm.h): gen, chat and bench.
+ * The generating `llm` subcommands (see cmd_llm.h): gen and chat.
  * Text streams to the console token by token; between tokens the console
  * is polled and Ctrl-C cancels the generation (stop reason "cancelled"),
  * other keys typed meanwhile are dropped. A statistics line follows.
- * bench measures what llama-bench does (pp, tg) on a context of its own.
  */
 #include "kernel/cmd_llm.h"
 
 #include "kernel/console.h"
 #include "kernel/parse_num.h"
 #include "kernel/shell.h"
-#include "llm/platform.h"
 
 #define CTRL_C 3
 #define DEFAULT_MAX_TOKENS 128
 #define CHAT_MAX_MESSAGES 64
 #define CHAT_DEFAULT_MAX_TOKENS 256
 #define CHAT_TEXT_BYTES (32u << 10)
-#define BENCH_MAX_PROMPT 512
 
 static bool stream(void *user, const char *text, size_t len)
 {
@@ -207,78 +204,4 @@ void cmd_llm_chat(int argc, char **argv)
             chat_turn(s, line, (uint32_t)max_tokens);
         }
     }
-}
-
-/* The next of a fixed pseudo-random sequence of token ids (bench-pp-tg's; llama-bench feeds random ones too). */
-static int32_t bench_token(uint32_t *x, uint32_t n_vocab)
-{
-    *x = *x * 1103515245u + 12345u;
-    return (int32_t)((*x >> 8) % n_vocab);
-}
-
-/*
- * llama-bench's two figures, on a context of its own above the session's
- * (whose cache is left as it was): pp = one llm_decode of n_prompt tokens
- * (n_batch = n_prompt, so one forward) from an empty cache, logits of the
- * last only; tg = n_gen single-token decodes at positions 0 .. n_gen - 1
- * from an empty cache. One single-token decode warms up first.
- */
-static err_code_t bench_run(ksession_t *s, uint32_t n_prompt, uint32_t n_gen, double *pp_s, double *tg_s, err_t *err)
-{
-    static int32_t tokens[BENCH_MAX_PROMPT];
-    llm_model_info_t mi;
-    llm_model_describe(&s->model, &mi);
-    uint32_t x = 12345;
-    for (uint32_t i = 0; i < n_prompt; i++)
-        tokens[i] = bench_token(&x, mi.n_vocab);
-    llm_ctx_params_t p;
-    llm_ctx_params_default(&p);
-    p.n_ctx = n_prompt + n_gen;
-    p.n_batch = n_prompt;
-    llm_ctx_t ctx;
-    arena_mark_t mark = arena_mark(s->arena);
-    err_code_t rc = llm_ctx_init(&ctx, &s->model, &p, s->arena, err);
-    if (rc == ERR_OK)
-        rc = llm_decode(&ctx, tokens, 1, 0, err);
-    uint64_t t0 = platform_now_us();
-    if (rc == ERR_OK)
-        rc = llm_decode(&ctx, tokens, n_prompt, 0, err);
-    uint64_t t1 = platform_now_us();
-    llm_ctx_reset(&ctx);
-    x = 12345;
-    for (uint32_t pos = 0; rc == ERR_OK && pos < n_gen; pos++) {
-        int32_t t = bench_token(&x, mi.n_vocab);
-        rc = llm_decode(&ctx, &t, 1, pos, err);
-    }
-    uint64_t t2 = platform_now_us();
-    arena_release(s->arena, mark, NULL);
-    *pp_s = (double)(t1 - t0) / 1e6;
-    *tg_s = (double)(t2 - t1) / 1e6;
-    return rc;
-}
-
-void cmd_llm_bench(int argc, char **argv)
-{
-    uint64_t n_prompt = 64, n_gen = 32;
-    for (int i = 0; i < argc; i += 2) {
-        bool is_p = strcmp(argv[i], "-p") == 0, is_n = strcmp(argv[i], "-n") == 0;
-        if ((!is_p && !is_n) || i + 1 == argc ||
-            !parse_u64(argv[i + 1], is_p ? BENCH_MAX_PROMPT : 4096, is_p ? &n_prompt : &n_gen) ||
-            (is_p ? n_prompt : n_gen) == 0) {
-            kprintf("error: usage: llm bench [-p N (1..%d)] [-n N (1..4096)]\n", BENCH_MAX_PROMPT);
-            return;
-        }
-    }
-    ksession_t *s;
-    if (!cmd_llm_need_model(&s))
-        return;
-    double pp, tg;
-    err_t err;
-    if (bench_run(s, (uint32_t)n_prompt, (uint32_t)n_gen, &pp, &tg, &err) != ERR_OK) {
-        kprintf("error: %s\n", err.msg);
-        return;
-    }
-    kprintf("prefill %u tokens: %.2f tok/s; decode %u tokens: %.2f tok/s (%u core(s))\n",
-            (unsigned)n_prompt, pp > 0 ? n_prompt / pp : 0.0, (unsigned)n_gen, tg > 0 ? n_gen / tg : 0.0,
-            platform_workers());
 }

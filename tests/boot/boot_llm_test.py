@@ -240,7 +240,13 @@ def session_initrd(con, step, args):
     def bench():
         out = command(con, "llm bench -p 8 -n 4", SMALL_TIMEOUT_S)
         require(out, r"prefill 8 tokens: \d+\.\d+ tok/s; decode 4 tokens: \d+\.\d+ tok/s")
-    step("llm bench -p 8 -n 4 reports prefill and decode speed", bench)
+        out = command(con, "llm bench -b 1,3 -p 8 -n 4", SMALL_TIMEOUT_S)
+        for b in (1, 3):
+            require(out, rf"\nbatch {b}: prefill \d+\.\d+ tok/s, decode \d+\.\d+ tok/s, latency \d+\.\d+ s "
+                         rf"\(\d+\.\d+-\d+\.\d+\), \d+ weight bytes/token \(\d+ core\(s\)\)\n")
+        error_line(command(con, "llm bench -b 1,x"), r"^error: usage: llm bench ")
+        error_line(command(con, "llm bench -b 1 -n 1"), r"^error: usage: llm bench ")
+    step("llm bench: prefill and decode speed, and batched (-b), bad sizes refused", bench)
 
     def batch():
         prompts = ["The capital of France is", "Once upon a time", "In the year 2050,"]
