@@ -102,4 +102,20 @@ _Static_assert(sizeof(block_q8_k) == 292, "block_q8_K is 292 bytes");
 
 _Static_assert(offsetof(block_q8_k, bsums) == 260, "block_q8_K sums after d and 256 quants");
 
+/* ---- the non-linear 4-bit formats: a nibble picks one of 16 fixed int8 levels (quant_iq4.c's table) */
+
+/* IQ4_NL: values level[nibble] * d, nibbles ordered as Q4_0's. */
+typedef struct { uint8_t d[2]; uint8_t qs[QUANT_QK / 2]; } block_iq4_nl;
+/* IQ4_XS: 8 groups of 32 as IQ4_NL, each with a 6-bit scale (low 4 bits in scales_l, two per byte, group 0
+ * in the low nibble; high 2 bits in the little-endian u16 scales_h, 2 per group) minus 32, times d. */
+typedef struct {
+    uint8_t d[2];
+    uint8_t scales_h[2];
+    uint8_t scales_l[QUANT_QK_K / 64];
+    uint8_t qs[QUANT_QK_K / 2];
+} block_iq4_xs;
+
+_Static_assert(sizeof(block_iq4_nl) == 18, "block_iq4_nl is 18 bytes");
+_Static_assert(sizeof(block_iq4_xs) == 136, "block_iq4_xs is 136 bytes");
+
 #endif

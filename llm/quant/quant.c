@@ -43,6 +43,10 @@ static const quant_format_t formats[] = {
            quant_dequantize_q6_k, NULL, quant_vec_dot_q6_k_q8_k),
     FORMAT(QUANT_Q8_K, "Q8_K", QUANT_QK_K, sizeof(block_q8_k), QUANT_Q8_K,
            quant_dequantize_q8_k, quant_quantize_q8_k, NULL),
+    FORMAT(QUANT_IQ4_NL, "IQ4_NL", QUANT_QK, sizeof(block_iq4_nl), QUANT_Q8_0,
+           quant_dequantize_iq4_nl, NULL, quant_vec_dot_iq4_nl_q8_0),
+    FORMAT(QUANT_IQ4_XS, "IQ4_XS", QUANT_QK_K, sizeof(block_iq4_xs), QUANT_Q8_K,
+           quant_dequantize_iq4_xs, NULL, quant_vec_dot_iq4_xs_q8_k),
 };
 
 /* Every id ggml has given a name, by id; NULL where it never had one. The

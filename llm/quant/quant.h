@@ -45,6 +45,8 @@ typedef enum quant_type {
     QUANT_Q5_K = 13,
     QUANT_Q6_K = 14,
     QUANT_Q8_K = 15,  /* activations only: the vec_dot_type of the K-quants */
+    QUANT_IQ4_NL = 20,
+    QUANT_IQ4_XS = 23,
     QUANT_BF16 = 30,
 } quant_type_t;
 
@@ -149,6 +151,13 @@ float quant_vec_dot_q3_k_q8_k(const void *w, const void *act, size_t n);
 float quant_vec_dot_q4_k_q8_k(const void *w, const void *act, size_t n);
 float quant_vec_dot_q5_k_q8_k(const void *w, const void *act, size_t n);
 float quant_vec_dot_q6_k_q8_k(const void *w, const void *act, size_t n);
+
+/* The non-linear 4-bit formats (read only: no quantizer): a nibble indexes quant_iq4_levels. */
+extern const int8_t quant_iq4_levels[16];
+void quant_dequantize_iq4_nl(const void *src, float *dst, size_t n);
+void quant_dequantize_iq4_xs(const void *src, float *dst, size_t n);
+float quant_vec_dot_iq4_nl_q8_0(const void *w, const void *act, size_t n);
+float quant_vec_dot_iq4_xs_q8_k(const void *w, const void *act, size_t n);
 
 /* fp16 -> f32 inline (every weight block's scale goes through it): the
  * bits moved into place, then one exact multiply by 2^112 rebiases the

@@ -44,12 +44,14 @@ SIZES = {
     T.Q8_0: (32, 34), T.Q8_1: (32, 36),
     T.Q2_K: (256, 84), T.Q3_K: (256, 110), T.Q4_K: (256, 144), T.Q5_K: (256, 176),
     T.Q6_K: (256, 210), T.Q8_K: (256, 292),
+    T.IQ4_NL: (32, 18), T.IQ4_XS: (256, 136),
 }
 
 # Byte offsets of the fp16 scale fields in each block (d first, then m/dmin/s).
 FP16_FIELDS = {
     T.Q4_0: [0], T.Q4_1: [0, 2], T.Q5_0: [0], T.Q5_1: [0, 2], T.Q8_0: [0], T.Q8_1: [0, 2],
     T.Q2_K: [80, 82], T.Q3_K: [108], T.Q4_K: [0, 2], T.Q5_K: [0, 2], T.Q6_K: [208],
+    T.IQ4_NL: [0], T.IQ4_XS: [0],
 }
 
 rng = np.random.default_rng(20240611)
@@ -278,12 +280,27 @@ def make_quant_goldens():
         write("quant_BF16.bin", KIND_QUANT, T.BF16, conv.size, conv.tobytes(), quantize(conv, T.BF16).tobytes())
 
 
+def make_iq4_goldens():
+    """IQ4_NL and IQ4_XS (read-only formats: dequantize only), from a random stream of their own so
+    that adding them left every other golden's bytes as they were."""
+    global rng
+    rng = np.random.default_rng(20261203)
+    for qtype in [T.IQ4_NL, T.IQ4_XS]:
+        blocks = dequant_blocks(qtype)
+        with np.errstate(invalid="ignore", over="ignore"):
+            out = dequantize(blocks.reshape(-1), qtype)
+        n = blocks.shape[0] * SIZES[qtype][0]
+        assert out.dtype == np.float32 and out.size == n
+        write(f"dequant_{qtype.name}.bin", KIND_DEQUANT, qtype, n, blocks.tobytes(), out.tobytes())
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*.bin"):
         old.unlink()
     make_dequant_goldens()
     make_quant_goldens()
+    make_iq4_goldens()
     total = sum(size for _, size in written)
     print(f"gguf {importlib.metadata.version('gguf')}, numpy {np.__version__}: "
           f"{len(written)} files, {total} bytes in {OUT}")

@@ -1,9 +1,9 @@
 /*
  * The aarch64 twins in the kernel table (kern_arch.h): what each level adds
  * over the one below it. KERN_NEON (ARMv8.0 Advanced SIMD) has a twin for
- * every element-wise kernel, the block and float dots, the activation
+ * every element-wise kernel, the block, IQ4 and float dots, the activation
  * quantizers, attention over F16/F32 caches and the Q4_0/Q4_1/Q8_0 tiles;
- * KERN_DOTPROD swaps in SDOT dots (Q4_0 ... Q8_0, Q2_K) and tiles;
+ * KERN_DOTPROD swaps in SDOT dots (Q4_0 ... Q8_0, Q2_K, IQ4) and tiles;
  * KERN_I8MM the SMMLA tiles. The selector keeps a lower level's kernel (or
  * the scalar one) wherever a level says nothing. Functions of a level above
  * ARMv8.0 carry its target attribute; the table is asked only for levels
@@ -15,6 +15,7 @@
 #include "llm/kernels/aarch64/quant_neon.h"
 #include "llm/kernels/aarch64/quant_neon_act.h"
 #include "llm/kernels/aarch64/quant_neon_float.h"
+#include "llm/kernels/aarch64/quant_neon_iq4.h"
 #include "llm/kernels/aarch64/quant_neon_kquant.h"
 #include "llm/kernels/aarch64/vec_neon.h"
 
@@ -43,6 +44,8 @@ static const kern_table_t neon = {
         [QUANT_Q5_K] = { .vec_dot = quant_vec_dot_q5_k_q8_k_neon },
         [QUANT_Q6_K] = { .vec_dot = quant_vec_dot_q6_k_q8_k_neon },
         [QUANT_Q8_K] = { .quantize = quant_quantize_q8_k_neon },
+        [QUANT_IQ4_NL] = { .vec_dot = quant_vec_dot_iq4_nl_q8_0_neon },
+        [QUANT_IQ4_XS] = { .vec_dot = quant_vec_dot_iq4_xs_q8_k_neon },
     },
     .rmsnorm = vec_rmsnorm_neon,
     .rope = vec_rope_neon,
@@ -61,6 +64,8 @@ static const kern_table_t dotprod = {
         [QUANT_Q5_1] = { .vec_dot = quant_vec_dot_q5_1_q8_1_dotprod },
         [QUANT_Q8_0] = { .vec_dot = quant_vec_dot_q8_0_q8_0_dotprod, .tile = TILE(matmul_tile_q8_0_dotprod) },
         [QUANT_Q2_K] = { .vec_dot = quant_vec_dot_q2_k_q8_k_dotprod },
+        [QUANT_IQ4_NL] = { .vec_dot = quant_vec_dot_iq4_nl_q8_0_dotprod },
+        [QUANT_IQ4_XS] = { .vec_dot = quant_vec_dot_iq4_xs_q8_k_dotprod },
     },
 };
 

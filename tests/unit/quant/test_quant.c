@@ -222,7 +222,7 @@ static void test_dequantize_goldens(void)
         "dequant_Q4_0.bin", "dequant_Q4_1.bin", "dequant_Q5_0.bin", "dequant_Q5_1.bin",
         "dequant_Q8_0.bin", "dequant_Q8_1.bin", "dequant_Q2_K.bin", "dequant_Q3_K.bin",
         "dequant_Q4_K.bin", "dequant_Q5_K.bin", "dequant_Q6_K.bin", "dequant_Q8_K.bin",
-        "dequant_F32.bin", "dequant_BF16.bin",
+        "dequant_F32.bin", "dequant_BF16.bin", "dequant_IQ4_NL.bin", "dequant_IQ4_XS.bin",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         check_dequant_golden(files[i]);
@@ -358,6 +358,7 @@ static const dot_case_t dot_cases[] = {
     { QUANT_Q4_1, QUANT_DOT_ERR_Q4_1 }, { QUANT_Q5_0, QUANT_DOT_ERR_Q5_0 },
     { QUANT_Q5_1, QUANT_DOT_ERR_Q5_1 }, { QUANT_Q8_0, QUANT_DOT_ERR_Q8_0 },
     { QUANT_Q2_K, 0 }, { QUANT_Q3_K, 0 }, { QUANT_Q4_K, 0 }, { QUANT_Q5_K, 0 }, { QUANT_Q6_K, 0 },
+    { QUANT_IQ4_NL, 0 }, { QUANT_IQ4_XS, 0 },
 };
 #define N_DOT_CASES (sizeof dot_cases / sizeof dot_cases[0])
 
@@ -371,6 +372,7 @@ static const scale_layout_t scale_layouts[] = {
     { QUANT_Q4_0, 0, -1 }, { QUANT_Q4_1, 0, 2 }, { QUANT_Q5_0, 0, -1 }, { QUANT_Q5_1, 0, 2 },
     { QUANT_Q8_0, 0, -1 }, { QUANT_Q8_1, 0, -1 }, { QUANT_Q2_K, 80, 82 }, { QUANT_Q3_K, 108, -1 },
     { QUANT_Q4_K, 0, 2 }, { QUANT_Q5_K, 0, 2 }, { QUANT_Q6_K, 208, -1 },
+    { QUANT_IQ4_NL, 0, -1 }, { QUANT_IQ4_XS, 0, -1 },
 };
 
 static const scale_layout_t *scale_layout_of(quant_type_t t)
@@ -611,6 +613,42 @@ static float kquant_reference(const operands_t *o)
     return sum;
 }
 
+/* IQ4_XS group g's scale minus 32, from the layout ggml-common.h gives. */
+static int32_t iq4_xs_scale(const uint8_t *blk, int g)
+{
+    return (int32_t)((((blk[4 + g / 2] >> (4 * (g % 2))) & 0xf) | (((le16(blk + 2) >> (2 * g)) & 3) << 4))) - 32;
+}
+
+/* ggml's generic IQ4 dots: IQ4_NL (dy * dx) * sumi per block; IQ4_XS (dx * dy) * scale * sumi per group. */
+static float iq4_reference(const operands_t *o)
+{
+    const quant_format_t *f = o->f, *a = o->a;
+    bool xs = f->type == QUANT_IQ4_XS;
+    float sum = 0.0f;
+    for (size_t b = 0; b < o->n / f->block_elems; b++) {
+        const uint8_t *wb = o->w + b * f->block_bytes, *ab = o->act + b * a->block_bytes;
+        int32_t wq[QUANT_QK_K], aq[QUANT_QK_K];
+        block_ints(f, wb, 0, 1.0f, -1, 0.0f, wq);
+        float dx = quant_fp16_to_f32(le16(wb));
+        if (!xs) {
+            block_ints(a, ab, 0, 1.0f, -1, 0.0f, aq);
+            int32_t sumi = 0;
+            for (int j = 0; j < QUANT_QK; j++)
+                sumi += wq[j] * aq[j];
+            sum += (quant_fp16_to_f32(le16(ab)) * dx) * (float)sumi;
+            continue;
+        }
+        float d = dx * f32_from_bits(le32(ab));
+        for (int g = 0; g < 8; g++) {
+            int32_t sumi = 0, scale = iq4_xs_scale(wb, g);
+            for (int j = 32 * g; j < 32 * g + 32; j++)
+                sumi += (scale ? wq[j] / scale : 0) * (int8_t)ab[4 + j]; /* block_ints gave level * scale */
+            sum += d * (float)scale * (float)sumi;
+        }
+    }
+    return sum;
+}
+
 /*
  * vec_dot equals, bit for bit, the reference rebuilt from integer quants: on
  * quantized or random rows, and on extreme blocks against activations of one
@@ -632,7 +670,9 @@ static void test_dot_exact(void)
                 o.a->quantize(o.y, o.act, o.n);
             }
             float got = operands_dot(&o);
-            float want = o.f->block_elems == QUANT_QK ? legacy_reference(&o) : kquant_reference(&o);
+            bool iq4 = o.f->type == QUANT_IQ4_NL || o.f->type == QUANT_IQ4_XS;
+            float want = iq4 ? iq4_reference(&o) : o.f->block_elems == QUANT_QK ? legacy_reference(&o)
+                                                                                  : kquant_reference(&o);
             if (f32_to_bits(got) != f32_to_bits(want))
                 fprintf(stderr, "\n  %s rep %d: vec_dot %a, integer reference %a\n", o.f->name, rep, (double)got,
                         (double)want);
@@ -778,6 +818,7 @@ static void test_lookup_supported(void)
         { 10, "Q2_K", 256, 84, 15, false, true }, { 11, "Q3_K", 256, 110, 15, false, true },
         { 12, "Q4_K", 256, 144, 15, false, true }, { 13, "Q5_K", 256, 176, 15, false, true },
         { 14, "Q6_K", 256, 210, 15, false, true }, { 15, "Q8_K", 256, 292, 15, true, false },
+        { 20, "IQ4_NL", 32, 18, 8, false, true }, { 23, "IQ4_XS", 256, 136, 15, false, true },
         { 30, "BF16", 1, 2, 30, true, true },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {

@@ -21,6 +21,7 @@
 
 #include "llm/kernels/aarch64/quant_neon.h"
 #include "llm/kernels/aarch64/quant_neon_float.h"
+#include "llm/kernels/aarch64/quant_neon_iq4.h"
 #include "llm/support/bits.h"
 #include "llm/kernels/kernels.h"
 #include "llm/quant/quant.h"
@@ -48,6 +49,8 @@ static const pair_t PAIRS[] = {
       quant_vec_dot_q5_1_q8_1_dotprod },
     { "q8_0 x q8_0", QUANT_Q8_0, QUANT_Q8_0, 1, quant_vec_dot_q8_0_q8_0, quant_vec_dot_q8_0_q8_0_neon,
       quant_vec_dot_q8_0_q8_0_dotprod },
+    { "iq4_nl x q8_0", QUANT_IQ4_NL, QUANT_Q8_0, 1, quant_vec_dot_iq4_nl_q8_0, quant_vec_dot_iq4_nl_q8_0_neon,
+      quant_vec_dot_iq4_nl_q8_0_dotprod },
 };
 
 static uint64_t rng = 0x243f6a8885a308d3ull;

@@ -1,6 +1,7 @@
 /*
- * The NEON K-quant kernels (llm/kernels/aarch64/quant_neon_kquant.c) against their
- * scalar twins, bit for bit: the Q2_K ... Q6_K x Q8_K dots on random and
+ * The NEON K-quant kernels (llm/kernels/aarch64/quant_neon_kquant.c, and
+ * IQ4_XS's of quant_neon_iq4.c) against their scalar twins, bit for bit:
+ * the Q2_K ... Q6_K and IQ4_XS x Q8_K dots on random and
  * adversarial super-blocks (fp16 scales of every magnitude, subnormal, zero
  * and max; constant quant and scale bytes, the extreme integer lanes; Q8_K
  * rows with -128/127 codes, random or consistent bsums, or made by the
@@ -44,6 +45,7 @@ static const kfmt_t FORMATS[] = {
     { "q4_k", QUANT_Q4_K, 144, 4, 12, 0, 2, quant_vec_dot_q4_k_q8_k },
     { "q5_k", QUANT_Q5_K, 176, 4, 12, 0, 2, quant_vec_dot_q5_k_q8_k },
     { "q6_k", QUANT_Q6_K, 210, 192, 16, 208, -1, quant_vec_dot_q6_k_q8_k },
+    { "iq4_xs", QUANT_IQ4_XS, 136, 2, 6, 0, -1, quant_vec_dot_iq4_xs_q8_k },
 };
 #define N_FORMATS (sizeof FORMATS / sizeof FORMATS[0])
 
