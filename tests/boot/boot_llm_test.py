@@ -260,7 +260,16 @@ def session_initrd(con, step, args):
                 raise Failure(f"no text of batch prompt {k + 1} in:\n{out}")
             if m.group(1) != want:
                 raise Failure(f"batch text of {p!r} differs from llm gen's:\n  batch: {m.group(1)!r}\n  gen:   {want!r}")
-    step("llm batch with three prompts gives each llm gen's text", batch)
+        con.send('llm batch -n 400 -t 0 "Once upon a time" "In the year 2050,"\r')
+        con.expect(r'"In the year 2050,"\n', CMD_TIMEOUT_S)
+        time.sleep(1.0)
+        con.send(b"\x03")
+        out = con.expect(re.escape(PROMPT), SMALL_TIMEOUT_S)
+        stops = re.findall(r"\[job \d+ done, stop: cancelled: prompt \d+ tokens \(\d+ shared\), generated (\d+), ", out)
+        if len(stops) != 2 or any(int(g) >= 400 for g in stops) or "^C" not in out:
+            raise Failure(f"Ctrl-C did not cancel both batch jobs early:\n{out}")
+        require(command(con, "llm stats"), r"\njobs: +0 queued, 0 running")
+    step("llm batch with three prompts gives each llm gen's text; Ctrl-C cancels a batch", batch)
 
     def jobs():
         out = command(con, 'llm submit -n 400 -t 0 "Once upon a time"')

@@ -1,14 +1,14 @@
 /*
- * The scheduler on the real SmolLM2-135M-Instruct (Q8_0): three prompts at
- * once ("The capital of France is", "Once upon a time", "In the year
- * 2050,"; 15 tokens each) with "The meaning of life is", then "Artificial
- * intelligence will" joining the running four after 5 steps; each
- * request's text, token count and stop reason equal the same request run
- * alone through llm_generate, greedy and sampled with a fixed seed, and
- * (greedy) every logits row it sampled from equals, bit for bit, the row of
- * the same tokens decoded alone on a context; at the thread count and SIMD
- * level of the run (make test runs it natively and under qemu-aarch64 at
- * every NEON level; too slow for valgrind).
+ * The scheduler on the real SmolLM2-135M-Instruct (Q8_0), 15 tokens a
+ * request, batch limit 4: a single request; three prompts at once ("The
+ * capital of France is", "Once upon a time", "In the year 2050,");
+ * "Artificial intelligence will" submitted after "The meaning of life is"
+ * has run 5 steps. Each request's text, token count and stop reason equal
+ * the same request run alone through llm_generate, greedy and sampled with
+ * a fixed seed, and (greedy) every logits row it sampled from equals, bit
+ * for bit, the row of the same tokens decoded alone on a context; at the
+ * thread count and SIMD level of the run (make test runs it natively and
+ * under qemu-aarch64 at every NEON level; too slow for valgrind).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,61 +141,76 @@ static void expect_alone(llm_sched_t *s, uint32_t id, const char *prompt, const 
     arena_release(&arena, mark, NULL);
 }
 
-static void run_case(float temperature)
+/*
+ * n_start prompts submitted together to a scheduler of max_running slots,
+ * then (late, if not NULL) one more after join_after steps; each request
+ * as alone (and, greedy, each logits row).
+ */
+static void run_case(const char *const *start, int n_start, const char *late, int join_after, uint32_t max_running,
+                     float temperature)
 {
-    static const char *const three[] = { "The capital of France is", "Once upon a time", "In the year 2050," };
-    const char *first = "The meaning of life is", *late = "Artificial intelligence will";
+    enum { MAX_REQ = 4 };
     arena_mark_t mark = arena_mark(&arena);
     llm_sched_params_t p;
     llm_sched_t s;
     err_t e;
     llm_sched_params_default(&p);
-    p.max_running = 5; /* the late request joins the four running ones between two steps */
+    p.max_running = max_running;
     p.max_seq_pos = 128;
     CU_ASSERT_EQUAL_FATAL(llm_sched_init(&s, &model, &p, &arena, &e), ERR_OK);
     llm_gen_config_t cfg = config(temperature, 42);
-    uint32_t ids[5];
-    rows_t rows[5] = { 0 };
-    for (int i = 0; i < 4; i++) {
-        const char *prompt = i < 3 ? three[i] : first;
-        llm_request_t r = { .prompt = prompt, .len = strlen(prompt), .cfg = cfg, .on_logits = record_row,
-                            .user = &rows[i] };
-        CU_ASSERT_EQUAL_FATAL(llm_sched_submit(&s, &r, &ids[i], &e), ERR_OK);
+    const char *prompts[MAX_REQ];
+    uint32_t ids[MAX_REQ];
+    rows_t rows[MAX_REQ] = { 0 };
+    int n = 0;
+    for (int steps = 0; llm_sched_busy(&s) || n < n_start + (late != NULL); steps++) {
+        CU_ASSERT_FATAL(steps < 200);
+        while (n < n_start || (late && n == n_start && steps == join_after)) {
+            prompts[n] = n < n_start ? start[n] : late;
+            llm_request_t r = { .prompt = prompts[n], .len = strlen(prompts[n]), .cfg = cfg, .on_logits = record_row,
+                                .user = &rows[n] };
+            CU_ASSERT_EQUAL_FATAL(llm_sched_submit(&s, &r, &ids[n], &e), ERR_OK);
+            n++;
+        }
+        CU_ASSERT_EQUAL_FATAL(llm_sched_step(&s, &e), ERR_OK);
     }
-    for (int i = 0; i < 5; i++)
-        CU_ASSERT_EQUAL_FATAL(llm_sched_step(&s, &e), ERR_OK);
-    llm_request_t r = { .prompt = late, .len = strlen(late), .cfg = cfg, .on_logits = record_row,
-                        .user = &rows[4] };
-    CU_ASSERT_EQUAL_FATAL(llm_sched_submit(&s, &r, &ids[4], &e), ERR_OK);
-    for (int steps = 0; llm_sched_busy(&s) && steps < 200; steps++)
-        CU_ASSERT_EQUAL_FATAL(llm_sched_step(&s, &e), ERR_OK);
-    CU_ASSERT_FALSE(llm_sched_busy(&s));
     llm_sched_stats_t st;
     llm_sched_stats(&s, &st);
     fprintf(stderr, "\n  %llu steps for %llu generated tokens", (unsigned long long)st.steps,
             (unsigned long long)st.generated_tokens);
-    for (int i = 0; i < 5; i++) {
-        const char *prompt = i < 3 ? three[i] : i == 3 ? first : late;
-        expect_alone(&s, ids[i], prompt, &cfg);
+    for (int i = 0; i < n; i++) {
+        expect_alone(&s, ids[i], prompts[i], &cfg);
         if (temperature <= 0.0f)
-            expect_rows_alone(prompt, &rows[i]);
+            expect_rows_alone(prompts[i], &rows[i]);
     }
     arena_release(&arena, mark, NULL);
 }
 
-static void test_batch_greedy(void)
+static const char *const three[] = { "The capital of France is", "Once upon a time", "In the year 2050," };
+static const char *const first[] = { "The meaning of life is" };
+static const char *const late = "Artificial intelligence will";
+
+static void test_single_request(void)
 {
-    run_case(0.0f);
+    run_case(first, 1, NULL, 0, 1, 0.0f);
 }
 
-static void test_batch_sampled(void)
+static void test_three_at_once(void)
 {
-    run_case(0.8f);
+    run_case(three, 3, NULL, 0, 4, 0.0f);
+    run_case(three, 3, NULL, 0, 4, 0.8f);
+}
+
+static void test_second_joins_after_five_steps(void)
+{
+    run_case(first, 1, late, 5, 4, 0.0f);
+    run_case(first, 1, late, 5, 4, 0.8f);
 }
 
 TEST_REGISTER(test_sched_real_register)
 {
     CU_pSuite s = test_suite_with("smollm2_sched", setup, teardown);
-    TEST_ADD(s, test_batch_greedy);
-    TEST_ADD(s, test_batch_sampled);
+    TEST_ADD(s, test_single_request);
+    TEST_ADD(s, test_three_at_once);
+    TEST_ADD(s, test_second_joins_after_five_steps);
 }
