@@ -106,29 +106,16 @@ int main(int argc, char **argv)
         return 2;
     }
     kern_level_t level = host_llm_init();
-    size_t len;
-    uint8_t *blob = host_read_file(path, &len);
-    if (!blob) {
-        fprintf(stderr, "bench-batch: %s: %s\n", path, strerror(errno));
+    host_model_t hm;
+    if (host_model_open(&hm, "bench-batch", path, 32u << 20))
         return 1;
+    fprintf(stderr, "bench-batch: %s, %s kernels, %u thread(s), pp %u, tg %u per request\n", path,
+            kern_level_name(level), host_threads_get(), p.n_prompt, p.n_gen);
+    int rc = 0;
+    for (uint32_t i = 0; i < n_sizes && rc == 0; i++) {
+        p.n_seq = sizes[i];
+        rc = bench_one(&hm.model, &p) ? 1 : 0;
     }
-    arena_t a;
-    llm_model_t m;
-    err_t e;
-    int rc = 1;
-    host_arena_init(&a, 32u << 20);
-    if (llm_model_load(&m, blob, len, &a, &e) != ERR_OK) {
-        fprintf(stderr, "bench-batch: %s: %s\n", path, e.msg);
-    } else {
-        fprintf(stderr, "bench-batch: %s, %s kernels, %u thread(s), pp %u, tg %u per request\n", path,
-                kern_level_name(level), host_threads_get(), p.n_prompt, p.n_gen);
-        rc = 0;
-        for (uint32_t i = 0; i < n_sizes && rc == 0; i++) {
-            p.n_seq = sizes[i];
-            rc = bench_one(&m, &p) ? 1 : 0;
-        }
-    }
-    host_arena_free(&a);
-    free(blob);
+    host_model_close(&hm);
     return rc;
 }

@@ -106,23 +106,15 @@ int main(int argc, char **argv)
     }
     printf("generation (%s kernels, %u thread(s)):\n", kern_level_name(host_llm_init()), host_threads_get());
     for (int i = 1; i < argc; i++) {
-        size_t len;
-        uint8_t *blob = host_read_file(argv[i], &len);
-        arena_t a;
-        llm_model_t m;
-        err_t e;
-        host_arena_init(&a, 32u << 20);
-        if (!blob || llm_model_load(&m, blob, len, &a, &e) != ERR_OK) {
-            fprintf(stderr, "bench-generate: %s: %s\n", argv[i], blob ? e.msg : "cannot read");
-        } else {
-            speed(argv[i], &m);
-            if (i == 1) {
-                cache_benefit(&m);
-                memory(&m, a.used_bytes);
-            }
+        host_model_t hm;
+        if (host_model_open(&hm, "bench-generate", argv[i], 32u << 20))
+            continue;
+        speed(argv[i], &hm.model);
+        if (i == 1) {
+            cache_benefit(&hm.model);
+            memory(&hm.model, hm.arena.used_bytes);
         }
-        host_arena_free(&a);
-        free(blob);
+        host_model_close(&hm);
     }
     return 0;
 }

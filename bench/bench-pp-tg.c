@@ -147,25 +147,12 @@ int main(int argc, char **argv)
         return 2;
     }
     kern_level_t level = host_llm_init();
-    size_t len;
-    uint8_t *blob = host_read_file(path, &len);
-    if (!blob) {
-        fprintf(stderr, "bench-pp-tg: %s: %s\n", path, strerror(errno));
+    host_model_t hm;
+    if (host_model_open(&hm, "bench-pp-tg", path, 32u << 20))
         return 1;
-    }
-    arena_t a;
-    llm_model_t m;
-    err_t e;
-    int rc = 1;
-    host_arena_init(&a, 32u << 20);
-    if (llm_model_load(&m, blob, len, &a, &e) != ERR_OK) {
-        fprintf(stderr, "bench-pp-tg: %s: %s\n", path, e.msg);
-    } else {
-        fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u\n", path, kern_level_name(level),
-                host_threads_get(), n_pp, n_tg);
-        rc = run(&m, n_pp, n_tg) ? 1 : 0;
-    }
-    host_arena_free(&a);
-    free(blob);
+    fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u\n", path, kern_level_name(level),
+            host_threads_get(), n_pp, n_tg);
+    int rc = run(&hm.model, n_pp, n_tg) ? 1 : 0;
+    host_model_close(&hm);
     return rc;
 }

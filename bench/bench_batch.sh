@@ -20,6 +20,9 @@
 # are min-max over the rounds, ratios taken within a round. Each run's wall
 # and process CPU seconds (bash `time`: user + system, all threads) too.
 set -eu
+BENCH_TAG=bench-batch
+# shellcheck source=bench/bench_common.sh
+. "$(dirname "$0")/bench_common.sh"
 
 if [ $# -ne 3 ]; then
     echo "usage: $0 LLAMA_BUILD_DIR OUR_BENCH MODEL" >&2
@@ -41,13 +44,7 @@ for f in "$LLAMA" "$OURS" "$MODEL"; do
 done
 command -v qemu-aarch64 >/dev/null || { echo "bench-batch: qemu-aarch64 is missing (qemu-user)" >&2; exit 1; }
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "qemu:     $(qemu-aarch64 --version | head -n 1) ($QEMU, $THREADS threads)"
-if [ -n "${KERNEL_IMAGE:-}" ]; then
-    echo "          $(qemu-system-aarch64 --version | head -n 1) (the kernel: -M virt -cpu max -smp $THREADS)"
-fi
-echo "host cpu: ${cpu:-unknown} ($(nproc) cores)"
+print_host "$QEMU, $THREADS threads" "-M virt -cpu max -smp $THREADS"
 echo "model:    $MODEL"
 echo "setup:    B requests of $PP prompt + $TG generated tokens each, B in $SIZES; prompts prefilled in one pass, then"
 echo "          one decode step for all B at a time; llama.cpp with its defaults (F16 KV, flash attention auto,"
@@ -59,22 +56,6 @@ trap 'rm -rf "$TMP"' EXIT
 LOG=$TMP/stderr
 RECORDS=$TMP/records # "ENGINE ROUND B PP_TOK_S TG_TOK_S LATENCY_S [BYTES_PER_TOKEN]" and "time ENGINE ROUND WALL CPU"
 
-# timed WHAT CMD...: runs CMD with its stdout in $TMP/out and its stderr in the log; WALL and CPU are its seconds.
-timed() {
-    local what=$1 real user sys
-    shift
-    echo "bench-batch: $what..." >&2
-    TIMEFORMAT='%R %U %S'
-    if ! { time "$@" >"$TMP/out" 2>"$LOG"; } 2>"$TMP/time"; then
-        echo "bench-batch: failed: $*" >&2
-        cat "$LOG" >&2
-        exit 1
-    fi
-    read -r real user sys <"$TMP/time"
-    WALL=$real
-    CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-    echo "  ($WALL s wall, $CPU s CPU)" >&2
-}
 
 run_llama() { # run_llama ROUND
     # shellcheck disable=SC2086 # QEMU is a command and its flags

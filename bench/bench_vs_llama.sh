@@ -19,6 +19,9 @@
 # Each run's wall and process CPU seconds (bash `time`: user + system, all
 # threads) are shown beside them.
 set -eu
+BENCH_TAG=bench-llama
+# shellcheck source=bench/bench_common.sh
+. "$(dirname "$0")/bench_common.sh"
 
 if [ $# -lt 3 ]; then
     echo "usage: $0 LLAMA_BUILD_DIR OUR_BENCH MODEL..." >&2
@@ -37,13 +40,7 @@ for f in "$LLAMA_BENCH" "$OURS"; do
 done
 command -v qemu-aarch64 >/dev/null || { echo "bench-llama: qemu-aarch64 is missing (qemu-user)" >&2; exit 1; }
 
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-echo "date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "qemu:     $(qemu-aarch64 --version | head -n 1) ($QEMU)"
-if [ -n "${KERNEL_IMAGE:-}" ]; then
-    echo "          $(qemu-system-aarch64 --version | head -n 1) (the kernel: -M virt -cpu max -smp 1, -smp 2)"
-fi
-echo "host cpu: ${cpu:-unknown} ($(nproc) cores)"
+print_host "$QEMU" "-M virt -cpu max -smp 1, -smp 2"
 echo "setup:    pp$PP = one batch of $PP tokens from an empty cache, tg$TG = $TG single-token steps from position 0;"
 echo "          1 and 2 threads (the kernel: 1 and 2 cores); llama.cpp with its defaults (mmap, weight"
 echo "          repacking, flash attention auto, F16 KV); $ROUNDS round(s), the engines alternating within each"
@@ -54,22 +51,6 @@ trap 'rm -rf "$TMP"' EXIT
 LOG=$TMP/stderr
 RECORDS=$TMP/records # "ENGINE MODEL THREADS ROUND PP_TOK_S TG_TOK_S WALL_S CPU_S" lines
 
-# timed WHAT CMD...: runs CMD with its stdout in $TMP/out and its stderr in the log; WALL and CPU are its seconds.
-timed() {
-    local what=$1 real user sys
-    shift
-    echo "bench-llama: $what..." >&2
-    TIMEFORMAT='%R %U %S'
-    if ! { time "$@" >"$TMP/out" 2>"$LOG"; } 2>"$TMP/time"; then
-        echo "bench-llama: failed: $*" >&2
-        cat "$LOG" >&2
-        exit 1
-    fi
-    read -r real user sys <"$TMP/time"
-    WALL=$real
-    CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-    echo "  ($WALL s wall, $CPU s CPU)" >&2
-}
 
 # One llama-bench run: pp and tg tok/s from its CSV (avg_ts of the row with n_gen 0, then of the row with n_prompt 0).
 run_llama() { # run_llama MODEL NAME THREADS ROUND

@@ -61,25 +61,58 @@ void host_arena_free(arena_t *a)
     arena_init(a, NULL, 0);
 }
 
+/* The file's bytes and a fresh arena; on failure prints "tool: path: reason" and returns -1 (nothing held). */
+static int read_with_arena(uint8_t **blob, size_t *len, arena_t *arena, const char *tool, const char *path,
+                           size_t arena_bytes)
+{
+    *blob = host_read_file(path, len);
+    if (!*blob) {
+        fprintf(stderr, "%s: %s: %s\n", tool, path, strerror(errno));
+        return -1;
+    }
+    host_arena_init(arena, arena_bytes);
+    return 0;
+}
+
+/* After a failed parse or load: its error as "tool: path: reason", -1. */
+static int refuse(const char *tool, const char *path, const err_t *err)
+{
+    fprintf(stderr, "%s: %s: %s\n", tool, path, err->msg);
+    return -1;
+}
+
 int host_gguf_open(host_gguf_t *h, const char *tool, const char *path, size_t arena_bytes)
 {
     err_t err;
     memset(h, 0, sizeof *h);
-    h->blob = host_read_file(path, &h->len);
-    if (!h->blob) {
-        fprintf(stderr, "%s: %s: %s\n", tool, path, strerror(errno));
+    if (read_with_arena(&h->blob, &h->len, &h->arena, tool, path, arena_bytes))
         return -1;
-    }
-    host_arena_init(&h->arena, arena_bytes);
-    if (gguf_parse(&h->file, h->blob, h->len, &h->arena, &err) != ERR_OK) {
-        fprintf(stderr, "%s: %s: %s\n", tool, path, err.msg);
-        host_gguf_close(h);
-        return -1;
-    }
-    return 0;
+    if (gguf_parse(&h->file, h->blob, h->len, &h->arena, &err) == ERR_OK)
+        return 0;
+    host_gguf_close(h);
+    return refuse(tool, path, &err);
 }
 
 void host_gguf_close(host_gguf_t *h)
+{
+    host_arena_free(&h->arena);
+    free(h->blob);
+    memset(h, 0, sizeof *h);
+}
+
+int host_model_open(host_model_t *h, const char *tool, const char *path, size_t arena_bytes)
+{
+    err_t err;
+    memset(h, 0, sizeof *h);
+    if (read_with_arena(&h->blob, &h->len, &h->arena, tool, path, arena_bytes))
+        return -1;
+    if (llm_model_load(&h->model, h->blob, h->len, &h->arena, &err) == ERR_OK)
+        return 0;
+    host_model_close(h);
+    return refuse(tool, path, &err);
+}
+
+void host_model_close(host_model_t *h)
 {
     host_arena_free(&h->arena);
     free(h->blob);

@@ -1,6 +1,6 @@
 /*
- * Whole-file reading and writing for the host tools and tests, and an arena
- * backed by malloc. Hosted only.
+ * Whole-file reading and writing for the host tools and tests, an arena
+ * backed by malloc, and GGUF files and models opened from a path. Hosted only.
  */
 #ifndef HOST_HOST_FILE_H
 #define HOST_HOST_FILE_H
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "llm/gguf/gguf.h"
+#include "llm/llm.h"
 #include "llm/support/arena.h"
 
 /* The file's bytes in a 64-byte-aligned malloc'd buffer (free() it), or NULL with errno set. */
@@ -38,5 +39,21 @@ typedef struct host_gguf {
  */
 int host_gguf_open(host_gguf_t *h, const char *tool, const char *path, size_t arena_bytes);
 void host_gguf_close(host_gguf_t *h);
+
+/* A model read and loaded (llm_model_load), with the buffers it lives in. */
+typedef struct host_model {
+    uint8_t *blob;
+    size_t len;
+    arena_t arena;
+    llm_model_t model;
+} host_model_t;
+
+/*
+ * Reads and loads the model at path with an arena of arena_bytes for its
+ * tables; on failure prints "tool: path: reason" to stderr, frees
+ * everything and returns -1.
+ */
+int host_model_open(host_model_t *h, const char *tool, const char *path, size_t arena_bytes);
+void host_model_close(host_model_t *h);
 
 #endif

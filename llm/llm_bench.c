@@ -107,7 +107,7 @@ err_code_t llm_bench_batch(const llm_model_t *m, const llm_bench_batch_params_t 
     if (!params_ok(b))
         return err_set(err, ERR_INVALID, "bench: %u requests (1 to %u), %u prompt tokens (1 or more), %u generated "
                        "(2 or more)", b->n_seq, LLM_SCHED_MAX_RUNNING, b->n_prompt, b->n_gen);
-    uint32_t n_vocab = m->model.hp.n_vocab, ids[LLM_SCHED_MAX_RUNNING], warm_id, steps = 0;
+    uint32_t n_vocab = m->model.hp.n_vocab, ids[LLM_SCHED_MAX_RUNNING], warm_id, warm_steps = 0, steps = 0;
     llm_sched_params_t p;
     sched_params(b, &p);
     arena_mark_t mark = arena_mark(arena);
@@ -120,7 +120,7 @@ err_code_t llm_bench_batch(const llm_model_t *m, const llm_bench_batch_params_t 
         rc = submit(&s, tokens, warm, 2, &warm_id, err);
     }
     if (rc == ERR_OK)
-        rc = run_all(&s, &steps, err);
+        rc = run_all(&s, &warm_steps, err);
     for (uint32_t i = 0; i < b->n_seq && rc == ERR_OK; i++) {
         fill_tokens(tokens, b->n_prompt, b->seed + i, n_vocab);
         rc = submit(&s, tokens, b->n_prompt, b->n_gen, &ids[i], err);
@@ -129,7 +129,6 @@ err_code_t llm_bench_batch(const llm_model_t *m, const llm_bench_batch_params_t 
     if (rc == ERR_OK)
         rc = llm_sched_step(&s, err);
     uint64_t t1 = platform_now_us();
-    steps = 0;
     if (rc == ERR_OK)
         rc = run_all(&s, &steps, err);
     uint64_t t2 = platform_now_us();

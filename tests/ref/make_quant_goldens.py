@@ -135,14 +135,19 @@ def own_dequant_q8(blocks, qtype):
     return (d * q).astype(np.float32)
 
 
+def write_dequant(qtype):
+    """dequant_<T>.bin: dequant_blocks(qtype) and what gguf dequantizes them to."""
+    blocks = dequant_blocks(qtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = dequantize(blocks.reshape(-1), qtype)
+    n = blocks.shape[0] * SIZES[qtype][0]
+    assert out.dtype == np.float32 and out.size == n
+    write(f"dequant_{qtype.name}.bin", KIND_DEQUANT, qtype, n, blocks.tobytes(), out.tobytes())
+
+
 def make_dequant_goldens():
     for qtype in [T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.Q8_0, T.Q2_K, T.Q3_K, T.Q4_K, T.Q5_K, T.Q6_K]:
-        blocks = dequant_blocks(qtype)
-        with np.errstate(invalid="ignore", over="ignore"):
-            out = dequantize(blocks.reshape(-1), qtype)
-        n = blocks.shape[0] * SIZES[qtype][0]
-        assert out.dtype == np.float32 and out.size == n
-        write(f"dequant_{qtype.name}.bin", KIND_DEQUANT, qtype, n, blocks.tobytes(), out.tobytes())
+        write_dequant(qtype)
 
     q81 = dequant_blocks(T.Q8_1)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -286,12 +291,7 @@ def make_iq4_goldens():
     global rng
     rng = np.random.default_rng(20261203)
     for qtype in [T.IQ4_NL, T.IQ4_XS]:
-        blocks = dequant_blocks(qtype)
-        with np.errstate(invalid="ignore", over="ignore"):
-            out = dequantize(blocks.reshape(-1), qtype)
-        n = blocks.shape[0] * SIZES[qtype][0]
-        assert out.dtype == np.float32 and out.size == n
-        write(f"dequant_{qtype.name}.bin", KIND_DEQUANT, qtype, n, blocks.tobytes(), out.tobytes())
+        write_dequant(qtype)
 
 
 def main():
