@@ -292,12 +292,13 @@ test: setup
 # threads, each full model at one of 1, 2, 4. smollm2, smollm2_sched and
 # forward_q8_0_l1 also run under qemu-aarch64, the last two on every NEON
 # level (test-unit-arm64).
-REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4
+REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 \
+	forward_fast_q4_0 forward_fast_q8_0_l1
 SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
 REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
 REAL_SUITES_b := smollm2_generate forward_q4_1 $(SMALL_FORWARD)
 REAL_SUITES_c := forward_q8_0 smollm2_sched $(SMALL_FORWARD)
-REAL_SUITES_d := forward_q8_0_l1
+REAL_SUITES_d := forward_q8_0_l1 forward_fast_q4_0 forward_fast_q8_0_l1
 REAL_THREADS_a := 2
 REAL_THREADS_b := 4
 REAL_THREADS_c := 1
@@ -321,7 +322,7 @@ $(REAL_RUNS): $(HOST_TESTS)
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's;
 # smollm2_sched the scheduler's texts and logits on the full SmolLM2 against each request alone.
 NEON_SUITES := --only kernel_table --only neon_fp16 --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul \
-	--only llm --only sched --only bench_batch --only forward_q8_0_l1 --only smollm2_sched
+	--only llm --only sched --only bench_batch --only forward_q8_0_l1 --only forward_fast_q8_0_l1 --only smollm2_sched
 test-unit-arm64: $(ARM64_TESTS)
 	@echo "== unit tests (aarch64 Linux, under qemu-aarch64)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) \

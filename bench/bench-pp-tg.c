@@ -1,11 +1,13 @@
 /*
- * bench-pp-tg [-t T] MODEL.gguf [-p P] [-n N]: prompt processing and text
+ * bench-pp-tg [-t T] MODEL.gguf [-p P] [-n N] [-d D] [--attn exact|fast]: prompt processing and text
  * generation speed measured the way llama.cpp's llama-bench does, so
  * bench/bench_vs_llama.sh can put the two side by side. -t N threads
  * (default: every core), the best kernels this CPU has (LLM_OPS caps them). pp: one batched forward over P
  * pseudo-random token ids from an empty cache, logits for the last one
  * only; tg: N single-token forwards at positions 0 .. N-1, as a generation
- * from an empty context. A single-token forward warms up first. Prints
+ * from an empty context. -d D: both start after D cached positions (as
+ * llama-bench -d; the D tokens run first, untimed). --attn: the attention
+ * path (llm/kernels/kernels.h; default exact, as the API's). A single-token forward warms up first. Prints
  * `pp P: X tok/s` and `tg N: Y tok/s` on stdout; what ran on stderr.
  */
 #include <errno.h>
@@ -39,15 +41,18 @@ static size_t scratch_bytes(const model_hparams_t *hp, uint32_t n, uint32_t n_ct
     return 2 * (n * per_token + sizeof(float) * ((size_t)n_ctx + e + hp->n_rot + hp->head_dim)) + (16u << 20);
 }
 
-/* Tokens per second of forwards over tokens[0 .. n) at pos 0 (batch == n: one forward; batch == 1: one per token). */
-static int measure(const llm_model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t n, uint32_t batch,
-                   float *logits, arena_t *scratch, double *tok_s)
+/*
+ * Tokens per second of forwards over tokens[0 .. n) at positions pos0 ..
+ * pos0 + n - 1 (batch == n: one forward; batch == 1: one per token).
+ */
+static int measure(const llm_model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t n,
+                   uint32_t batch, uint32_t pos0, float *logits, arena_t *scratch, double *tok_s)
 {
     err_t e;
     double t0 = host_now_s();
-    for (uint32_t pos = 0; pos < n; pos += batch) {
-        if (transformer_forward(&m->model, kv, seq, tokens + pos, batch, pos, false, logits, scratch, &e) != ERR_OK) {
-            fprintf(stderr, "bench-pp-tg: forward at position %u: %s\n", pos, e.msg);
+    for (uint32_t i = 0; i < n; i += batch) {
+        if (transformer_forward(&m->model, kv, seq, tokens + i, batch, pos0 + i, false, logits, scratch, &e) != ERR_OK) {
+            fprintf(stderr, "bench-pp-tg: forward at position %u: %s\n", pos0 + i, e.msg);
             return -1;
         }
     }
@@ -73,39 +78,63 @@ static void print_split(const char *what)
     fprintf(stderr, " of %.2f s\n", total * 1e-9);
 }
 
-static int bench(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg, const int32_t *tokens, float *logits,
-                 arena_t *a)
+/* The bench's settings: sizes, the depth both tests start at (llama-bench -d), the attention mode. */
+typedef struct settings {
+    uint32_t n_pp, n_tg, depth;
+    kern_attn_t attn;
+} settings_t;
+
+/* Fills the cache with the first `depth` tokens (not timed), in forwards of at most DEPTH_BATCH tokens. */
+#define DEPTH_BATCH 256u
+static int fill_depth(const llm_model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t depth,
+                      float *logits, arena_t *a)
+{
+    double unused;
+    for (uint32_t p = 0; p < depth; p += DEPTH_BATCH) {
+        uint32_t n = depth - p < DEPTH_BATCH ? depth - p : DEPTH_BATCH;
+        if (measure(m, kv, seq, tokens + p, n, n, p, logits, a, &unused))
+            return -1;
+    }
+    return 0;
+}
+
+/* Warms up with one token, then measures pp and tg, each from `depth` cached positions; a holds cache and scratch. */
+static int bench(const llm_model_t *m, const settings_t *st, const int32_t *tokens, float *logits, arena_t *a)
 {
     kv_cache_t kv;
     kv_seq_t seq;
     err_t e;
     double warm, pp, tg;
-    if (kv_cache_init(&kv, &m->model.hp, n_pp + n_tg, QUANT_F16, a, &e) != ERR_OK ||
-        kv_seq_init(&seq, n_pp + n_tg, a, &e) != ERR_OK) {
+    uint32_t n_ctx = st->depth + (st->n_pp > st->n_tg ? st->n_pp : st->n_tg);
+    if (kv_cache_init(&kv, &m->model.hp, n_ctx, QUANT_F16, a, &e) != ERR_OK || kv_seq_init(&seq, n_ctx, a, &e) != ERR_OK) {
         fprintf(stderr, "bench-pp-tg: %s\n", e.msg);
         return -1;
     }
-    if (measure(m, &kv, &seq, tokens, 1, 1, logits, a, &warm))
+    kv.attn = st->attn;
+    const int32_t *run = tokens + st->depth;
+    if (measure(m, &kv, &seq, tokens, 1, 1, 0, logits, a, &warm) || fill_depth(m, &kv, &seq, tokens, st->depth, logits, a))
         return -1;
     host_threads_stats((host_worker_stats_t[HOST_MAX_THREADS]){ 0 }, true);
-    if (measure(m, &kv, &seq, tokens, n_pp, n_pp, logits, a, &pp))
+    if (measure(m, &kv, &seq, run, st->n_pp, st->n_pp, st->depth, logits, a, &pp))
         return -1;
     print_split("pp");
-    if (measure(m, &kv, &seq, tokens, n_tg, 1, logits, a, &tg))
+    if (measure(m, &kv, &seq, run, st->n_tg, 1, st->depth, logits, a, &tg))
         return -1;
     print_split("tg");
-    printf("pp %u: %.3f tok/s\n", n_pp, pp);
-    printf("tg %u: %.3f tok/s\n", n_tg, tg);
+    printf("pp %u: %.3f tok/s\n", st->n_pp, pp);
+    printf("tg %u: %.3f tok/s\n", st->n_tg, tg);
     return 0;
 }
 
-static int run(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg)
+static int run(const llm_model_t *m, const settings_t *st)
 {
     const model_hparams_t *hp = &m->model.hp;
-    uint32_t n_ctx = n_pp + n_tg, n_tokens = n_pp > n_tg ? n_pp : n_tg;
+    uint32_t longest = st->n_pp > st->n_tg ? st->n_pp : st->n_tg, n_ctx = st->depth + longest;
+    uint32_t n_tokens = st->depth + longest, batch = longest > DEPTH_BATCH ? longest : DEPTH_BATCH;
     arena_t a;
     int rc = -1;
-    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, QUANT_F16) + kv_blocks_for(n_ctx) * sizeof(uint32_t) + 64 + scratch_bytes(hp, n_tokens, n_ctx));
+    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, QUANT_F16) + kv_blocks_for(n_ctx) * sizeof(uint32_t) + 64 +
+                            scratch_bytes(hp, batch, n_ctx));
     int32_t *tokens = malloc(n_tokens * sizeof *tokens);
     float *logits = malloc(hp->n_vocab * sizeof *logits);
     if (!a.base || !tokens || !logits) {
@@ -116,7 +145,7 @@ static int run(const llm_model_t *m, uint32_t n_pp, uint32_t n_tg)
             x = x * 1103515245u + 12345u;
             tokens[i] = (int32_t)((x >> 8) % hp->n_vocab);
         }
-        rc = bench(m, n_pp, n_tg, tokens, logits, &a);
+        rc = bench(m, st, tokens, logits, &a);
     }
     free(tokens);
     free(logits);
@@ -128,31 +157,38 @@ int main(int argc, char **argv)
 {
     if (!host_threads_args(&argc, argv, "bench-pp-tg", false))
         return 2;
-    uint32_t n_pp = 128, n_tg = 64;
+    settings_t st = { .n_pp = 128, .n_tg = 64, .depth = 0, .attn = KERN_ATTN_EXACT };
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        uint32_t *count = strcmp(argv[i], "-p") == 0 ? &n_pp : strcmp(argv[i], "-n") == 0 ? &n_tg : NULL;
-        if (count && i + 1 < argc && (*count = parse_count(argv[i + 1])) != 0) {
+    bool ok = true;
+    for (int i = 1; i < argc && ok; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        uint32_t *count = strcmp(a, "-p") == 0 ? &st.n_pp : strcmp(a, "-n") == 0 ? &st.n_tg : NULL;
+        if (count || strcmp(a, "-d") == 0) {
+            uint32_t c = v ? parse_count(v) : 0;
+            ok = c != 0 || (!count && v && strcmp(v, "0") == 0);
+            *(count ? count : &st.depth) = c;
             i++;
-        } else if (!count && !path && argv[i][0] != '-') {
-            path = argv[i];
+        } else if (strcmp(a, "--attn") == 0) {
+            ok = v && kern_attn_parse(v, &st.attn);
+            i++;
+        } else if (!path && a[0] != '-') {
+            path = a;
         } else {
-            path = NULL;
-            break;
+            ok = false;
         }
     }
-    if (!path) {
-        fprintf(stderr, "usage: bench-pp-tg [-t N] MODEL.gguf [-p PROMPT_TOKENS] [-n GENERATED_TOKENS]  (1 .. %u each)\n",
-                MAX_TOKENS);
+    if (!path || !ok) {
+        fprintf(stderr, "usage: bench-pp-tg [-t N] MODEL.gguf [-p PROMPT_TOKENS] [-n GENERATED_TOKENS] [-d DEPTH] "
+                        "[--attn exact|fast]  (1 .. %u tokens each, depth 0 .. %u)\n", MAX_TOKENS, MAX_TOKENS);
         return 2;
     }
     kern_level_t level = host_llm_init();
     host_model_t hm;
     if (host_model_open(&hm, "bench-pp-tg", path, 32u << 20))
         return 1;
-    fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u\n", path, kern_level_name(level),
-            host_threads_get(), n_pp, n_tg);
-    int rc = run(&hm.model, n_pp, n_tg) ? 1 : 0;
+    fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u, depth %u, %s attention\n", path,
+            kern_level_name(level), host_threads_get(), st.n_pp, st.n_tg, st.depth, kern_attn_name(st.attn));
+    int rc = run(&hm.model, &st) ? 1 : 0;
     host_model_close(&hm);
     return rc;
 }

@@ -28,6 +28,7 @@ static const char usage[] =
     "      --repeat-penalty R  penalty for the last 64 tokens, 1 = off (default 1.0)\n"
     "      --seed S            random seed (default 12648430)\n"
     "      --ctx N             context positions (default 2048, less if memory is short)\n"
+    "      --attn MODE         attention: exact (default; llama.cpp's portable bits) or fast (float sums)\n"
     "      --arena-mb N        working memory in MiB (default 512)\n"
     "  -t, --threads N         worker threads (default: every online CPU; the text is the same for any N)\n"
     "  -h, --help              this text\n"
@@ -39,6 +40,7 @@ typedef struct options {
     llm_gen_config_t gen;
     uint32_t n_ctx;
     uint32_t arena_mb;
+    kern_attn_t attn;
 } options_t;
 
 static int bad(const char *what, const char *value)
@@ -67,6 +69,7 @@ static int parse(int argc, char **argv, options_t *o)
 {
     llm_gen_config_default(&o->gen);
     o->arena_mb = DEFAULT_ARENA_MB;
+    o->attn = KERN_ATTN_EXACT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         double v = 0;
@@ -100,6 +103,10 @@ static int parse(int argc, char **argv, options_t *o)
             rc = number(a, val, 0, 1.8e19, &v), o->gen.sampling.seed = (uint64_t)v, i++;
         } else if (!strcmp(a, "--ctx")) {
             rc = number(a, val, 1, 1 << 20, &v), o->n_ctx = (uint32_t)v, i++;
+        } else if (!strcmp(a, "--attn")) {
+            if (!val || !kern_attn_parse(val, &o->attn))
+                return bad("--attn takes exact or fast, not", val);
+            i++;
         } else if (!strcmp(a, "--arena-mb")) {
             rc = number(a, val, 1, 1 << 20, &v), o->arena_mb = (uint32_t)v, i++;
         } else {
@@ -197,6 +204,7 @@ int main(int argc, char **argv)
     err_t err;
     llm_ctx_params_default(&params);
     params.n_ctx = o.n_ctx;
+    params.attn = o.attn;
     if (!arena.base)
         err_set(&err, ERR_NOMEM, "cannot allocate a %u MiB arena", o.arena_mb), rc = 1;
     else if (llm_model_load(&model, blob, len, &arena, &err) != ERR_OK || llm_ctx_init(&ctx, &model, &params, &arena, &err) != ERR_OK)

@@ -38,8 +38,8 @@ static void print_stats(const llm_result_t *r)
             r->arena_high_water >> 10);
 }
 
-/* One "-x VALUE" flag of gen into c / n_ctx; false (after the error line) if bad. */
-static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *n_ctx)
+/* One "-x VALUE" flag of gen into c / n_ctx / attn (NULL: -a not taken); false (after the error line) if bad. */
+static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *n_ctx, kern_attn_t *attn)
 {
     uint64_t u;
     float f;
@@ -54,6 +54,13 @@ static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *
     case 'p': ok = parse_float(val, &f) && f > 0 && f <= 1, sc->top_p = f; break;
     case 'm': ok = parse_float(val, &f) && f >= 0 && f <= 1, sc->min_p = f; break;
     case 'r': ok = parse_float(val, &f) && f > 0, sc->repeat_penalty = f; break;
+    case 'a':
+        if (!attn) {
+            kprintf("error: -a is not taken here (jobs share the scheduler's attention)\n");
+            return false;
+        }
+        ok = kern_attn_parse(val, attn);
+        break;
     default: kprintf("error: unknown flag '-%c'; see `llm`\n", flag); return false;
     }
     if (!ok)
@@ -61,10 +68,12 @@ static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *
     return ok;
 }
 
-bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ctx, const char **prompts, int *n,
-                      int max)
+bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ctx, kern_attn_t *attn,
+                      const char **prompts, int *n, int max)
 {
     llm_gen_config_default(c);
+    if (attn)
+        *attn = KERN_ATTN_EXACT;
     c->max_tokens = DEFAULT_MAX_TOKENS;
     *n_ctx = 0;
     *n = 0;
@@ -75,7 +84,7 @@ bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ct
                 kprintf("error: flag %s needs a value\n", a);
                 return false;
             }
-            if (!gen_flag(a[1], argv[++i], c, n_ctx))
+            if (!gen_flag(a[1], argv[++i], c, n_ctx, attn))
                 return false;
         } else if (*n < max && *a) {
             prompts[(*n)++] = a;
@@ -94,13 +103,14 @@ void cmd_llm_gen(int argc, char **argv)
     ksession_t *s;
     llm_gen_config_t c;
     uint32_t n_ctx;
+    kern_attn_t attn;
     const char *prompt;
     int n;
-    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, &prompt, &n, 1) || !cmd_llm_need_model(&s))
+    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, &attn, &prompt, &n, 1) || !cmd_llm_need_model(&s))
         return;
     err_t err;
     llm_result_t r;
-    if (ksession_use_ctx(s, n_ctx, &err) != ERR_OK ||
+    if (ksession_use_ctx(s, n_ctx, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, attn, &err) != ERR_OK ||
         llm_generate(&s->ctx, prompt, strlen(prompt), &c, stream, NULL, &r, &err) != ERR_OK) {
         kprintf("error: %s\n", err.msg);
         return;
@@ -179,7 +189,8 @@ void cmd_llm_chat(int argc, char **argv)
     if (!cmd_llm_need_model(&s))
         return;
     err_t err;
-    if (ksession_use_ctx(s, 0, &err) != ERR_OK) { /* the default context, whatever `gen -c` left */
+    /* the default context and attention, whatever `gen -c`/`-a` left */
+    if (ksession_use_ctx(s, 0, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, KERN_ATTN_EXACT, &err) != ERR_OK) {
         kprintf("error: %s\n", err.msg);
         return;
     }

@@ -38,6 +38,7 @@ err_code_t kv_cache_init(kv_cache_t *kv, const model_hparams_t *hp, uint32_t n_p
     if (total == 0)
         return err_set(err, ERR_NOMEM, "kv cache: %u positions overflow the address space", n_pos);
     quant_lookup(type, &kv->format, NULL);
+    kv->attn = KERN_ATTN_EXACT;
     kv->n_layer = hp->n_layer;
     kv->n_blocks = kv_blocks_for(n_pos);
     kv->row_elems = hp->n_head_kv * hp->head_dim;

@@ -36,6 +36,7 @@ static inline uint32_t kv_blocks_for(uint32_t n_pos)
 
 typedef struct kv_cache {
     const quant_format_t *format; /* F16 or F32 */
+    kern_attn_t attn;             /* how the forward pass reads it: KERN_ATTN_EXACT after init (kernels.h) */
     uint32_t n_layer, n_blocks;
     uint32_t row_elems;           /* n_head_kv * head_dim: one position's keys (or values) */
     size_t row_bytes;

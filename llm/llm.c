@@ -48,7 +48,7 @@ err_code_t llm_model_load(llm_model_t *m, const void *blob, size_t size, arena_t
 
 void llm_ctx_params_default(llm_ctx_params_t *p)
 {
-    *p = (llm_ctx_params_t){ .n_ctx = 0, .kv_type = QUANT_F16, .n_batch = LLM_DEFAULT_N_BATCH };
+    *p = (llm_ctx_params_t){ .n_ctx = 0, .kv_type = QUANT_F16, .n_batch = LLM_DEFAULT_N_BATCH, .attn = KERN_ATTN_EXACT };
 }
 
 size_t llm_work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batch)
@@ -96,6 +96,8 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
     *ctx = (llm_ctx_t){ .model = m, .arena = arena, .n_batch = n_batch, .n_ctx = n_ctx };
     err_code_t rc = kv_cache_init(&ctx->kv, hp, n_ctx, p->kv_type, arena, err);
     if (rc == ERR_OK)
+        rc = llm_ctx_set_attn(ctx, p->attn, err);
+    if (rc == ERR_OK)
         rc = kv_seq_init(&ctx->seq, n_ctx, arena, err);
     if (rc == ERR_OK)
         rc = kv_seq_reserve(&ctx->kv, &ctx->seq, n_ctx, err); /* the whole pool: nothing to run out of later */
@@ -108,6 +110,14 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
         return rc;
     }
     ctx->work = arena_mark(arena);
+    return ERR_OK;
+}
+
+err_code_t llm_ctx_set_attn(llm_ctx_t *ctx, kern_attn_t attn, err_t *err)
+{
+    if (attn != KERN_ATTN_EXACT && attn != KERN_ATTN_FAST)
+        return err_set(err, ERR_INVALID, "context: attention mode %d is neither exact nor fast", (int)attn);
+    ctx->kv.attn = attn;
     return ERR_OK;
 }
 

@@ -92,6 +92,9 @@ typedef struct llm_ctx_params {
     uint32_t n_ctx;       /* positions; 0: LLM_DEFAULT_N_CTX (at most the model's), smaller if the arena is */
     quant_type_t kv_type; /* QUANT_F16 (default) or QUANT_F32 */
     uint32_t n_batch;     /* prompt tokens per forward pass (default LLM_DEFAULT_N_BATCH) */
+    kern_attn_t attn;     /* KERN_ATTN_EXACT (default: llama.cpp's portable arithmetic, the logits the goldens
+                             test) or KERN_ATTN_FAST (float sums: faster at depth, not exact; kernels.h and
+                             README "Fast attention" give its measured distance) */
 } llm_ctx_params_t;
 
 /* A loaded model's shape, as `llm info` shows it. */
@@ -132,6 +135,13 @@ typedef struct llm_ctx {
  */
 err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_params_t *p, arena_t *arena,
                         err_t *err);
+
+/*
+ * Switches the attention the context's next calls use (the cached keys and
+ * values stay valid: both read the same cache). ERR_INVALID for a value
+ * that is neither KERN_ATTN_EXACT nor KERN_ATTN_FAST (the mode is unchanged).
+ */
+err_code_t llm_ctx_set_attn(llm_ctx_t *ctx, kern_attn_t attn, err_t *err);
 
 /* Forgets the cached tokens (the next generation starts from an empty cache). */
 void llm_ctx_reset(llm_ctx_t *ctx);

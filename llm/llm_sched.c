@@ -49,7 +49,7 @@ void llm_sched_params_default(llm_sched_params_t *p)
 {
     *p = (llm_sched_params_t){ .max_running = SCHED_DEFAULT_RUNNING, .queue_cap = SCHED_DEFAULT_QUEUE,
                                .keep_done = SCHED_DEFAULT_KEEP, .kv_type = QUANT_F16,
-                               .text_cap = SCHED_DEFAULT_TEXT };
+                               .attn = KERN_ATTN_EXACT, .text_cap = SCHED_DEFAULT_TEXT };
 }
 
 const char *llm_req_state_name(llm_req_state_t s)
@@ -84,6 +84,8 @@ static err_code_t settle(llm_sched_params_t *p, const model_hparams_t *hp, err_t
     if (p->queue_cap == 0 || p->queue_cap > 65536 || p->keep_done > 65536)
         return err_set(err, ERR_INVALID, "scheduler: queue of %u (1 to 65536), %u kept done (at most 65536)",
                        p->queue_cap, p->keep_done);
+    if (p->attn != KERN_ATTN_EXACT && p->attn != KERN_ATTN_FAST)
+        return err_set(err, ERR_INVALID, "scheduler: attention mode %d is neither exact nor fast", (int)p->attn);
     if (p->max_seq_pos < 2 || p->max_seq_pos > (1u << 24))
         return err_set(err, ERR_INVALID, "scheduler: %u positions per request (2 to %u)", p->max_seq_pos, 1u << 24);
     if (p->pool_positions == 0) {
@@ -130,6 +132,7 @@ err_code_t llm_sched_init(llm_sched_t *s, const llm_model_t *m, const llm_sched_
     arena_mark_t mark = arena_mark(arena);
     *s = (llm_sched_t){ .model = m, .p = p, .arena = arena, .n_reqs = n_reqs, .next_id = 1 };
     rc = kv_cache_init(&s->kv, hp, p.pool_positions, p.kv_type, arena, err);
+    s->kv.attn = p.attn;
     if (rc == ERR_OK && (!(s->reqs = arena_alloc_zero(arena, n_reqs * sizeof *s->reqs, 64, err)) ||
                          !(s->slots = arena_alloc_zero(arena, p.max_running * sizeof *s->slots, 64, err)) ||
                          !(s->logits = arena_alloc_array(arena, (size_t)p.max_running * hp->n_vocab,

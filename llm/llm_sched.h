@@ -45,6 +45,7 @@ typedef struct llm_sched_params {
     uint32_t step_tokens;    /* tokens per step: one per decoding request, then prompt chunks
                                 (default LLM_DEFAULT_N_BATCH; at least max_running) */
     quant_type_t kv_type;    /* QUANT_F16 (default) or QUANT_F32 */
+    kern_attn_t attn;        /* KERN_ATTN_EXACT (default) or KERN_ATTN_FAST, as llm_ctx_params_t */
     uint32_t text_cap;       /* bytes of generated text kept per request (default 4096) */
 } llm_sched_params_t;
 

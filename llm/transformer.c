@@ -142,7 +142,8 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
     uint32_t n_head = b->hp->n_head, hd = b->hp->head_dim, group = n_head / b->hp->n_head_kv;
     float *scores = b->scores + worker * b->scores_stride;
     void *work = b->attn_work + worker * b->attn_work_bytes;
-    kern_attend_fn attend = b->ops->formats[kv->format->type].attend;
+    const kern_format_t *kf = &b->ops->formats[kv->format->type];
+    kern_attend_fn attend = kv->attn == KERN_ATTN_FAST ? kf->attend_fast : kf->attend;
     for (uint32_t i = i0; i < i1; i++) {
         uint32_t token = b->batch->n - 1 - i / n_head, h = i % n_head;
         size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes;

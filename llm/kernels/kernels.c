@@ -12,6 +12,7 @@ static kern_table_t selected;
 static bool selected_once;
 
 static const char *const level_names[KERN_LEVELS] = { "scalar", "neon", "dotprod", "i8mm" };
+static const char *const attn_names[] = { "exact", "fast" };
 
 kern_level_t kern_level_for(const kern_cpu_t *cpu)
 {
@@ -38,6 +39,22 @@ bool kern_level_parse(const char *s, kern_level_t *out)
     return false;
 }
 
+const char *kern_attn_name(kern_attn_t a)
+{
+    return a == KERN_ATTN_FAST ? attn_names[KERN_ATTN_FAST] : attn_names[KERN_ATTN_EXACT];
+}
+
+bool kern_attn_parse(const char *s, kern_attn_t *out)
+{
+    for (unsigned a = 0; a < sizeof attn_names / sizeof attn_names[0]; a++) {
+        if (strcmp(s, attn_names[a]) == 0) {
+            *out = (kern_attn_t)a;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The scalar reference: each format's own kernels, attention over the cache types. */
 static void scalar_table(kern_table_t *t)
 {
@@ -48,8 +65,10 @@ static void scalar_table(kern_table_t *t)
             continue;
         t->formats[id].vec_dot = f->vec_dot;
         t->formats[id].quantize = f->quantize;
-        if (id == QUANT_F32 || id == QUANT_F16)
+        if (id == QUANT_F32 || id == QUANT_F16) {
             t->formats[id].attend = vec_attend_scalar;
+            t->formats[id].attend_fast = vec_attend_fast_scalar;
+        }
     }
     t->rmsnorm = vec_rmsnorm_scalar;
     t->rope = vec_rope_scalar;
@@ -70,6 +89,7 @@ static void overlay(kern_table_t *t, const kern_table_t *a)
         TAKE(d->vec_dot, s->vec_dot);
         TAKE(d->quantize, s->quantize);
         TAKE(d->attend, s->attend);
+        TAKE(d->attend_fast, s->attend_fast);
         if (s->tile.run)
             d->tile = s->tile;
     }

@@ -134,12 +134,40 @@ static inline size_t kern_kv_offset(const kern_kv_head_t *h, uint32_t t)
  */
 typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
+/*
+ * Which attention a KV cache is read by. EXACT: the attend slot above,
+ * llama.cpp's portable arithmetic (sums in double), the path the goldens
+ * test. FAST: the attend_fast slot, all in float with fused multiply-adds:
+ * q rounded to the cache type as above; score_t = ((a0 + a1) + (a2 + a3)) *
+ * (1 / sqrt(head_dim)), lane a_l = fma(k_t[d], q[d], a_l) over d = l mod 4 in
+ * index order; e_t = math_expf_approx(score_t - max); sum = ((s0 + s1) +
+ * (s2 + s3)) over the positions below n rounded down to a multiple of four
+ * (s_l adds e_t, t = l mod 4, in order), then the rest added in order;
+ * w_t = e_t * (1 / sum) rounded to the cache type (as the exact path);
+ * out[d] = fma(w_t, v_t[d], ...) summed in position order from 0 in float.
+ * Every level computes exactly that, so FAST gives the same bits at
+ * every level and core count too. It is not llama.cpp's portable
+ * arithmetic, and on SmolLM2 it is far from it: q.k summed in float loses
+ * to cancellation on the model's outlier dimensions (logits NMSE against
+ * EXACT up to 8.7e-3, greedy text parting; README "Fast attention"), so
+ * EXACT is every default and FAST an opt-in.
+ */
+typedef enum kern_attn {
+    KERN_ATTN_EXACT,
+    KERN_ATTN_FAST,
+} kern_attn_t;
+
+/* "exact", "fast"; kern_attn_parse: false (out untouched) for any other name. */
+const char *kern_attn_name(kern_attn_t a);
+bool kern_attn_parse(const char *s, kern_attn_t *out);
+
 /* The kernels of one tensor format; a NULL slot: the format has no such kernel at any level. */
 typedef struct kern_format {
     quant_vec_dot_fn vec_dot;   /* weights of this format (NULL for the activation-only Q8_1, Q8_K) */
     quant_quantize_fn quantize; /* rows into this format (NULL where we never write it: Q2_K ... Q6_K) */
     kern_tile_t tile;           /* 4 weight rows at once (tile.run NULL: none at this level) */
     kern_attend_fn attend;      /* attention over a KV cache of this format (F32, F16) */
+    kern_attend_fn attend_fast; /* the same, KERN_ATTN_FAST */
 } kern_format_t;
 
 typedef struct kern_table {
@@ -184,5 +212,6 @@ void vec_swiglu_scalar(float *gate, const float *up, uint32_t n);
 void vec_add_scalar(float *x, const float *y, size_t n);
 /* Any cache format with a quantize, dequantize and vec_dot (the table gives it to F32 and F16). */
 void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
 #endif

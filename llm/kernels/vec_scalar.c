@@ -89,3 +89,44 @@ void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, v
     for (uint32_t d = 0; d < head_dim; d++)
         out[d] = (float)acc[d];
 }
+
+/* KERN_ATTN_FAST over any cache format with a quantize and dequantize (kernels.h says the order). */
+void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    const quant_format_t *f = h->format;
+    uint32_t hd = h->head_dim, n = h->n, body = n - n % 4;
+    float *row = work, *acc = row + hd, *qr = acc + hd;
+    float scale = 1.0f / math_sqrtf((float)hd), max = 0.0f;
+    f->quantize(q, (uint8_t *)acc, hd); /* q in the cache type's values, as the exact path has it */
+    f->dequantize((const uint8_t *)acc, qr, hd);
+    for (uint32_t t = 0; t < n; t++) {
+        float lane[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+        f->dequantize(h->k + kern_kv_offset(h, t), row, hd);
+        for (uint32_t d = 0; d < hd; d++)
+            lane[d % 4] = math_fmaf(row[d], qr[d], lane[d % 4]);
+        scores[t] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) * scale;
+        max = t == 0 || scores[t] > max ? scores[t] : max;
+    }
+    float part[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+    for (uint32_t t = 0; t < n; t++) {
+        scores[t] = math_expf_approx(scores[t] - max);
+        if (t < body)
+            part[t % 4] += scores[t];
+    }
+    float sum = (part[0] + part[1]) + (part[2] + part[3]);
+    for (uint32_t t = body; t < n; t++)
+        sum += scores[t];
+    float inv = 1.0f / sum;
+    for (uint32_t t = 0; t < n; t++) {
+        float w = scores[t] * inv;
+        f->quantize(&w, (uint8_t *)acc, 1); /* the weights in the cache type, as the exact path has them */
+        f->dequantize((const uint8_t *)acc, &scores[t], 1);
+    }
+    for (uint32_t d = 0; d < hd; d++)
+        out[d] = 0.0f;
+    for (uint32_t t = 0; t < n; t++) {
+        f->dequantize(h->v + kern_kv_offset(h, t), row, hd);
+        for (uint32_t d = 0; d < hd; d++)
+            out[d] = math_fmaf(scores[t], row[d], out[d]);
+    }
+}

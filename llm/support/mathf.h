@@ -1,6 +1,6 @@
 /*
  * The few elementary functions the engine needs, without libm: exp, log,
- * sin/cos and square root. Computed in double precision and rounded, so the
+ * sin/cos, square root and a fused multiply-add. Computed in double precision and rounded, so the
  * float results are within one ulp of the exact value (almost always
  * correctly rounded). For the scalar reference path and set-up work; SIMD
  * kernels bring their own approximations, pinned to these by tests.
@@ -32,6 +32,12 @@ double math_log(double x);
  * NaN and infinities give NaN.
  */
 void math_sincosf(float x, float *s, float *c);
+
+/* a * b + c rounded once (the FMADD instruction on aarch64; libm's fmaf in hosted builds elsewhere). */
+static inline float math_fmaf(float a, float b, float c)
+{
+    return __builtin_fmaf(a, b, c);
+}
 
 /* Square root (the hardware instruction; NaN below 0). */
 static inline float math_sqrtf(float x)

@@ -25,9 +25,10 @@
 static const kern_table_t neon = {
     .level = KERN_NEON,
     .formats = {
-        [QUANT_F32] = { .vec_dot = quant_vec_dot_f32_neon, .attend = vec_attend_f32_neon },
+        [QUANT_F32] = { .vec_dot = quant_vec_dot_f32_neon, .attend = vec_attend_f32_neon,
+                        .attend_fast = vec_attend_fast_f32_neon },
         [QUANT_F16] = { .vec_dot = quant_vec_dot_f16_neon, .quantize = quant_quantize_f16_neon,
-                        .attend = vec_attend_f16_neon },
+                        .attend = vec_attend_f16_neon, .attend_fast = vec_attend_fast_f16_neon },
         [QUANT_BF16] = { .vec_dot = quant_vec_dot_bf16_neon },
         [QUANT_Q4_0] = { .vec_dot = quant_vec_dot_q4_0_q8_0_neon,
                          .tile = WIDE_TILE(matmul_tile_q4_0_neon, matmul_widen_q8_0_neon) },

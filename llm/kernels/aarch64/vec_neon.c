@@ -299,16 +299,23 @@ static ALWAYS_INLINE void v_sum4(const kern_kv_head_t *h, const float *w, uint32
     vst1q_f32(out + d0, vcvt_high_f32_f64(vcvt_f32_f64(a0), a1));
 }
 
-static ALWAYS_INLINE void attend(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
-                                 bool f16)
+/* q (head_dim floats) in the cache type's values, as llama.cpp multiplies it, into work; returns work. */
+static ALWAYS_INLINE const float *q_in_cache_type(void *work, const float *q, uint32_t hd, bool f16)
 {
-    uint32_t hd = h->head_dim, d = 0;
-    float *qr = work; /* q in the cache type's values */
+    float *qr = work;
     if (f16)
         round_f16(qr, q, hd);
     else
         for (uint32_t i = 0; i < hd; i++)
             qr[i] = q[i];
+    return qr;
+}
+
+static ALWAYS_INLINE void attend(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
+                                 bool f16)
+{
+    uint32_t hd = h->head_dim, d = 0;
+    const float *qr = q_in_cache_type(work, q, hd, f16);
     const float scale = 1.0f / math_sqrtf((float)hd);
     for (uint32_t t = 0; t < h->n; t += 8)
         dots8(h, t, qr, f16, scale, scores);
@@ -336,4 +343,101 @@ void vec_attend_f16_neon(const kern_kv_head_t *h, const float *q, float *scores,
 void vec_attend_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
 {
     attend(h, q, scores, work, out, false);
+}
+
+/* ---------------------------------------------------------- fast attention */
+
+/*
+ * Lane j: score of the key at position t + j (past the last position the
+ * last key again, its lane to be dropped): four fused lanes over the head,
+ * reduced as (a0 + a1) + (a2 + a3), times scale (kernels.h, KERN_ATTN_FAST).
+ */
+static ALWAYS_INLINE float32x4_t fast_dots4(const kern_kv_head_t *h, uint32_t t, const float *q, bool f16,
+                                            float scale)
+{
+    const size_t eb = f16 ? 2 : 4;
+    const uint8_t *k[4];
+    for (uint32_t j = 0; j < 4; j++)
+        k[j] = h->k + kern_kv_offset(h, t + j < h->n ? t + j : h->n - 1);
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    for (uint32_t d = 0; d < h->head_dim; d += 4) {
+        float32x4_t qv = vld1q_f32(q + d);
+        size_t o = d * eb;
+        a0 = vfmaq_f32(a0, ld4(k[0] + o, f16), qv);
+        a1 = vfmaq_f32(a1, ld4(k[1] + o, f16), qv);
+        a2 = vfmaq_f32(a2, ld4(k[2] + o, f16), qv);
+        a3 = vfmaq_f32(a3, ld4(k[3] + o, f16), qv);
+    }
+    return vmulq_n_f32(vpaddq_f32(vpaddq_f32(a0, a1), vpaddq_f32(a2, a3)), scale);
+}
+
+/* out[d0 .. d0 + 4m) = sum_t w_t v_t[d], m <= 4 vectors, each sum fused in position order. */
+static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, uint32_t d0, uint32_t m, bool f16,
+                                     float *out)
+{
+    const size_t eb = f16 ? 2 : 4;
+    const uint8_t *v0 = h->v + (size_t)d0 * eb;
+    float32x4_t a[4] = { vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f) };
+    for (uint32_t t = 0; t < h->n; t++) {
+        const uint8_t *v = v0 + kern_kv_offset(h, t);
+        float32x4_t wt = vdupq_n_f32(w[t]);
+        for (uint32_t i = 0; i < m; i++)
+            a[i] = vfmaq_f32(a[i], ld4(v + 4 * i * eb, f16), wt);
+    }
+    for (uint32_t i = 0; i < m; i++)
+        vst1q_f32(out + d0 + 4 * i, a[i]);
+}
+
+static ALWAYS_INLINE void attend_fast(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
+                                      bool f16)
+{
+    uint32_t hd = h->head_dim, n = h->n, body = n - n % 4, t = 0, d = 0;
+    if (hd % 4 != 0)
+        return vec_attend_fast_scalar(h, q, scores, work, out); /* the same bits, lane by lane */
+    const float *qr = q_in_cache_type(work, q, hd, f16);
+    const float scale = 1.0f / math_sqrtf((float)hd);
+    float32x4_t mx = fast_dots4(h, 0, qr, f16, scale);
+    for (t = 0; t < n; t += 4) {
+        float32x4_t s = t ? fast_dots4(h, t, qr, f16, scale) : mx;
+        mx = vmaxq_f32(mx, s); /* the dropped lanes repeat the last key: no effect */
+        if (t + 4 <= n)
+            vst1q_f32(scores + t, s);
+        else
+            store_part(scores + t, s, n - t);
+    }
+    const float32x4_t max = vdupq_n_f32(vmaxvq_f32(mx));
+    float32x4_t part = vdupq_n_f32(0.0f);
+    for (t = 0; t < body; t += 4) {
+        float32x4_t e = expf4(vsubq_f32(vld1q_f32(scores + t), max));
+        vst1q_f32(scores + t, e);
+        part = vaddq_f32(part, e);
+    }
+    part = vpaddq_f32(part, part);
+    float sum = vgetq_lane_f32(vpaddq_f32(part, part), 0); /* (s0 + s1) + (s2 + s3) */
+    for (; t < n; t++) {
+        scores[t] = math_expf_approx(scores[t] - vgetq_lane_f32(max, 0));
+        sum += scores[t];
+    }
+    const float inv = 1.0f / sum;
+    for (t = 0; t < n; t += 4) {
+        uint32_t m = n - t < 4 ? n - t : 4;
+        float32x4_t w = vmulq_n_f32(m == 4 ? vld1q_f32(scores + t) : load_part(scores + t, m), inv);
+        if (f16)
+            w = vcvt_f32_f16(vcvt_f16_f32(w)); /* the weights in the cache type, as the exact path has them */
+        store_part(scores + t, w, m);
+    }
+    for (; d + 16 <= hd; d += 16)
+        fast_v_sum(h, scores, d, 4, f16, out);
+    for (; d < hd; d += 4)
+        fast_v_sum(h, scores, d, 1, f16, out);
+}
+
+void vec_attend_fast_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    attend_fast(h, q, scores, work, out, true);
+}
+
+void vec_attend_fast_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    attend_fast(h, q, scores, work, out, false);
 }

@@ -27,5 +27,8 @@ void vec_add_neon(float *x, const float *y, size_t n);
 /* Attention over an F16 and an F32 cache. */
 void vec_attend_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+/* KERN_ATTN_FAST over an F16 and an F32 cache: vec_attend_fast_scalar's bits (fused lanes as it defines them). */
+void vec_attend_fast_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+void vec_attend_fast_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
 #endif

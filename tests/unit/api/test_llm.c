@@ -282,6 +282,22 @@ static void test_low_layer(void)
     CU_ASSERT_EQUAL(llm_token_piece(&model, bad, false, piece, sizeof piece, &n_piece, &e), ERR_INVALID);
     CU_ASSERT_EQUAL(llm_decode(&ctx, ids, k, 0, &e), ERR_OK);
     CU_ASSERT_EQUAL(arena.used_bytes, ctx.work.used_bytes); /* working memory given back */
+
+    /* fast attention reads the same cache: switched mid-sequence, then back, exact gives its bits again */
+    float *exact = malloc(n_vocab * sizeof *exact);
+    memcpy(exact, llm_logits(&ctx), n_vocab * sizeof *exact);
+    CU_ASSERT_EQUAL(llm_ctx_set_attn(&ctx, (kern_attn_t)2, &e), ERR_INVALID);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "attention mode 2"));
+    CU_ASSERT_EQUAL_FATAL(llm_ctx_set_attn(&ctx, KERN_ATTN_FAST, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, ids + k - 1, 1, k - 1, &e), ERR_OK);
+    double num = 0, den = 0;
+    for (uint32_t i = 0; i < n_vocab; i++)
+        num += (double)(llm_logits(&ctx)[i] - exact[i]) * (llm_logits(&ctx)[i] - exact[i]), den += (double)exact[i] * exact[i];
+    CU_ASSERT(num / den < 1e-4);
+    CU_ASSERT_EQUAL_FATAL(llm_ctx_set_attn(&ctx, KERN_ATTN_EXACT, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(llm_decode(&ctx, ids + k - 1, 1, k - 1, &e), ERR_OK);
+    CU_ASSERT_EQUAL(memcmp(exact, llm_logits(&ctx), n_vocab * sizeof *exact), 0);
+    free(exact);
 }
 
 /* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level`. */

@@ -177,7 +177,13 @@ static void check_tile(walk_t *w, const kern_table_t *t, const kern_table_t *s, 
     w->compared++;
 }
 
-static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s, const quant_format_t *f)
+/* The attention slot of format f in table t: exact or fast (both are defined to the bit). */
+static kern_attend_fn attend_slot(const kern_table_t *t, const quant_format_t *f, bool fast)
+{
+    return fast ? t->formats[f->type].attend_fast : t->formats[f->type].attend;
+}
+
+static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s, const quant_format_t *f, bool fast)
 {
     /* The scalar twin reads positions in order (blocks 0, 1, ...), the level's twin a paged copy in reversed blocks. */
     enum { SLOTS = MAX_BLOCKS * KERN_KV_BLOCK_POS };
@@ -204,11 +210,12 @@ static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s
         size_t bs = KERN_KV_BLOCK_POS * row;
         kern_kv_head_t h0 = { f, k[0], v[0], in_order, bs, row, lens[i], HEAD_DIM };
         kern_kv_head_t h1 = { f, k[1], v[1], reversed, bs, row, lens[i], HEAD_DIM };
-        s->formats[f->type].attend(&h0, q, sc[0], work[0], out[0]);
-        t->formats[f->type].attend(&h1, q, sc[1], work[1], out[1]);
+        attend_slot(s, f, fast)(&h0, q, sc[0], work[0], out[0]);
+        attend_slot(t, f, fast)(&h1, q, sc[1], work[1], out[1]);
         for (int d = 0; d < HEAD_DIM; d++)
             if (!same(out[0][d], out[1][d]))
-                fail(w, "attend differs from the scalar twin", f->name, t->level, lens[i]);
+                fail(w, fast ? "attend_fast differs from the scalar twin" : "attend differs from the scalar twin",
+                     f->name, t->level, lens[i]);
     }
     w->compared++;
 }
@@ -219,7 +226,7 @@ static void check_format(walk_t *w, const kern_table_t *t, const kern_table_t *s
     const kern_format_t *k = &t->formats[id], *ref = &s->formats[id];
     const quant_format_t *f;
     if (quant_lookup(id, &f, NULL) != ERR_OK) {
-        if (k->vec_dot || k->quantize || k->tile.run || k->attend)
+        if (k->vec_dot || k->quantize || k->tile.run || k->attend || k->attend_fast)
             fail(w, "has a kernel", "an unknown type id", t->level, id);
         return;
     }
@@ -230,7 +237,11 @@ static void check_format(walk_t *w, const kern_table_t *t, const kern_table_t *s
     if (k->tile.run)
         check_tile(w, t, s, f);
     if (k->attend)
-        ref->attend && f->quantize ? check_attend(w, t, s, f) : fail(w, "attend has no scalar twin", f->name, t->level, 0);
+        ref->attend && f->quantize ? check_attend(w, t, s, f, false)
+                                   : fail(w, "attend has no scalar twin", f->name, t->level, 0);
+    if (k->attend_fast)
+        ref->attend_fast && f->quantize ? check_attend(w, t, s, f, true)
+                                        : fail(w, "attend_fast has no scalar twin", f->name, t->level, 0);
 }
 
 static void check_elementwise(walk_t *w, const kern_table_t *t, const kern_table_t *s)
@@ -293,8 +304,8 @@ static void test_every_slot_at_every_level(void)
     }
     fprintf(stderr, "(levels scalar..%s, %d slots compared) ", kern_level_name(kern_level()), w.compared);
     CU_ASSERT_EQUAL(w.bad, 0);
-    /* at least what the scalar level has: 13 dots, 10 quantizers, 2 attends, 5 element-wise */
-    CU_ASSERT(w.compared >= 30 * levels);
+    /* at least what the scalar level has: 13 dots, 10 quantizers, 4 attends, 5 element-wise */
+    CU_ASSERT(w.compared >= 32 * levels);
 }
 
 /* The scalar table is the format table's own kernels; unknown ids are empty at every level. */
@@ -311,6 +322,7 @@ static void test_scalar_table(void)
         }
         CU_ASSERT_PTR_NULL(s.formats[id].tile.run);
         CU_ASSERT((s.formats[id].attend != NULL) == (id == QUANT_F32 || id == QUANT_F16));
+        CU_ASSERT((s.formats[id].attend_fast != NULL) == (id == QUANT_F32 || id == QUANT_F16));
     }
     kern_table_build(KERN_I8MM, &t); /* the best this build has */
     CU_ASSERT_PTR_NULL(t.formats[4].vec_dot);
@@ -358,6 +370,73 @@ static void test_scalar_references(void)
     CU_ASSERT(same(out[0], 0.25f) && same(out[1], -3.0f) && same(out[2], 7.5f));
 }
 
+/*
+ * KERN_ATTN_FAST against KERN_ATTN_EXACT (scalar twins; every level gives
+ * the same bits): each output within fast_attn_bound * max_t |v_t[d]| over
+ * long caches of both types at SmolLM2's and Gemma's head sizes, with score
+ * spreads from flat to peaked. Both round q and the weights to the cache
+ * type; what differs is float sums with fused products against double sums.
+ */
+/* F32, F16 (measured up to 5.4e-7 and 7.6e-6): F16 allows a weight rounded to its neighbour (2^-11 of it). */
+static const double fast_attn_bound[2] = { 1e-5, 1e-3 };
+#define BOUND_MAX_POS 1024
+#define BOUND_MAX_HD 256
+
+static void test_fast_attention_bound(void)
+{
+    static float kv[BOUND_MAX_POS * BOUND_MAX_HD], q[BOUND_MAX_HD], sc[BOUND_MAX_POS], out[2][BOUND_MAX_HD];
+    static uint8_t k[BOUND_MAX_POS * BOUND_MAX_HD * 4], v[BOUND_MAX_POS * BOUND_MAX_HD * 4];
+    static double work[KERN_ATTEND_WORK_BYTES(BOUND_MAX_HD) / sizeof(double)];
+    static uint32_t blocks[BOUND_MAX_POS / KERN_KV_BLOCK_POS];
+    static const uint32_t hds[] = { 64, 256 }, lens[] = { 1, 7, 100, BOUND_MAX_POS };
+    static const float q_scales[] = { 0.1f, 1.0f, 4.0f };
+    static const quant_type_t types[] = { QUANT_F32, QUANT_F16 };
+    double worst[2] = { 0, 0 };
+    for (uint32_t b = 0; b < BOUND_MAX_POS / KERN_KV_BLOCK_POS; b++)
+        blocks[b] = b;
+    for (size_t ti = 0; ti < 2; ti++) {
+        const quant_format_t *f;
+        CU_ASSERT_EQUAL_FATAL(quant_lookup(types[ti], &f, NULL), ERR_OK);
+        for (size_t hi = 0; hi < 2; hi++) {
+            uint32_t hd = hds[hi];
+            size_t row = hd * f->block_bytes;
+            for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+                uint32_t n = lens[li];
+                random_floats(kv, (size_t)n * hd, 2.0f);
+                f->quantize(kv, k, (size_t)n * hd);
+                random_floats(kv, (size_t)n * hd, 2.0f);
+                f->quantize(kv, v, (size_t)n * hd);
+                for (size_t qi = 0; qi < sizeof q_scales / sizeof q_scales[0]; qi++) {
+                    random_floats(q, hd, q_scales[qi]);
+                    kern_kv_head_t h = { f, k, v, blocks, KERN_KV_BLOCK_POS * row, row, n, hd };
+                    vec_attend_scalar(&h, q, sc, work, out[0]);
+                    vec_attend_fast_scalar(&h, q, sc, work, out[1]);
+                    for (uint32_t d = 0; d < hd; d++) {
+                        float vmax = 0.0f, vt;
+                        for (uint32_t t = 0; t < n; t++) {
+                            f->dequantize(v + t * row + d * f->block_bytes, &vt, 1);
+                            vmax = fabsf(vt) > vmax ? fabsf(vt) : vmax;
+                        }
+                        double r = fabs((double)out[1][d] - out[0][d]) / vmax;
+                        worst[ti] = r > worst[ti] ? r : worst[ti];
+                    }
+                }
+            }
+        }
+    }
+    fprintf(stderr, "(worst |fast - exact| / max|v|: F32 %.2e, F16 %.2e) ", worst[0], worst[1]);
+    CU_ASSERT(worst[0] <= fast_attn_bound[0] && worst[1] <= fast_attn_bound[1]);
+    CU_ASSERT(worst[0] > 0); /* they are different arithmetic: a fast path equal to the exact one is not running */
+
+    /* one position: the output is the value row itself, as exactly as the exact path gives it */
+    float one_k[4] = { 1, 2, 3, 4 }, one_v[4] = { 0.25f, -3.0f, 7.5f, 1e-3f }, one_q[4] = { 1, 0, 0, 1 }, o[4], s1[1];
+    const quant_format_t *f32;
+    CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_F32, &f32, NULL), ERR_OK);
+    kern_kv_head_t h1 = { f32, (const uint8_t *)one_k, (const uint8_t *)one_v, blocks, 16 * sizeof one_k, sizeof one_k, 1, 4 };
+    vec_attend_fast_scalar(&h1, one_q, s1, work, o);
+    CU_ASSERT(same(o[0], 0.25f) && same(o[1], -3.0f) && same(o[2], 7.5f) && same(o[3], 1e-3f));
+}
+
 /* Features to levels, written once; level names both ways. */
 static void test_levels(void)
 {
@@ -376,6 +455,13 @@ static void test_levels(void)
     CU_ASSERT_FALSE(kern_level_parse("avx2", &x));
     CU_ASSERT_EQUAL(x, KERN_NEON);
     CU_ASSERT_STRING_EQUAL(kern_level_name(KERN_I8MM), "i8mm");
+    kern_attn_t a = KERN_ATTN_EXACT;
+    CU_ASSERT_TRUE(kern_attn_parse("fast", &a) && a == KERN_ATTN_FAST);
+    CU_ASSERT_TRUE(kern_attn_parse("exact", &a) && a == KERN_ATTN_EXACT);
+    CU_ASSERT_FALSE(kern_attn_parse("Fast", &a));
+    CU_ASSERT_EQUAL(a, KERN_ATTN_EXACT);
+    CU_ASSERT_STRING_EQUAL(kern_attn_name(KERN_ATTN_FAST), "fast");
+    CU_ASSERT_STRING_EQUAL(kern_attn_name((kern_attn_t)7), "exact");
 }
 
 TEST_REGISTER(test_kernel_table_register)
@@ -384,5 +470,6 @@ TEST_REGISTER(test_kernel_table_register)
     TEST_ADD(s, test_every_slot_at_every_level);
     TEST_ADD(s, test_scalar_table);
     TEST_ADD(s, test_scalar_references);
+    TEST_ADD(s, test_fast_attention_bound);
     TEST_ADD(s, test_levels);
 }

@@ -287,6 +287,10 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     char what[40];
     snprintf(what, sizeof what, "attend %s, head_dim %u", f->name, hd);
     *bad += compare(what, n, want, got, hd);
+    vec_attend_fast_scalar(&h, q, scores_a, work_a, want);
+    (h.format->type == QUANT_F16 ? vec_attend_fast_f16_neon : vec_attend_fast_f32_neon)(&h, q, scores_b, work_b, got);
+    snprintf(what, sizeof what, "attend_fast %s, head_dim %u", f->name, hd);
+    *bad += compare(what, n, want, got, hd);
 }
 
 static void test_attention(void)
