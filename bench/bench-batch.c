@@ -106,6 +106,7 @@ int main(int argc, char **argv)
         return 2;
     }
     kern_level_t level = host_llm_init();
+    host_llm_tune("bench-batch", true);
     host_model_t hm;
     if (host_model_open(&hm, "bench-batch", path, 32u << 20))
         return 1;

@@ -1,7 +1,11 @@
 /* Hosted engine start-up (see host_cpu.h): CPU features from the auxiliary vector. */
 #include "host/host_cpu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "host/host_file.h"
 
 #if defined(__aarch64__)
 #include <sys/auxv.h>
@@ -28,4 +32,26 @@ kern_level_t host_llm_init(void)
     if (name && !kern_level_parse(name, &cap))
         cap = KERN_I8MM;
     return llm_init(&cpu, cap);
+}
+
+void host_llm_tune(const char *tool, bool verbose)
+{
+    const char *mode = getenv("LLM_TUNE");
+    if (mode && strcmp(mode, "off") == 0)
+        return;
+    verbose = verbose || (mode && strcmp(mode, "verbose") == 0);
+    arena_t scratch;
+    kern_tune_report_t rep;
+    err_t e;
+    host_arena_init(&scratch, KERN_TUNE_SCRATCH_BYTES);
+    if (llm_tune(&scratch, &rep, &e) != ERR_OK) {
+        fprintf(stderr, "%s: kernel tuning skipped: %s\n", tool, e.msg);
+    } else {
+        for (uint32_t i = 0; verbose && i < rep.n_picks; i++) {
+            char line[256];
+            llm_tune_describe(&rep.picks[i], line, sizeof line);
+            fprintf(stderr, "%s: tuned: %s\n", tool, line);
+        }
+    }
+    host_arena_free(&scratch);
 }

@@ -189,6 +189,7 @@ int main(int argc, char **argv)
     if (rc)
         return rc;
     host_llm_init();
+    host_llm_tune("llm-run", false);
     size_t len;
     uint8_t *blob = host_read_file(o.model, &len);
     if (!blob) {

@@ -68,6 +68,11 @@ static void cmd_info(int argc, char **argv)
     kprintf("features:  %s\n", features);
     kprintf("SIMD:      fp16 %s, dotprod %s, i8mm %s; engine kernels: %s\n", feat.fp16 ? "yes" : "no",
             feat.dotprod ? "yes" : "no", feat.i8mm ? "yes" : "no", llm_kernels_name());
+    for (uint32_t i = 0; i < kernel.tuned.n_picks; i++) {
+        char line[160];
+        llm_tune_describe(&kernel.tuned.picks[i], line, sizeof line);
+        kprintf("%s%s\n", i ? "           " : "tuned:     ", line);
+    }
     kprintf("el:        running at EL1, entered at EL%u\n", kernel.entry_el);
     kprintf("memory:    %llu MiB RAM\n", (unsigned long long)(ram_total() >> 20));
     kprintf("timer:     %llu Hz (%llu.%03llu MHz)\n", freq, freq / 1000000, freq / 1000 % 1000);

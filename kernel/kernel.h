@@ -10,6 +10,7 @@
 
 #include "kernel/boot_info.h"
 #include "kernel/model_store.h"
+#include "llm/llm.h"
 #include "llm/support/arena.h"
 
 typedef struct kernel_state {
@@ -21,6 +22,7 @@ typedef struct kernel_state {
     mem_range_t arena_ram;
     arena_t arena;        /* all runtime memory of the engine */
     model_store_t models; /* the GGUF files in the initrd and the image */
+    kern_tune_report_t tuned; /* what llm_tune timed at boot and kept (`info` shows it) */
 } kernel_state_t;
 
 extern kernel_state_t kernel;

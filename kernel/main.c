@@ -80,6 +80,12 @@ static void start_engine(void)
     cpu_features_decode(&regs, &f);
     kern_cpu_t cpu = { .asimd = f.asimd, .dotprod = f.dotprod, .i8mm = f.i8mm };
     llm_init(&cpu, KERN_I8MM);
+    /* The fastest of each bit-identical twin on this CPU (scratch from the arena, given back). */
+    err_t err;
+    arena_mark_t mark = arena_mark(&kernel.arena);
+    if (llm_tune(&kernel.arena, &kernel.tuned, &err) != ERR_OK)
+        kprintf("llm-kernel: kernel tuning skipped: %s\n", err.msg);
+    arena_release(&kernel.arena, mark, NULL);
 }
 
 /* The identity map: the low MMIO window and the UART as devices, RAM as normal memory. */
@@ -125,8 +131,16 @@ void kernel_main(uint64_t dtb_addr, uint64_t entry_el)
     kprintf("\nllm-kernel: aarch64, entered at EL%u, running at EL1 with MMU and caches on\n", kernel.entry_el);
     kprintf("llm-kernel: %u CPU(s), %u online, arena %llu MiB at 0x%llx\n", kernel.boot.n_cpus, cores_online(),
             (unsigned long long)(kernel.arena_ram.size >> 20), (unsigned long long)kernel.arena_ram.base);
-    kprintf("llm-kernel: %zu model(s); `llm models` lists them; engine kernels: %s\n", kernel.models.n,
+    kprintf("llm-kernel: %zu model(s); `llm models` lists them; engine kernels: %s", kernel.models.n,
             llm_kernels_name());
+    for (uint32_t i = 0, n = 0; i < kernel.tuned.n_picks; i++) {
+        const kern_tune_pick_t *p = &kernel.tuned.picks[i];
+        const quant_format_t *f;
+        if (p->level != p->default_level && quant_lookup(p->type, &f, NULL) == ERR_OK)
+            kprintf("%s%s %s %s", n++ ? ", " : ", tuned: ", f->name, p->tile ? "tile" : "dot",
+                    kern_level_name(p->level));
+    }
+    kprintf("\n");
     kprintf("Type 'help' for commands.\n");
     shell_on_idle(cmd_llm_idle); /* background jobs run while the shell waits for keys */
     shell_run();

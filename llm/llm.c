@@ -25,6 +25,11 @@ const char *llm_kernels_name(void)
     return kern_level_name(kern_level());
 }
 
+err_code_t llm_tune(arena_t *scratch, kern_tune_report_t *report, err_t *err)
+{
+    return kern_tune(scratch, report, err);
+}
+
 err_code_t llm_model_load(llm_model_t *m, const void *blob, size_t size, arena_t *arena, err_t *err)
 {
     arena_mark_t mark = arena_mark(arena);

@@ -49,6 +49,24 @@ kern_level_t llm_init(const kern_cpu_t *cpu, kern_level_t max_level);
 /* The selected level's name: "scalar", "neon", "dotprod" or "i8mm". */
 const char *llm_kernels_name(void);
 
+/*
+ * Optional, after llm_init, before any generation, from one thread: times
+ * each level's twin of the matrix kernels that give the same bits at every
+ * level (block-format tiles and dots) on this CPU and keeps the fastest, as
+ * Linux picks its RAID6 routines at boot (llm/kernels/kernels.h, kern_tune).
+ * Results never change, only speed. Needs platform_now_us and
+ * KERN_TUNE_SCRATCH_BYTES free in scratch (released on return; ERR_NOMEM
+ * otherwise, nothing changed). report may be NULL.
+ */
+err_code_t llm_tune(arena_t *scratch, kern_tune_report_t *report, err_t *err);
+
+/*
+ * One pick of a tune report as a line, e.g. "Q4_0 tile: scalar 9120 ns,
+ * neon 2110 ns, dotprod 2702 ns, i8mm 2890 ns: neon (was i8mm)"; snprintf
+ * semantics (returns the full length).
+ */
+size_t llm_tune_describe(const kern_tune_pick_t *p, char *buf, size_t size);
+
 /* What a model blob is, read from its header alone (cheap: no tensors checked, nothing kept). */
 typedef struct llm_blob_info {
     char name[64];          /* general.name ("" if none); bytes outside printable ASCII shown as '?' */

@@ -1,9 +1,12 @@
 /*
- * What the API tells about models (see llm.h): a blob's header read without
- * loading it, and a loaded model's shape. Text from the file is copied
- * escaped, so a caller may print it as it is.
+ * What the API tells about models and kernels (see llm.h): a blob's header
+ * read without loading it, a loaded model's shape, the tuner's picks as
+ * text. Text from the file is copied escaped, so a caller may print it as
+ * it is.
  */
 #include "llm/llm.h"
+
+#include "llm/support/fmt.h"
 
 /* src as printable ASCII into dst (size bytes, NUL-terminated): other bytes become '?'. */
 static void copy_escaped(char *dst, size_t size, str_view_t src)
@@ -50,4 +53,23 @@ void llm_model_describe(const llm_model_t *m, llm_model_info_t *out)
     };
     copy_escaped(out->name, sizeof out->name, m->model.name);
     copy_escaped(out->arch, sizeof out->arch, m->model.arch);
+}
+
+size_t llm_tune_describe(const kern_tune_pick_t *p, char *buf, size_t size)
+{
+    const quant_format_t *f;
+    const char *name = quant_lookup(p->type, &f, NULL) == ERR_OK ? f->name : "?", *sep = ":";
+    size_t n = fmt_snprintf(buf, size, "%s %s", name, p->tile ? "tile" : "dot");
+    for (unsigned l = 0; l < KERN_LEVELS; l++) {
+        if (!p->ns[l])
+            continue;
+        n += fmt_snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, "%s %s %llu ns", sep,
+                          kern_level_name((kern_level_t)l), (unsigned long long)p->ns[l]);
+        sep = ",";
+    }
+    n += fmt_snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, ": %s", kern_level_name(p->level));
+    if (p->level != p->default_level)
+        n += fmt_snprintf(n < size ? buf + n : NULL, n < size ? size - n : 0, " (was %s)",
+                          kern_level_name(p->default_level));
+    return n;
 }

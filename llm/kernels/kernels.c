@@ -114,6 +114,12 @@ void kern_table_build(kern_level_t level, kern_table_t *out)
     }
 }
 
+void kern_use(const kern_table_t *t)
+{
+    selected = *t;
+    selected_once = true;
+}
+
 kern_level_t kern_init(kern_level_t level)
 {
     kern_table_build(level, &selected);

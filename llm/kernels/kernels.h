@@ -24,6 +24,8 @@
 #include <stdint.h>
 
 #include "llm/quant/quant.h"
+#include "llm/support/arena.h"
+#include "llm/support/err.h"
 
 typedef enum kern_level {
     KERN_SCALAR,  /* portable C, the reference */
@@ -193,6 +195,41 @@ void kern_table_build(kern_level_t level, kern_table_t *out);
  * then the scalar kernels run. llm_init (llm/llm.h) calls it.
  */
 kern_level_t kern_init(kern_level_t level);
+
+/* Makes *t the table the engine runs (a copy is kept); from one thread, before any generation. */
+void kern_use(const kern_table_t *t);
+
+/* One slot kern_tune timed: a format's tile or dot, its candidates' speeds and the level it kept. */
+typedef struct kern_tune_pick {
+    quant_type_t type;
+    bool tile;                  /* the 4-row tile (else the dot product) */
+    kern_level_t level;         /* the level whose kernel the slot holds now */
+    kern_level_t default_level; /* the one the selector had put there */
+    uint32_t n_candidates;
+    uint64_t ns[KERN_LEVELS];   /* per call (a tile: per activation row) by the level that brings each
+                                   candidate; 0 where a level brings none */
+} kern_tune_pick_t;
+
+#define KERN_TUNE_MAX_PICKS 16
+#define KERN_TUNE_SCRATCH_BYTES ((size_t)64 << 10)
+
+typedef struct kern_tune_report {
+    uint32_t n_picks; /* slots with more than one candidate */
+    kern_tune_pick_t picks[KERN_TUNE_MAX_PICKS];
+} kern_tune_report_t;
+
+/*
+ * Times, on this CPU, every level's twin of the slots whose twins give the
+ * same bits (block-format tiles and dot products, for formats we can write
+ * test rows of) and keeps the fastest in the selected table; every other
+ * slot stays as kern_init chose it. Results do not change, only speed: the
+ * choice may differ between runs and machines. About 12 ms per candidate
+ * (more under an emulator); needs platform_now_us and up to
+ * KERN_TUNE_SCRATCH_BYTES of scratch, released before returning (ERR_NOMEM
+ * if short: nothing changed). From one thread, after kern_init, before any
+ * generation. report (may be NULL) says what was timed and kept.
+ */
+err_code_t kern_tune(arena_t *scratch, kern_tune_report_t *report, err_t *err);
 
 /* The selected table and its level. */
 const kern_table_t *kern(void);

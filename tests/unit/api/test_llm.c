@@ -300,8 +300,41 @@ static void test_low_layer(void)
     free(exact);
 }
 
-/* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level`. */
-static void fixture_logits(quant_type_t t, kern_level_t level, float *logits)
+/*
+ * llm_tune at the selected level: each pick holds a kernel of a level at
+ * most the selected one that the report timed, every other slot is as
+ * kern_init left it, and the scratch is given back.
+ */
+static void tune_and_check(arena_t *a)
+{
+    kern_table_t before = *kern(), at;
+    kern_tune_report_t rep;
+    err_t e;
+    size_t used = a->used_bytes;
+    CU_ASSERT_EQUAL_FATAL(llm_tune(a, &rep, &e), ERR_OK);
+    CU_ASSERT_EQUAL(a->used_bytes, used);
+    kern_table_t now = *kern();
+    for (uint32_t i = 0; i < rep.n_picks; i++) {
+        const kern_tune_pick_t *p = &rep.picks[i];
+        CU_ASSERT(p->n_candidates >= 2 && p->level <= before.level && p->ns[p->level] > 0);
+        kern_table_build(p->level, &at);
+        if (p->tile) {
+            CU_ASSERT(now.formats[p->type].tile.run == at.formats[p->type].tile.run);
+            now.formats[p->type].tile = before.formats[p->type].tile;
+        } else {
+            CU_ASSERT(now.formats[p->type].vec_dot == at.formats[p->type].vec_dot);
+            now.formats[p->type].vec_dot = before.formats[p->type].vec_dot;
+        }
+        char line[200];
+        CU_ASSERT(llm_tune_describe(p, line, sizeof line) < sizeof line && strstr(line, kern_level_name(p->level)));
+    }
+    CU_ASSERT_EQUAL(memcmp(&now, &before, sizeof now), 0); /* nothing else moved */
+    if (before.level == KERN_SCALAR)
+        CU_ASSERT_EQUAL(rep.n_picks, 0); /* one candidate per slot: nothing to time */
+}
+
+/* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level` (tuned, if tune). */
+static void fixture_logits(quant_type_t t, kern_level_t level, bool tune, float *logits)
 {
     fixture_opts_t o = fixture_defaults();
     o.weight_type = t;
@@ -316,6 +349,8 @@ static void fixture_logits(quant_type_t t, kern_level_t level, float *logits)
     static const int32_t tokens[8] = { 1, 5, 9, 2, 7, 7, 3, 11 };
     kern_level_t before = kern_level();
     kern_init(level);
+    if (tune)
+        tune_and_check(&a);
     CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, QUANT_F16, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_seq_init(&seq, 16, &a, &e), ERR_OK);
@@ -325,7 +360,10 @@ static void fixture_logits(quant_type_t t, kern_level_t level, float *logits)
     free(b);
 }
 
-/* Every kernel level this CPU has gives the scalar logits bit for bit (on aarch64: NEON and SDOT dots). */
+/*
+ * Every kernel level this CPU has gives the scalar logits bit for bit (on
+ * aarch64: NEON and SDOT dots), and so does each level after llm_tune.
+ */
 static void test_kernel_levels_agree(void)
 {
     static const quant_type_t types[] = { QUANT_Q4_0, QUANT_Q4_1, QUANT_Q8_0 };
@@ -333,14 +371,33 @@ static void test_kernel_levels_agree(void)
     float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
     kern_level_t best = kern_level();
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        fixture_logits(types[i], KERN_SCALAR, want);
-        for (kern_level_t l = KERN_NEON; l <= best; l++) {
-            fixture_logits(types[i], l, got);
-            CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
+        fixture_logits(types[i], KERN_SCALAR, false, want);
+        for (kern_level_t l = KERN_SCALAR; l <= best; l++) {
+            if (l > KERN_SCALAR) {
+                fixture_logits(types[i], l, false, got);
+                CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
+            }
+            if (i == 0) { /* the tuner is slow under valgrind: one format's model is enough */
+                fixture_logits(types[i], l, true, got);
+                CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
+            }
         }
     }
     free(want);
     free(got);
+}
+
+/* Too little scratch: refused, the table unchanged. */
+static void test_tune_refusal(void)
+{
+    kern_table_t before = *kern();
+    uint8_t small[1024];
+    arena_t a;
+    err_t e;
+    arena_init(&a, small, sizeof small);
+    CU_ASSERT_EQUAL(llm_tune(&a, NULL, &e), before.level == KERN_SCALAR ? ERR_OK : ERR_NOMEM);
+    CU_ASSERT_EQUAL(a.used_bytes, 0);
+    CU_ASSERT_EQUAL(memcmp(&before, kern(), sizeof before), 0);
 }
 
 TEST_REGISTER(test_llm_register)
@@ -351,6 +408,7 @@ TEST_REGISTER(test_llm_register)
     TEST_ADD(s, test_arena_too_small);
     TEST_ADD(s, test_high_water_is_stable);
     TEST_ADD(s, test_kernel_levels_agree);
+    TEST_ADD(s, test_tune_refusal);
     TEST_ADD(s, test_peek_and_describe);
     TEST_ADD(s, test_low_layer);
 }
