@@ -106,7 +106,7 @@ HOST_TOOLS := $(call prog,$(BUILD)/host)
 ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
-.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch \
+.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch bench-depth \
 	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c \
 	test-real-d test-boot-llm
 
@@ -264,6 +264,17 @@ bench-llama: setup
 	bench/build_llama_bench.sh $(LLAMA_BENCH_DIR)
 	KERNEL_IMAGE=$(BUILD)/Image bench/bench_vs_llama.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg \
 		$(LLAMA_BENCH_MODELS)
+
+# Long contexts (bench/bench_depth.sh): decode after 0, 256, 512 and 1024
+# cached positions and prefill of 16 to 512 tokens, ours with exact and
+# fast attention against llama-bench -d, one thread under qemu-aarch64 -cpu
+# max: figures, never pass/fail. About 40 minutes a round on an idle host.
+BENCH_DEPTH_MODEL := test_models/smollm2-135m-q4_0.gguf
+bench-depth: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) host-arm64 $(BUILD)/host-arm64/tools/bench-pp-tg
+	@$(MAKE) --no-print-directory models
+	bench/build_llama_bench.sh $(LLAMA_BENCH_DIR)
+	bench/bench_depth.sh $(LLAMA_BENCH_DIR) $(BUILD)/host-arm64/tools/bench-pp-tg $(BENCH_DEPTH_MODEL)
 
 # Batched decoding (1, 2, 4, 8 requests of 128 + 64 tokens) through our
 # scheduler, hosted and in the kernel, against llama.cpp's

@@ -161,15 +161,20 @@ def session_el1(con, passed):
         con.command("info"), r"cpu: .*MIDR_EL1 0x[0-9a-f]{8}.*2 core\(s\), 2 online",
         r"\n  core 0: +mpidr 0x0, worker 0 \(boot core\)\n", r"\n  core 1: +mpidr 0x1, worker 1\n",
         r"features: .*\bfp\b.*\basimd\b.*\bdotprod\b.*\bi8mm\b", r"SIMD: +fp16 yes, dotprod yes, i8mm yes",
-        r"memory: +1024 MiB RAM", r"timer: +[1-9][0-9]* Hz", r"PSCI 1\.\d via hvc", r"entered at EL1"))
+        r"memory: +1024 MiB RAM", r"timer: +[1-9][0-9]* Hz", r"PSCI 1\.\d via hvc", r"entered at EL1",
+        r"tuned: +Q4_0 tile: neon \d+ ns, dotprod \d+ ns, i8mm \d+ ns: [a-z0-9]+"))
 
     def mem():
         out = con.command("mem")
         require(out, r"ram +0x0040000000-0x0080000000", r"kernel +0x00402", r"capacity +\d+ bytes",
-                r"used +0 bytes", r"high-water +0 bytes", r"failed +0 requests")
+                r"used +0 bytes", r"high-water +\d+ bytes", r"failed +0 requests")
         cap = int(re.search(r"capacity +(\d+) bytes", out).group(1))
         if not 512 << 20 < cap < 1 << 30:
             raise Failure(f"arena capacity {cap} is not between 512 MiB and 1 GiB")
+        # before any model, only the kernel tuner's scratch (KERN_TUNE_SCRATCH_BYTES at most), given back
+        high = int(re.search(r"high-water +(\d+) bytes", out).group(1))
+        if not 0 < high <= 64 << 10:
+            raise Failure(f"arena high-water {high} at boot: the tuner's scratch is 1 to 65536 bytes")
     step("mem shows the memory map and arena statistics", mem)
     step("both cores online, own stacks; 3000 parallel-for rounds check out on them", lambda: check_cores(con, 2))
     step("cores with bad arguments: one usage line", lambda: require(
