@@ -163,10 +163,18 @@ static void tune_slot(const kern_table_t *levels, kern_level_t top, uint32_t id,
 
 err_code_t kern_tune(arena_t *scratch, kern_tune_report_t *report, err_t *err)
 {
-    static kern_table_t levels[KERN_LEVELS];
     kern_table_t t = *kern();
     kern_level_t top = t.level;
     kern_tune_report_t rep = { 0 };
+    if (top == KERN_SCALAR) { /* one kernel per slot: nothing to choose */
+        if (report)
+            *report = rep;
+        return ERR_OK;
+    }
+    arena_mark_t start = arena_mark(scratch);
+    kern_table_t *levels = arena_alloc_array(scratch, KERN_LEVELS, sizeof *levels, 0, err);
+    if (!levels)
+        return ERR_NOMEM;
     for (unsigned l = KERN_SCALAR; l <= (unsigned)top; l++)
         kern_table_build((kern_level_t)l, &levels[l]);
     err_code_t rc = ERR_OK;
@@ -192,6 +200,7 @@ err_code_t kern_tune(arena_t *scratch, kern_tune_report_t *report, err_t *err)
         }
         arena_release(scratch, mark, NULL);
     }
+    arena_release(scratch, start, NULL);
     if (rc != ERR_OK)
         return rc;
     kern_use(&t);

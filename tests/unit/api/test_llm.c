@@ -313,6 +313,9 @@ static void tune_and_check(arena_t *a)
     size_t used = a->used_bytes;
     CU_ASSERT_EQUAL_FATAL(llm_tune(a, &rep, &e), ERR_OK);
     CU_ASSERT_EQUAL(a->used_bytes, used);
+    arena_stats_t st;
+    arena_get_stats(a, &st);
+    CU_ASSERT(st.high_water_bytes - used <= KERN_TUNE_SCRATCH_BYTES); /* the scratch it promises (a fresh arena) */
     kern_table_t now = *kern();
     for (uint32_t i = 0; i < rep.n_picks; i++) {
         const kern_tune_pick_t *p = &rep.picks[i];
