@@ -80,12 +80,10 @@ static void start_engine(void)
     cpu_features_decode(&regs, &f);
     kern_cpu_t cpu = { .asimd = f.asimd, .dotprod = f.dotprod, .i8mm = f.i8mm };
     llm_init(&cpu, KERN_I8MM);
-    /* The fastest of each bit-identical twin on this CPU (scratch from the arena, given back). */
+    /* The fastest of each bit-identical twin on this CPU (llm_tune gives its scratch back). */
     err_t err;
-    arena_mark_t mark = arena_mark(&kernel.arena);
     if (llm_tune(&kernel.arena, &kernel.tuned, &err) != ERR_OK)
         kprintf("llm-kernel: kernel tuning skipped: %s\n", err.msg);
-    arena_release(&kernel.arena, mark, NULL);
 }
 
 /* The identity map: the low MMIO window and the UART as devices, RAM as normal memory. */
