@@ -302,19 +302,23 @@ test: setup
 # bits must not change with it): the 1- and 4-layer models at 1, 2, 3 and 4
 # threads, each full model at one of 1, 2, 4. smollm2, smollm2_sched and
 # forward_q8_0_l1 also run under qemu-aarch64, the last two on every NEON
-# level (test-unit-arm64).
+# level (test-unit-arm64). forward_gemma (Gemma 3 270M, every logits row
+# bit-identical to llama.cpp's, about 4 minutes on 2 threads) and
+# tokenizer_gemma (its 262k-token vocabulary) start first, in a run of their own.
 REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 \
-	forward_fast_q4_0 forward_fast_q8_0_l1
+	forward_fast_q4_0 forward_fast_q8_0_l1 forward_gemma tokenizer_gemma
 SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
 REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
 REAL_SUITES_b := smollm2_generate forward_q4_1 $(SMALL_FORWARD)
 REAL_SUITES_c := forward_q8_0 smollm2_sched $(SMALL_FORWARD)
 REAL_SUITES_d := forward_q8_0_l1 forward_fast_q4_0 forward_fast_q8_0_l1
+REAL_SUITES_e := forward_gemma tokenizer_gemma
 REAL_THREADS_a := 2
 REAL_THREADS_b := 4
 REAL_THREADS_c := 1
 REAL_THREADS_d := 3
-REAL_RUNS := test-real-a test-real-b test-real-c test-real-d
+REAL_THREADS_e := 2
+REAL_RUNS := test-real-e test-real-a test-real-b test-real-c test-real-d
 skip_real := $(foreach s,$(REAL_SUITES),--skip $(s))
 
 test-unit: $(HOST_TESTS)

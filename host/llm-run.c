@@ -20,6 +20,7 @@ static const char usage[] =
     "  -m, --model FILE        GGUF model to load\n"
     "  -p, --prompt TEXT       generate a continuation of TEXT\n"
     "      --chat              chat on stdin/stdout with the model's chat template (/reset, /exit)\n"
+    "      --chat-template NAME  chat format instead of the file's: chatml, gemma, llama3, llama2, phi3, ...\n"
     "  -n, --n-predict N       tokens to generate at most (default 128)\n"
     "      --temp T            temperature, 0 = greedy (default 0.8)\n"
     "      --top-k K           keep the K most likely tokens, 0 = off (default 40)\n"
@@ -35,7 +36,7 @@ static const char usage[] =
     "Statistics (prompt tokens, prefill and decode tokens/s, arena high-water) go to stderr.\n";
 
 typedef struct options {
-    const char *model, *prompt;
+    const char *model, *prompt, *chat_template;
     bool chat;
     llm_gen_config_t gen;
     uint32_t n_ctx;
@@ -87,6 +88,10 @@ static int parse(int argc, char **argv, options_t *o)
             i++;
         } else if (!strcmp(a, "--chat")) {
             o->chat = true;
+        } else if (!strcmp(a, "--chat-template")) {
+            if (!(o->chat_template = val))
+                return bad("missing value for", a);
+            i++;
         } else if (!strcmp(a, "-n") || !strcmp(a, "--n-predict")) {
             rc = number(a, val, 0, 1e9, &v), o->gen.max_tokens = (uint32_t)v, i++;
         } else if (!strcmp(a, "--temp")) {
@@ -208,7 +213,9 @@ int main(int argc, char **argv)
     params.attn = o.attn;
     if (!arena.base)
         err_set(&err, ERR_NOMEM, "cannot allocate a %u MiB arena", o.arena_mb), rc = 1;
-    else if (llm_model_load(&model, blob, len, &arena, &err) != ERR_OK || llm_ctx_init(&ctx, &model, &params, &arena, &err) != ERR_OK)
+    else if (llm_model_load(&model, blob, len, &arena, &err) != ERR_OK ||
+             (o.chat_template && llm_model_set_chat(&model, o.chat_template, &err) != ERR_OK) ||
+             llm_ctx_init(&ctx, &model, &params, &arena, &err) != ERR_OK)
         rc = 1;
     else if (o.prompt && llm_generate(&ctx, o.prompt, strlen(o.prompt), &o.gen, to_stdout, NULL, &res, &err) != ERR_OK)
         rc = 1;

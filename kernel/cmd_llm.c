@@ -107,8 +107,10 @@ static void cmd_info(int argc, char **argv)
     llm_model_describe(&s->model, &mi);
     kprintf("model         %s (%s)\n", s->entry->name, mi.name);
     kprintf("architecture  %s\n", mi.arch);
-    kprintf("layers        %u\nembedding     %u\nheads         %u\nKV heads      %u\nfeed-forward  %u\n",
-            mi.n_layer, mi.n_embd, mi.n_head, mi.n_head_kv, mi.n_ff);
+    kprintf("layers        %u\nembedding     %u\nheads         %u\nKV heads      %u\nhead size     %u\n"
+            "feed-forward  %u\n",
+            mi.n_layer, mi.n_embd, mi.n_head, mi.n_head_kv, mi.head_dim, mi.n_ff);
+    kprintf("family        %s\n", mi.family);
     kprintf("vocabulary    %u\ncontext       %u trained, %u in this session\n", mi.n_vocab, mi.n_ctx_train,
             llm_ctx_n_ctx(&s->ctx));
     kprintf("file type     %s\nparameters    %llu\nweight bytes  %llu\n", mi.file_type,
@@ -147,7 +149,8 @@ static const subcommand_t SUBCOMMANDS[] = {
     { "verify", "NAME", "check a model against its .sha256 file", 1, cmd_verify },
     { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] [-a exact|fast] \"PROMPT\"",
       "generate text", -1, cmd_llm_gen },
-    { "chat", "[-n N]", "talk with the model, N tokens per reply at most (/reset, /exit)", -1, cmd_llm_chat },
+    { "chat", "[-n N] [-f FMT]", "talk with the model, N tokens per reply at most (/reset, /exit); FMT: "
+                                  "chat format instead of the file's (chatml, gemma, llama3, ...)", -1, cmd_llm_chat },
     { "bench", "[-p N] [-n N] [-b B1,B2,..]", "prefill and decode speed (-b: batched, B requests at once)", -1,
       cmd_llm_bench },
     { "submit", "[gen's flags but -c, -a] \"PROMPT\"", "queue a background job (runs while the shell waits for keys)",

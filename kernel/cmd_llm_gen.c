@@ -181,16 +181,26 @@ void cmd_llm_chat(int argc, char **argv)
 {
     ksession_t *s;
     uint64_t max_tokens = CHAT_DEFAULT_MAX_TOKENS;
-    if (argc != 0 && (argc != 2 || strcmp(argv[0], "-n") != 0 || !parse_u64(argv[1], 1u << 20, &max_tokens) ||
-                      max_tokens == 0)) {
-        kprintf("error: usage: llm chat [-n MAX_TOKENS_PER_REPLY]\n");
+    const char *format = NULL;
+    bool ok = argc % 2 == 0;
+    for (int i = 0; ok && i < argc; i += 2) {
+        if (strcmp(argv[i], "-n") == 0)
+            ok = parse_u64(argv[i + 1], 1u << 20, &max_tokens) && max_tokens > 0;
+        else if (strcmp(argv[i], "-f") == 0)
+            format = argv[i + 1];
+        else
+            ok = false;
+    }
+    if (!ok) {
+        kprintf("error: usage: llm chat [-n MAX_TOKENS_PER_REPLY] [-f FORMAT (chatml, gemma, llama3, ...)]\n");
         return;
     }
     if (!cmd_llm_need_model(&s))
         return;
     err_t err;
-    /* the default context and attention, whatever `gen -c`/`-a` left */
-    if (ksession_use_ctx(s, 0, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, KERN_ATTN_EXACT, &err) != ERR_OK) {
+    /* the default context and attention, whatever `gen -c`/`-a` left; the format stays for this model */
+    if (ksession_use_ctx(s, 0, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, KERN_ATTN_EXACT, &err) != ERR_OK ||
+        (format && llm_model_set_chat(&s->model, format, &err) != ERR_OK)) {
         kprintf("error: %s\n", err.msg);
         return;
     }

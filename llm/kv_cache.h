@@ -111,13 +111,17 @@ uint32_t kv_seq_share(kv_cache_t *kv, kv_seq_t *dst, const kv_seq_t *src, uint32
 /* Stores one position's keys and values (row_elems floats each), converted to the cache type; pos < kv_seq_room. */
 void kv_cache_store(kv_cache_t *kv, const kv_seq_t *s, uint32_t layer, uint32_t pos, const float *k, const float *v);
 
-/* The KV head of s's layer that starts head_off bytes into a position's row, over positions 0 .. n - 1. */
+/*
+ * The KV head of s's layer that starts head_off bytes into a position's row,
+ * over positions t0 .. n - 1 (t0 < n), scores scaled by scale.
+ */
 static inline kern_kv_head_t kv_cache_head(const kv_cache_t *kv, const kv_seq_t *s, uint32_t layer, size_t head_off,
-                                           uint32_t n, uint32_t head_dim)
+                                           uint32_t t0, uint32_t n, uint32_t head_dim, float scale)
 {
     size_t layer_off = (size_t)layer * kv->n_blocks * kv->block_stride + head_off;
-    return (kern_kv_head_t){ kv->format, kv->k + layer_off, kv->v + layer_off, s->blocks,
-                             kv->block_stride, kv->row_bytes, n, head_dim };
+    return (kern_kv_head_t){ .format = kv->format, .k = kv->k + layer_off, .v = kv->v + layer_off,
+                             .blocks = s->blocks, .block_stride = kv->block_stride, .stride = kv->row_bytes,
+                             .t0 = t0, .n = n, .head_dim = head_dim, .scale = scale };
 }
 
 #endif

@@ -30,8 +30,12 @@ err_code_t llm_tune(arena_t *scratch, kern_tune_report_t *report, err_t *err)
     return kern_tune(scratch, report, err);
 }
 
+static err_code_t set_chat(llm_model_t *m, const char *tmpl, size_t len, err_t *err);
+
 err_code_t llm_model_load(llm_model_t *m, const void *blob, size_t size, arena_t *arena, err_t *err)
 {
+    m->has_chat = false;
+    m->end_of_turn = TOK_NONE;
     arena_mark_t mark = arena_mark(arena);
     err_code_t rc = gguf_parse(&m->file, blob, size, arena, err);
     if (rc == ERR_OK)
@@ -43,12 +47,39 @@ err_code_t llm_model_load(llm_model_t *m, const void *blob, size_t size, arena_t
         return rc;
     }
     const str_view_t tmpl = m->vocab.chat_template;
-    uint32_t id;
-    err_clear(&m->chat_error);
-    m->has_chat = chat_detect(tmpl.ptr, tmpl.len, &m->chat, &m->chat_error) == ERR_OK;
-    const char *eot = m->has_chat ? chat_end_of_turn(m->chat) : NULL;
-    m->end_of_turn = eot && str_index_find(&m->vocab.by_text, eot, strlen(eot), &id) ? (int32_t)id : TOK_NONE;
+    const char *fallback = m->model.family->default_chat;
+    if (tmpl.len == 0 && fallback) /* no template: the family's format (Gemma: "gemma") */
+        llm_model_set_chat(m, fallback, NULL);
+    else
+        set_chat(m, tmpl.ptr, tmpl.len, NULL);
     return ERR_OK;
+}
+
+/* Detects the chat format of tmpl[0 .. len); has_chat and chat_error say how it went. */
+static err_code_t set_chat(llm_model_t *m, const char *tmpl, size_t len, err_t *err)
+{
+    uint32_t id;
+    chat_format_t f;
+    err_t e;
+    err_clear(&e);
+    err_code_t rc = chat_detect(tmpl, len, &f, &e);
+    if (rc != ERR_OK) {
+        if (!m->has_chat)
+            m->chat_error = e;
+        if (err)
+            *err = e;
+        return rc;
+    }
+    m->has_chat = true;
+    m->chat = f;
+    const char *eot = chat_end_of_turn(f);
+    m->end_of_turn = str_index_find(&m->vocab.by_text, eot, strlen(eot), &id) ? (int32_t)id : TOK_NONE;
+    return ERR_OK;
+}
+
+err_code_t llm_model_set_chat(llm_model_t *m, const char *name, err_t *err)
+{
+    return set_chat(m, name, name ? strlen(name) : 0, err);
 }
 
 void llm_ctx_params_default(llm_ctx_params_t *p)
@@ -61,8 +92,9 @@ size_t llm_work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batc
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     size_t widest = hp->n_ff > e ? hp->n_ff : e;
     size_t per_worker = sizeof(float) * ((size_t)n_ctx + 16) + hp->head_dim * 16 + 128; /* attention scratch */
-    size_t forward = sizeof(float) * ((size_t)n_batch * (3 * e + 2 * qd + 2 * kvd + 2 * (size_t)hp->n_ff) + e +
-                                      hp->n_rot + hp->head_dim) +
+    /* activations, norm weights, two sets of RoPE angles (windowed layers' base), query/key norm weights */
+    size_t forward = sizeof(float) * ((size_t)n_batch * (3 * e + 2 * qd + 2 * kvd + 2 * (size_t)hp->n_ff + 2 * hp->n_rot) +
+                                      e + 3 * (size_t)hp->head_dim) +
                      (size_t)n_batch * widest * sizeof(float) + par_workers() * per_worker;
     size_t sampling = (size_t)hp->n_vocab * 16;                /* candidates, weights, counts */
     size_t tokens = (size_t)n_ctx * (sizeof(int32_t) + TOKENIZE_BYTES_PER_POSITION);

@@ -103,6 +103,15 @@ typedef struct llm_model {
  */
 err_code_t llm_model_load(llm_model_t *m, const void *blob, size_t size, arena_t *arena, err_t *err);
 
+/*
+ * Chats in the format named name ("chatml", "gemma", "llama3", ...:
+ * chat_format_name's names; a whole template text works too) instead of the
+ * one the file's template gave. A model without a template uses its family's
+ * format (Gemma 3: "gemma"). ERR_UNSUPPORTED / ERR_INVALID as chat_detect,
+ * the model's chat unchanged then.
+ */
+err_code_t llm_model_set_chat(llm_model_t *m, const char *name, err_t *err);
+
 #define LLM_DEFAULT_N_CTX 2048
 #define LLM_DEFAULT_N_BATCH 32
 
@@ -118,6 +127,8 @@ typedef struct llm_ctx_params {
 /* A loaded model's shape, as `llm info` shows it. */
 typedef struct llm_model_info {
     char name[64], arch[32];    /* as llm_blob_info_t */
+    char family[192];           /* what the family's blocks do (model_describe_family) */
+    uint32_t head_dim;          /* query/key head size */
     uint32_t n_layer, n_embd, n_head, n_head_kv, n_ff, n_vocab;
     uint32_t n_ctx_train;       /* positions it was trained on */
     const char *file_type;      /* "Q4_1", "Q4_K_M", ... or "unknown" */

@@ -44,7 +44,7 @@ static bool emit_text(gen_state_t *g, const char *s, size_t n)
 static bool is_end(const gen_state_t *g, int32_t t)
 {
     const tok_vocab_t *v = &g->model->vocab;
-    bool eos = t == v->eos || (v->eot != TOK_NONE && t == v->eot);
+    bool eos = tok_is_eog(v, t);
     return (eos && !g->cfg->ignore_eos) || (g->cfg->stop_token != TOK_NONE && t == g->cfg->stop_token);
 }
 

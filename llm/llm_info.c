@@ -53,6 +53,8 @@ void llm_model_describe(const llm_model_t *m, llm_model_info_t *out)
     };
     copy_escaped(out->name, sizeof out->name, m->model.name);
     copy_escaped(out->arch, sizeof out->arch, m->model.arch);
+    model_describe_family(&m->model, out->family, sizeof out->family);
+    out->head_dim = m->model.hp.head_dim;
 }
 
 size_t llm_tune_describe(const kern_tune_pick_t *p, char *buf, size_t size)

@@ -25,8 +25,8 @@
 #include "llm/support/parallel.h"
 
 /* Smaller pieces than these are not worth a hand-off to another core. */
-#define SWIGLU_MIN_ELEMS 256u /* SwiGLU elements (an expf each) */
-#define SWIGLU_ALIGN 16u      /* chunk starts: a multiple of every level's vector width */
+#define GLU_MIN_ELEMS 256u /* SwiGLU/GeGLU elements (an expf or a table lookup each) */
+#define GLU_ALIGN 16u      /* chunk starts: a multiple of every level's vector width */
 #define ROPE_MIN_TOKENS 4u
 
 /* One forward's state: what every job of the parallel-fors reads, and the activations. */
@@ -34,8 +34,10 @@ typedef struct buffers {
     const model_hparams_t *hp;
     kv_cache_t *kv;
     const tf_batch_t *batch;
+    const model_t *m;
     uint32_t layer;       /* the layer being run */
-    float theta_scale;    /* RoPE: each rotated pair's angle over the previous one's */
+    uint32_t n_rope_sets; /* 1, or 2 when windowed layers have a RoPE base of their own */
+    float theta_scale[2]; /* RoPE of each set: each rotated pair's angle over the previous one's */
     float *x;             /* [n][n_embd] the residual stream */
     float *xb;            /* [n][n_embd] normed input of a block */
     float *q;             /* [n][n_head * head_dim] */
@@ -43,9 +45,10 @@ typedef struct buffers {
     float *att;           /* [n][n_head * head_dim] attention output */
     float *gate;          /* [n][n_ff] */
     float *up;            /* [n][n_ff] */
-    float *norm_w;        /* [max(n_embd)] a norm's weights as floats */
+    float *norm_w;        /* [n_embd] a norm's weights as floats */
+    float *qk_norm_w;     /* [2][head_dim] the layer's query and key norm weights as floats */
     float *scores;        /* [workers][n_ctx] each worker's attention scores */
-    float *rope;          /* [n][n_rot] cos, sin pairs of each token's position */
+    float *rope[2];       /* [n][n_rot] per set: cos, sin pairs of each token's position */
     uint8_t *attn_work;   /* [workers][attn_work_bytes] */
     size_t attn_work_bytes, scores_stride; /* per worker, each a multiple of 64 bytes */
     uint32_t workers;
@@ -74,7 +77,9 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, uint32_t n, uint32_t 
     } want[] = {
         { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
         { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
-        { &b->norm_w, e },    { &b->scores, b->workers * b->scores_stride }, { &b->rope, (size_t)n * hp->n_rot },
+        { &b->norm_w, e },    { &b->scores, b->workers * b->scores_stride },
+        { &b->rope[0], (size_t)n * hp->n_rot }, { &b->rope[1], (size_t)n * hp->n_rot * (b->n_rope_sets - 1) },
+        { &b->qk_norm_w, 2 * (size_t)hp->head_dim },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0] && rc == ERR_OK; i++)
         rc = alloc_floats(a, want[i].n, want[i].p, err);
@@ -84,13 +89,34 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, uint32_t n, uint32_t 
     return rc;
 }
 
-/* out = x / rms(x) * w for each of n rows; w given as a tensor of any float/quant type. */
+/* out = x / rms(x) * w for each of n rows (out may be x); w given as a tensor of any float/quant type. */
 static void rmsnorm(const kern_table_t *ops, float *out, const float *x, const gguf_tensor_t *w, float *w_f32, uint32_t n,
                     uint32_t dim, float eps)
 {
     w->format->dequantize(w->data, w_f32, dim);
     for (uint32_t r = 0; r < n; r++)
         ops->rmsnorm(out + (size_t)r * dim, x + (size_t)r * dim, w_f32, dim, eps);
+}
+
+/* x[i] *= s, as ggml_scale. */
+static void scale_rows(float *x, size_t n, float s)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] *= s;
+}
+
+/* ggml's powf(base, -2/n_rot): each rotated pair's angle over the previous one's. */
+static float rope_theta_scale(float base, uint32_t n_rot)
+{
+    return (float)math_exp(math_log(base) * (-2.0 / n_rot));
+}
+
+/* logits = c tanh(logits / c), as ggml's scale, tanh, scale. */
+static void softcap(float *logits, size_t n, float c)
+{
+    float inv = 1.0f / c;
+    for (size_t i = 0; i < n; i++)
+        logits[i] = math_tanhf(logits[i] * inv) * c;
 }
 
 /* The cos/sin of each rotated pair at position pos, as ggml's rope cache: theta multiplied up pair by pair. */
@@ -103,34 +129,55 @@ static void rope_angles(float *cs, uint32_t n_rot, float theta_scale, uint32_t p
     }
 }
 
-/* The angles of tokens [t0, t1) at their positions. */
+/* The angles of tokens [t0, t1) at their positions, for each set of RoPE bases. */
 static void rope_angle_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker)
 {
     const buffers_t *b = ctx;
     (void)worker;
-    for (uint32_t t = t0; t < t1; t++)
-        rope_angles(b->rope + (size_t)t * b->hp->n_rot, b->hp->n_rot, b->theta_scale, b->batch->pos[t]);
+    for (uint32_t set = 0; set < b->n_rope_sets; set++)
+        for (uint32_t t = t0; t < t1; t++)
+            rope_angles(b->rope[set] + (size_t)t * b->hp->n_rot, b->hp->n_rot, b->theta_scale[set], b->batch->pos[t]);
 }
 
-/* Tokens [t0, t1): RoPE on their queries and keys, then keys and values into their sequences' cache. */
+/*
+ * Tokens [t0, t1): the per-head norms of their queries and keys (families
+ * with qk_norm), RoPE, the queries' pre-scale (q_prescale), then keys and
+ * values into their sequences' cache.
+ */
 static void rope_store_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker)
 {
     const buffers_t *b = ctx;
     const model_hparams_t *hp = b->hp;
+    const model_family_t *fam = b->m->family;
+    const model_layer_t *l = &b->m->layers[b->layer];
     size_t qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
+    const float *rope = b->rope[l->swa && b->n_rope_sets > 1];
+    kern_rope_fn rotate = fam->rope == MODEL_ROPE_NEOX ? b->ops->rope_neox : b->ops->rope;
     (void)worker;
     for (uint32_t t = t0; t < t1; t++) {
-        const float *cs = b->rope + (size_t)t * hp->n_rot;
-        b->ops->rope(b->q + t * qd, hp->n_head, hp->head_dim, cs, hp->n_rot);
-        b->ops->rope(b->k + t * kvd, hp->n_head_kv, hp->head_dim, cs, hp->n_rot);
-        kv_cache_store(b->kv, b->batch->seqs[t], b->layer, b->batch->pos[t], b->k + t * kvd, b->v + t * kvd);
+        const float *cs = rope + (size_t)t * hp->n_rot;
+        float *q = b->q + t * qd, *k = b->k + t * kvd;
+        if (fam->qk_norm) {
+            for (uint32_t h = 0; h < hp->n_head; h++)
+                b->ops->rmsnorm(q + (size_t)h * hp->head_dim, q + (size_t)h * hp->head_dim, b->qk_norm_w,
+                                hp->head_dim, hp->rms_eps);
+            for (uint32_t h = 0; h < hp->n_head_kv; h++)
+                b->ops->rmsnorm(k + (size_t)h * hp->head_dim, k + (size_t)h * hp->head_dim,
+                                b->qk_norm_w + hp->head_dim, hp->head_dim, hp->rms_eps);
+        }
+        rotate(q, hp->n_head, hp->head_dim, cs, hp->n_rot);
+        rotate(k, hp->n_head_kv, hp->head_dim, cs, hp->n_rot);
+        if (fam->q_prescale)
+            scale_rows(q, qd, hp->attn_scale);
+        kv_cache_store(b->kv, b->batch->seqs[t], b->layer, b->batch->pos[t], k, b->v + t * kvd);
     }
 }
 
 /*
  * Query heads [i0, i1) of the batch: item i is head i % n_head of token
- * n - 1 - i / n_head, against positions 0 .. its position of its own
- * sequence's KV head, in the scratch of the worker running it. Latest
+ * n - 1 - i / n_head, against positions 0 (or the window's first) .. its
+ * position of its own sequence's KV head, in the scratch of the worker
+ * running it. Latest
  * tokens first: in a prompt they attend over the most positions, and chunks
  * taken in order then end with the cheapest, which keeps the workers'
  * finishing times close.
@@ -144,11 +191,14 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
     void *work = b->attn_work + worker * b->attn_work_bytes;
     const kern_format_t *kf = &b->ops->formats[kv->format->type];
     kern_attend_fn attend = kv->attn == KERN_ATTN_FAST ? kf->attend_fast : kf->attend;
+    uint32_t window = b->m->layers[b->layer].swa ? b->hp->n_swa : 0;
+    float scale = b->m->family->q_prescale ? 1.0f : b->hp->attn_scale;
     for (uint32_t i = i0; i < i1; i++) {
-        uint32_t token = b->batch->n - 1 - i / n_head, h = i % n_head;
+        uint32_t token = b->batch->n - 1 - i / n_head, h = i % n_head, n = b->batch->pos[token] + 1;
         size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes;
         size_t off = ((size_t)token * n_head + h) * hd;
-        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, head_off, b->batch->pos[token] + 1, hd);
+        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, head_off,
+                                          window && n > window ? n - window : 0, n, hd, scale);
         attend(&kh, b->q + off, scores, work, b->att + off);
     }
 }
@@ -191,20 +241,30 @@ static err_code_t attention_block(const model_t *m, uint32_t il, uint32_t n, buf
     if (rc != ERR_OK)
         return rc;
     b->layer = il;
+    if (l->attn_q_norm) {
+        l->attn_q_norm->format->dequantize(l->attn_q_norm->data, b->qk_norm_w, hp->head_dim);
+        l->attn_k_norm->format->dequantize(l->attn_k_norm->data, b->qk_norm_w + hp->head_dim, hp->head_dim);
+    }
     par_range(n, 1, ROPE_MIN_TOKENS, rope_store_rows, b);
     par_range(n * hp->n_head, 1, 1, attend_heads, b);
     rc = project(&l->attn_output, &b->xb, 1, b->att, n, a, err);
-    if (rc == ERR_OK)
-        b->ops->add(b->x, b->xb, (size_t)n * e);
-    return rc;
+    if (rc != ERR_OK)
+        return rc;
+    if (l->attn_post_norm)
+        rmsnorm(b->ops, b->xb, b->xb, l->attn_post_norm, b->norm_w, n, e, hp->rms_eps);
+    b->ops->add(b->x, b->xb, (size_t)n * e);
+    return ERR_OK;
 }
 
-/* gate = silu(gate) * up for elements [i0, i1) of the token rows, which lie end to end. */
-static void swiglu_elems(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
+/* gate = act(gate) * up for elements [i0, i1) of the token rows, which lie end to end. */
+static void glu_elems(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 {
     const buffers_t *b = ctx;
     (void)worker;
-    b->ops->swiglu(b->gate + i0, b->up + i0, i1 - i0);
+    if (b->m->family->ffn_act == MODEL_FFN_GELU)
+        b->ops->geglu(b->gate + i0, b->up + i0, i1 - i0, b->m->gelu_f16);
+    else
+        b->ops->swiglu(b->gate + i0, b->up + i0, i1 - i0);
 }
 
 static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t *b, arena_t *a, err_t *err)
@@ -217,11 +277,14 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
     err_code_t rc = project(gate_up, gate_up_out, 2, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
-    par_range(n * hp->n_ff, SWIGLU_ALIGN, SWIGLU_MIN_ELEMS, swiglu_elems, b);
+    par_range(n * hp->n_ff, GLU_ALIGN, GLU_MIN_ELEMS, glu_elems, b);
     rc = project(&l->ffn_down, &b->xb, 1, b->gate, n, a, err);
-    if (rc == ERR_OK)
-        b->ops->add(b->x, b->xb, (size_t)n * hp->n_embd);
-    return rc;
+    if (rc != ERR_OK)
+        return rc;
+    if (l->ffn_post_norm)
+        rmsnorm(b->ops, b->xb, b->xb, l->ffn_post_norm, b->norm_w, n, hp->n_embd, hp->rms_eps);
+    b->ops->add(b->x, b->xb, (size_t)n * hp->n_embd);
+    return ERR_OK;
 }
 
 /* Checks a batch against the model and its sequences; *max_pos: the longest attention span. */
@@ -258,7 +321,7 @@ err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_
     if (rc != ERR_OK)
         return rc;
     arena_mark_t mark = arena_mark(scratch);
-    buffers_t b = { .hp = hp, .kv = kv, .batch = batch };
+    buffers_t b = { .hp = hp, .m = m, .kv = kv, .batch = batch, .n_rope_sets = hp->n_swa_layers ? 2 : 1 };
     if ((rc = alloc_buffers(hp, n, max_pos, scratch, &b, err)) != ERR_OK) {
         arena_release(scratch, mark, NULL);
         return rc;
@@ -269,8 +332,11 @@ err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_
     for (uint32_t i = 0; i < n; i++)
         embd->format->dequantize((const uint8_t *)embd->data + (size_t)batch->tokens[i] * embd_row,
                                  b.x + (size_t)i * hp->n_embd, hp->n_embd);
+    if (m->family->embd_scale)
+        scale_rows(b.x, (size_t)n * hp->n_embd, math_sqrtf((float)hp->n_embd));
 
-    b.theta_scale = (float)math_exp(math_log(hp->rope_freq_base) * (-2.0 / hp->n_rot));
+    b.theta_scale[0] = rope_theta_scale(hp->rope_freq_base, hp->n_rot);
+    b.theta_scale[1] = rope_theta_scale(hp->rope_freq_base_swa, hp->n_rot);
     par_range(n, 1, ROPE_MIN_TOKENS, rope_angle_rows, &b);
     for (uint32_t il = 0; il < hp->n_layer && rc == ERR_OK; il++) {
         rc = attention_block(m, il, n, &b, scratch, err);
@@ -282,6 +348,8 @@ err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_
             rmsnorm(b.ops, b.xb + (size_t)i * hp->n_embd, b.x + (size_t)batch->out[i] * hp->n_embd, m->output_norm,
                     b.norm_w, 1, hp->n_embd, hp->rms_eps);
         rc = project(&m->output, &logits, 1, b.xb, batch->n_out, scratch, err);
+        if (rc == ERR_OK && hp->final_logit_softcap > 0.0f)
+            softcap(logits, (size_t)batch->n_out * hp->n_vocab, hp->final_logit_softcap);
     }
     arena_release(scratch, mark, NULL);
     return rc;

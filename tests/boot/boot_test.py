@@ -28,8 +28,8 @@ class Failure(Exception):
 class Console:
     """A QEMU process whose serial port is our stdin/stdout pipes."""
 
-    def __init__(self, qemu, image, machine, extra=(), smp=2):
-        cmd = [qemu, "-M", machine, "-cpu", "max", "-m", "1G", "-smp", str(smp),
+    def __init__(self, qemu, image, machine, extra=(), smp=2, ram="1G"):
+        cmd = [qemu, "-M", machine, "-cpu", "max", "-m", ram, "-smp", str(smp),
                "-display", "none", "-monitor", "none", "-nic", "none",
                "-serial", "stdio", "-kernel", image, *extra]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

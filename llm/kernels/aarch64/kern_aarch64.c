@@ -50,6 +50,7 @@ static const kern_table_t neon = {
     },
     .rmsnorm = vec_rmsnorm_neon,
     .rope = vec_rope_neon,
+    .rope_neox = vec_rope_neox_neon,
     .softmax = vec_softmax_neon,
     .swiglu = vec_swiglu_neon,
     .add = vec_add_neon,

@@ -118,6 +118,26 @@ void vec_rope_neon(float *x, uint32_t n_heads, uint32_t head_dim, const float *c
     }
 }
 
+void vec_rope_neox_neon(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot)
+{
+    uint32_t half = n_rot / 2;
+    for (uint32_t h = 0; h < n_heads; h++) {
+        float *v = x + (size_t)h * head_dim;
+        uint32_t i = 0;
+        for (; i + 4 <= half; i += 4) { /* four pairs: cos and sin split by the de-interleaving load */
+            float32x4x2_t c = vld2q_f32(cs + 2 * i);
+            float32x4_t x0 = vld1q_f32(v + i), x1 = vld1q_f32(v + i + half);
+            vst1q_f32(v + i, vsubq_f32(vmulq_f32(x0, c.val[0]), vmulq_f32(x1, c.val[1])));
+            vst1q_f32(v + i + half, vaddq_f32(vmulq_f32(x0, c.val[1]), vmulq_f32(x1, c.val[0])));
+        }
+        for (; i < half; i++) {
+            float x0 = v[i], x1 = v[i + half], c = cs[2 * i], s = cs[2 * i + 1];
+            v[i] = x0 * c - x1 * s;
+            v[i + half] = x0 * s + x1 * c;
+        }
+    }
+}
+
 /*
  * The maximum by FMAX, which differs from the scalar running maximum only
  * where it cannot matter: a NaN anywhere makes every scalar output NaN too
@@ -224,13 +244,13 @@ static ALWAYS_INLINE float64x2_t add_pair(float64x2_t acc, float pa, float pb)
 }
 
 /*
- * scores[t .. t+8) = float(k . q) * scale for the eight keys from position t
+ * out[0 .. 8) = float(k . q) * scale for the eight keys from position t
  * (q already in the cache type's values; past the last position the last key
  * again, its results dropped): per key the float products summed in double
  * in index order, as the format's scalar vec_dot, eight sums side by side.
  */
 static ALWAYS_INLINE void dots8(const kern_kv_head_t *h, uint32_t t, const float *q, bool f16, float scale,
-                                float *scores)
+                                float *out)
 {
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *k[8];
@@ -258,19 +278,24 @@ static ALWAYS_INLINE void dots8(const kern_kv_head_t *h, uint32_t t, const float
     vst1q_f32(s, vmulq_n_f32(vcvt_high_f32_f64(vcvt_f32_f64(a01), a23), scale));
     vst1q_f32(s + 4, vmulq_n_f32(vcvt_high_f32_f64(vcvt_f32_f64(a45), a67), scale));
     for (uint32_t j = 0; j < 8 && t + j < h->n; j++)
-        scores[t + j] = s[j];
+        out[j] = s[j];
 }
 
-/* out[d0 .. d0+16) = float(sum_t w[t] * v_t[d]): the float products added in double in position order. */
-static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
+/*
+ * out[d0 .. d0+16) = float(sum_t w[t - b] * v_t[d]) over positions t0 .. n-1:
+ * the float products added in double in position order.
+ */
+static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t d0, bool f16,
+                                  float *out)
 {
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *v0 = h->v + (size_t)d0 * eb;
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (uint32_t t = 0; t < h->n; t++) {
+    for (uint32_t t = h->t0; t < h->n; t++) {
         const uint8_t *v = v0 + kern_kv_offset(h, t);
-        float32x4_t p0 = vmulq_n_f32(ld4(v, f16), w[t]), p1 = vmulq_n_f32(ld4(v + 4 * eb, f16), w[t]);
-        float32x4_t p2 = vmulq_n_f32(ld4(v + 8 * eb, f16), w[t]), p3 = vmulq_n_f32(ld4(v + 12 * eb, f16), w[t]);
+        float wt = w[t - b];
+        float32x4_t p0 = vmulq_n_f32(ld4(v, f16), wt), p1 = vmulq_n_f32(ld4(v + 4 * eb, f16), wt);
+        float32x4_t p2 = vmulq_n_f32(ld4(v + 8 * eb, f16), wt), p3 = vmulq_n_f32(ld4(v + 12 * eb, f16), wt);
         a0 = vaddq_f64(a0, vcvt_f64_f32(vget_low_f32(p0)));
         a1 = vaddq_f64(a1, vcvt_high_f64_f32(p0));
         a2 = vaddq_f64(a2, vcvt_f64_f32(vget_low_f32(p1)));
@@ -287,12 +312,13 @@ static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint3
 }
 
 /* The same for out[d0 .. d0+4). */
-static ALWAYS_INLINE void v_sum4(const kern_kv_head_t *h, const float *w, uint32_t d0, bool f16, float *out)
+static ALWAYS_INLINE void v_sum4(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t d0, bool f16,
+                                 float *out)
 {
     const uint8_t *v0 = h->v + (size_t)d0 * (f16 ? 2 : 4);
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0;
-    for (uint32_t t = 0; t < h->n; t++) {
-        float32x4_t p = vmulq_n_f32(ld4(v0 + kern_kv_offset(h, t), f16), w[t]);
+    for (uint32_t t = h->t0; t < h->n; t++) {
+        float32x4_t p = vmulq_n_f32(ld4(v0 + kern_kv_offset(h, t), f16), w[t - b]);
         a0 = vaddq_f64(a0, vcvt_f64_f32(vget_low_f32(p)));
         a1 = vaddq_f64(a1, vcvt_high_f64_f32(p));
     }
@@ -314,23 +340,24 @@ static ALWAYS_INLINE const float *q_in_cache_type(void *work, const float *q, ui
 static ALWAYS_INLINE void attend(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
                                  bool f16)
 {
-    uint32_t hd = h->head_dim, d = 0;
+    uint32_t hd = h->head_dim, d = 0, b = h->t0 & ~3u, n = h->n - b;
     const float *qr = q_in_cache_type(work, q, hd, f16);
-    const float scale = 1.0f / math_sqrtf((float)hd);
-    for (uint32_t t = 0; t < h->n; t += 8)
-        dots8(h, t, qr, f16, scale, scores);
-    vec_softmax_neon(scores, h->n);
+    for (uint32_t t = b; t < h->n; t += 8)
+        dots8(h, t, qr, f16, h->scale, scores + (t - b));
+    for (uint32_t t = b; t < h->t0; t++)
+        scores[t - b] = -__builtin_inff(); /* masked, as ggml's row */
+    vec_softmax_neon(scores, n);
     if (f16)
-        round_f16(scores, scores, h->n); /* the weights in the cache type */
+        round_f16(scores, scores, n); /* the weights in the cache type */
     for (; d + 16 <= hd; d += 16)
-        v_sum16(h, scores, d, f16, out);
+        v_sum16(h, scores, b, d, f16, out);
     for (; d + 4 <= hd; d += 4)
-        v_sum4(h, scores, d, f16, out);
+        v_sum4(h, scores, b, d, f16, out);
     for (; d < hd; d++) {
         double acc = 0.0;
         const uint8_t *v = h->v + (size_t)d * (f16 ? 2 : 4);
-        for (uint32_t t = 0; t < h->n; t++)
-            acc += (double)(scores[t] * ld1(v + kern_kv_offset(h, t), f16));
+        for (uint32_t t = h->t0; t < h->n; t++)
+            acc += (double)(scores[t - b] * ld1(v + kern_kv_offset(h, t), f16));
         out[d] = (float)acc;
     }
 }
@@ -371,16 +398,16 @@ static ALWAYS_INLINE float32x4_t fast_dots4(const kern_kv_head_t *h, uint32_t t,
     return vmulq_n_f32(vpaddq_f32(vpaddq_f32(a0, a1), vpaddq_f32(a2, a3)), scale);
 }
 
-/* out[d0 .. d0 + 4m) = sum_t w_t v_t[d], m <= 4 vectors, each sum fused in position order. */
-static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, uint32_t d0, uint32_t m, bool f16,
-                                     float *out)
+/* out[d0 .. d0 + 4m) = sum_t w[t - b] v_t[d] over t = b .. n-1, m <= 4 vectors, each sum fused in order. */
+static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t d0, uint32_t m,
+                                     bool f16, float *out)
 {
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *v0 = h->v + (size_t)d0 * eb;
     float32x4_t a[4] = { vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f) };
-    for (uint32_t t = 0; t < h->n; t++) {
+    for (uint32_t t = b; t < h->n; t++) {
         const uint8_t *v = v0 + kern_kv_offset(h, t);
-        float32x4_t wt = vdupq_n_f32(w[t]);
+        float32x4_t wt = vdupq_n_f32(w[t - b]);
         for (uint32_t i = 0; i < m; i++)
             a[i] = vfmaq_f32(a[i], ld4(v + 4 * i * eb, f16), wt);
     }
@@ -391,45 +418,49 @@ static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, ui
 static ALWAYS_INLINE void attend_fast(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
                                       bool f16)
 {
-    uint32_t hd = h->head_dim, n = h->n, body = n - n % 4, t = 0, d = 0;
+    uint32_t hd = h->head_dim, b = h->t0 & ~3u, n = h->n - b, body = n - n % 4, r = 0, d = 0;
     if (hd % 4 != 0)
         return vec_attend_fast_scalar(h, q, scores, work, out); /* the same bits, lane by lane */
     const float *qr = q_in_cache_type(work, q, hd, f16);
-    const float scale = 1.0f / math_sqrtf((float)hd);
-    float32x4_t mx = fast_dots4(h, 0, qr, f16, scale);
-    for (t = 0; t < n; t += 4) {
-        float32x4_t s = t ? fast_dots4(h, t, qr, f16, scale) : mx;
-        mx = vmaxq_f32(mx, s); /* the dropped lanes repeat the last key: no effect */
-        if (t + 4 <= n)
-            vst1q_f32(scores + t, s);
+    for (r = 0; r < n; r += 4) {
+        float32x4_t s = fast_dots4(h, b + r, qr, f16, h->scale);
+        if (r + 4 <= n)
+            vst1q_f32(scores + r, s);
         else
-            store_part(scores + t, s, n - t);
+            store_part(scores + r, s, n - r);
     }
+    for (r = 0; b + r < h->t0; r++)
+        scores[r] = -__builtin_inff(); /* masked: e = 0 */
+    float32x4_t mx = vdupq_n_f32(scores[n - 1]);
+    for (r = 0; r + 4 <= n; r += 4)
+        mx = vmaxq_f32(mx, vld1q_f32(scores + r));
+    for (; r < n; r++)
+        mx = vmaxq_f32(mx, vdupq_n_f32(scores[r]));
     const float32x4_t max = vdupq_n_f32(vmaxvq_f32(mx));
     float32x4_t part = vdupq_n_f32(0.0f);
-    for (t = 0; t < body; t += 4) {
-        float32x4_t e = expf4(vsubq_f32(vld1q_f32(scores + t), max));
-        vst1q_f32(scores + t, e);
+    for (r = 0; r < body; r += 4) {
+        float32x4_t e = expf4(vsubq_f32(vld1q_f32(scores + r), max));
+        vst1q_f32(scores + r, e);
         part = vaddq_f32(part, e);
     }
     part = vpaddq_f32(part, part);
     float sum = vgetq_lane_f32(vpaddq_f32(part, part), 0); /* (s0 + s1) + (s2 + s3) */
-    for (; t < n; t++) {
-        scores[t] = math_expf_approx(scores[t] - vgetq_lane_f32(max, 0));
-        sum += scores[t];
+    for (; r < n; r++) {
+        scores[r] = math_expf_approx(scores[r] - vgetq_lane_f32(max, 0));
+        sum += scores[r];
     }
     const float inv = 1.0f / sum;
-    for (t = 0; t < n; t += 4) {
-        uint32_t m = n - t < 4 ? n - t : 4;
-        float32x4_t w = vmulq_n_f32(m == 4 ? vld1q_f32(scores + t) : load_part(scores + t, m), inv);
+    for (r = 0; r < n; r += 4) {
+        uint32_t m = n - r < 4 ? n - r : 4;
+        float32x4_t w = vmulq_n_f32(m == 4 ? vld1q_f32(scores + r) : load_part(scores + r, m), inv);
         if (f16)
             w = vcvt_f32_f16(vcvt_f16_f32(w)); /* the weights in the cache type, as the exact path has them */
-        store_part(scores + t, w, m);
+        store_part(scores + r, w, m);
     }
     for (; d + 16 <= hd; d += 16)
-        fast_v_sum(h, scores, d, 4, f16, out);
+        fast_v_sum(h, scores, b, d, 4, f16, out);
     for (; d < hd; d += 4)
-        fast_v_sum(h, scores, d, 1, f16, out);
+        fast_v_sum(h, scores, b, d, 1, f16, out);
 }
 
 void vec_attend_fast_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)

@@ -20,6 +20,7 @@
 void vec_expf_approx_neon(float *y, const float *x, size_t n);
 
 void vec_rmsnorm_neon(float *out, const float *x, const float *w, uint32_t n, float eps);
+void vec_rope_neox_neon(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
 void vec_rope_neon(float *x, uint32_t n_heads, uint32_t head_dim, const float *cs, uint32_t n_rot);
 void vec_softmax_neon(float *x, uint32_t n);
 void vec_swiglu_neon(float *gate, const float *up, uint32_t n);

@@ -208,14 +208,18 @@ static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s
             }
         }
         size_t bs = KERN_KV_BLOCK_POS * row;
-        kern_kv_head_t h0 = { f, k[0], v[0], in_order, bs, row, lens[i], HEAD_DIM };
-        kern_kv_head_t h1 = { f, k[1], v[1], reversed, bs, row, lens[i], HEAD_DIM };
-        attend_slot(s, f, fast)(&h0, q, sc[0], work[0], out[0]);
-        attend_slot(t, f, fast)(&h1, q, sc[1], work[1], out[1]);
-        for (int d = 0; d < HEAD_DIM; d++)
-            if (!same(out[0][d], out[1][d]))
-                fail(w, fast ? "attend_fast differs from the scalar twin" : "attend differs from the scalar twin",
-                     f->name, t->level, lens[i]);
+        /* every position, then sliding windows starting on and off a multiple of four */
+        uint32_t t0s[] = { 0, lens[i] / 2, lens[i] - 1, lens[i] > 8 ? 8 : 0, lens[i] > 9 ? 9 : 0 };
+        for (size_t j = 0; j < sizeof t0s / sizeof t0s[0]; j++) {
+            kern_kv_head_t h0 = { f, k[0], v[0], in_order, bs, row, t0s[j], lens[i], HEAD_DIM, 0.125f };
+            kern_kv_head_t h1 = { f, k[1], v[1], reversed, bs, row, t0s[j], lens[i], HEAD_DIM, 0.125f };
+            attend_slot(s, f, fast)(&h0, q, sc[0], work[0], out[0]);
+            attend_slot(t, f, fast)(&h1, q, sc[1], work[1], out[1]);
+            for (int d = 0; d < HEAD_DIM; d++)
+                if (!same(out[0][d], out[1][d]))
+                    fail(w, fast ? "attend_fast differs from the scalar twin" : "attend differs from the scalar twin",
+                         f->name, t->level, lens[i] * 1000 + t0s[j]);
+        }
     }
     w->compared++;
 }
@@ -285,8 +289,25 @@ static void check_elementwise(walk_t *w, const kern_table_t *t, const kern_table
         for (uint32_t j = 0; j < 3 * HEAD_DIM; j++)
             if (!same(x[0][j], x[1][j]))
                 fail(w, "differs from the scalar twin", "rope", t->level, n_rot);
+        s->rope_neox(x[0], 3, HEAD_DIM, cs, n_rot), t->rope_neox(x[1], 3, HEAD_DIM, cs, n_rot);
+        for (uint32_t j = 0; j < 3 * HEAD_DIM; j++)
+            if (!same(x[0][j], x[1][j]))
+                fail(w, "differs from the scalar twin", "rope_neox", t->level, n_rot);
     }
-    w->compared += 5;
+    {
+        static uint16_t table[65536];
+        for (uint32_t i = 0; i < 65536; i++)
+            table[i] = (uint16_t)(i * 2654435761u >> 16); /* any table: the slot must look it up */
+        float g[2][64], up[64];
+        random_floats(g[0], 64, 16.0f); /* both sides of +-10 */
+        random_floats(up, 64, 2.0f);
+        memcpy(g[1], g[0], sizeof g[0]);
+        s->geglu(g[0], up, 64, table), t->geglu(g[1], up, 64, table);
+        for (uint32_t j = 0; j < 64; j++)
+            if (!same(g[0][j], g[1][j]))
+                fail(w, "differs from the scalar twin", "geglu", t->level, 64);
+    }
+    w->compared += 7;
 }
 
 static void test_every_slot_at_every_level(void)
@@ -304,8 +325,8 @@ static void test_every_slot_at_every_level(void)
     }
     fprintf(stderr, "(levels scalar..%s, %d slots compared) ", kern_level_name(kern_level()), w.compared);
     CU_ASSERT_EQUAL(w.bad, 0);
-    /* at least what the scalar level has: 13 dots, 10 quantizers, 4 attends, 5 element-wise */
-    CU_ASSERT(w.compared >= 32 * levels);
+    /* at least what the scalar level has: 13 dots, 10 quantizers, 4 attends, 7 element-wise */
+    CU_ASSERT(w.compared >= 34 * levels);
 }
 
 /* The scalar table is the format table's own kernels; unknown ids are empty at every level. */
@@ -327,7 +348,7 @@ static void test_scalar_table(void)
     kern_table_build(KERN_I8MM, &t); /* the best this build has */
     CU_ASSERT_PTR_NULL(t.formats[4].vec_dot);
     CU_ASSERT_PTR_NULL(t.formats[16].quantize);
-    CU_ASSERT(t.rmsnorm && t.rope && t.softmax && t.swiglu && t.add);
+    CU_ASSERT(t.rmsnorm && t.rope && t.rope_neox && t.softmax && t.swiglu && t.geglu && t.add);
 }
 
 /* The scalar kernels on values with known results. */
@@ -354,6 +375,17 @@ static void test_scalar_references(void)
     float r[4] = { 1.0f, 2.0f, 3.0f, 4.0f }, cs[2] = { 0.0f, 1.0f }; /* a quarter turn */
     vec_rope_scalar(r, 2, 2, cs, 2);
     CU_ASSERT(same(r[0], -2.0f) && same(r[1], 1.0f) && same(r[2], -4.0f) && same(r[3], 3.0f));
+    /* NEOX pairs halves: (x0, x2) and (x1, x3) of a 4-wide head, both a quarter turn */
+    float rn[4] = { 1.0f, 2.0f, 3.0f, 4.0f }, cs2[4] = { 0.0f, 1.0f, 0.0f, 1.0f };
+    vec_rope_neox_scalar(rn, 1, 4, cs2, 4);
+    CU_ASSERT(same(rn[0], -3.0f) && same(rn[1], -4.0f) && same(rn[2], 1.0f) && same(rn[3], 2.0f));
+
+    /* GeGLU: the table below -10 .. 10, exact outside */
+    static uint16_t gelu[65536];
+    gelu[quant_f32_to_fp16(1.0f)] = quant_f32_to_fp16(0.75f);
+    float gg[3] = { 1.0f, -10.0f, 12.0f }, gu[3] = { 2.0f, 5.0f, 0.5f };
+    vec_geglu_scalar(gg, gu, 3, gelu);
+    CU_ASSERT(same(gg[0], 1.5f) && same(gg[1], 0.0f) && same(gg[2], 6.0f));
 
     float a[3] = { 1.0f, 2.0f, 3.0f }, b[3] = { 0.5f, -2.0f, 1.0f };
     vec_add_scalar(a, b, 3);
@@ -365,7 +397,7 @@ static void test_scalar_references(void)
     float k[3] = { unit(), unit(), unit() }, v[3] = { 0.25f, -3.0f, 7.5f }, q[3] = { 1, 2, 3 }, out[3], sc[1];
     double work[6];
     static const uint32_t block0[1] = { 0 };
-    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, block0, sizeof k * KERN_KV_BLOCK_POS, sizeof k, 1, 3 };
+    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, block0, sizeof k * KERN_KV_BLOCK_POS, sizeof k, 0, 1, 3, 1.0f };
     vec_attend_scalar(&h, q, sc, work, out);
     CU_ASSERT(same(out[0], 0.25f) && same(out[1], -3.0f) && same(out[2], 7.5f));
 }
@@ -408,7 +440,8 @@ static void test_fast_attention_bound(void)
                 f->quantize(kv, v, (size_t)n * hd);
                 for (size_t qi = 0; qi < sizeof q_scales / sizeof q_scales[0]; qi++) {
                     random_floats(q, hd, q_scales[qi]);
-                    kern_kv_head_t h = { f, k, v, blocks, KERN_KV_BLOCK_POS * row, row, n, hd };
+                    kern_kv_head_t h = { f, k, v, blocks, KERN_KV_BLOCK_POS * row, row, 0, n, hd,
+                                         1.0f / sqrtf((float)hd) };
                     vec_attend_scalar(&h, q, sc, work, out[0]);
                     vec_attend_fast_scalar(&h, q, sc, work, out[1]);
                     for (uint32_t d = 0; d < hd; d++) {
@@ -432,9 +465,47 @@ static void test_fast_attention_bound(void)
     float one_k[4] = { 1, 2, 3, 4 }, one_v[4] = { 0.25f, -3.0f, 7.5f, 1e-3f }, one_q[4] = { 1, 0, 0, 1 }, o[4], s1[1];
     const quant_format_t *f32;
     CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_F32, &f32, NULL), ERR_OK);
-    kern_kv_head_t h1 = { f32, (const uint8_t *)one_k, (const uint8_t *)one_v, blocks, 16 * sizeof one_k, sizeof one_k, 1, 4 };
+    kern_kv_head_t h1 = { f32, (const uint8_t *)one_k, (const uint8_t *)one_v, blocks, 16 * sizeof one_k, sizeof one_k, 0, 1, 4, 0.5f };
     vec_attend_fast_scalar(&h1, one_q, s1, work, o);
     CU_ASSERT(same(o[0], 0.25f) && same(o[1], -3.0f) && same(o[2], 7.5f) && same(o[3], 1e-3f));
+}
+
+/*
+ * Sliding windows (t0 > 0), exact and fast: positions before t0 have no
+ * say (garbage there changes nothing), and a window starting on a multiple
+ * of four is the whole-cache attention of a cache that begins there (ggml's
+ * masked row groups its sums from position 0).
+ */
+static void test_attention_window(void)
+{
+    enum { N = 40, HD = 8 };
+    static float k[N * HD], v[N * HD], q[HD], sc[N], out[3][HD];
+    static double work[KERN_ATTEND_WORK_BYTES(HD) / sizeof(double)];
+    static const uint32_t blocks[4] = { 0, 1, 2, 3 };
+    const quant_format_t *f;
+    CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_F32, &f, NULL), ERR_OK);
+    size_t row = HD * sizeof(float);
+    for (int fast = 0; fast < 2; fast++) {
+        kern_attend_fn attend = fast ? vec_attend_fast_scalar : vec_attend_scalar;
+        for (uint32_t t0 = 1; t0 < N; t0 += 3) {
+            random_floats(k, N * HD, 2.0f), random_floats(v, N * HD, 2.0f), random_floats(q, HD, 2.0f);
+            kern_kv_head_t h = { f, (uint8_t *)k, (uint8_t *)v, blocks, KERN_KV_BLOCK_POS * row, row, t0, N, HD, 0.3f };
+            attend(&h, q, sc, work, out[0]);
+            random_floats(k, t0 * HD, 50.0f), random_floats(v, t0 * HD, 50.0f); /* outside the window */
+            attend(&h, q, sc, work, out[1]);
+            for (int d = 0; d < HD; d++)
+                CU_ASSERT(same(out[0][d], out[1][d]));
+            uint32_t b = t0 & ~3u; /* the same cache seen from b on: a window from b is all of it */
+            kern_kv_head_t whole = { f, (uint8_t *)(k + b * HD), (uint8_t *)(v + b * HD), blocks, KERN_KV_BLOCK_POS * row,
+                                     row, 0, N - b, HD, 0.3f };
+            kern_kv_head_t from_b = h;
+            from_b.t0 = b;
+            attend(&from_b, q, sc, work, out[2]);
+            attend(&whole, q, sc, work, out[0]);
+            for (int d = 0; d < HD; d++)
+                CU_ASSERT(same(out[0][d], out[2][d]));
+        }
+    }
 }
 
 /* Features to levels, written once; level names both ways. */
@@ -471,5 +542,6 @@ TEST_REGISTER(test_kernel_table_register)
     TEST_ADD(s, test_scalar_table);
     TEST_ADD(s, test_scalar_references);
     TEST_ADD(s, test_fast_attention_bound);
+    TEST_ADD(s, test_attention_window);
     TEST_ADD(s, test_levels);
 }

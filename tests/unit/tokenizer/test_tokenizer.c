@@ -193,15 +193,18 @@ static void test_llama2_matches_llama_cpp(void)
 }
 
 /* Our decoding of llama.cpp's ids equals llama.cpp's detokenizer, byte for byte. */
-static void test_smollm2_decode_matches_llama_cpp(void)
+/* Decoding the golden ids of plain_name gives llama.cpp's detokenized bytes (detok_name). */
+static void check_decode(const char *vocab_path, const char *plain_name, const char *detok_name)
 {
     vocab_file_t vf;
     golden_t g = { 0 };
     size_t size;
-    uint8_t *detok = host_read_file(GOLDEN_DIR "smollm2_detok.bin", &size);
+    char path[256];
+    snprintf(path, sizeof path, GOLDEN_DIR "%s", detok_name);
+    uint8_t *detok = host_read_file(path, &size);
     CU_ASSERT_TRUE_FATAL(detok && size >= 12 && memcmp(detok, "TKDT", 4) == 0 && rd32(detok + 8) == corpus.n);
-    CU_ASSERT_TRUE_FATAL(open_vocab("test_models/smollm2-135m-q4_1.gguf", &vf));
-    CU_ASSERT_TRUE_FATAL(load_golden("smollm2_plain.bin", &g));
+    CU_ASSERT_TRUE_FATAL(open_vocab(vocab_path, &vf));
+    CU_ASSERT_TRUE_FATAL(load_golden(plain_name, &g));
     size_t cap = 1u << 20, off = 12, n_checked = 0;
     char *text = malloc(cap);
     for (size_t i = 0; i < corpus.n && off + 4 <= size; i++) {
@@ -229,6 +232,47 @@ static void test_smollm2_decode_matches_llama_cpp(void)
     free(text);
     free(detok);
     free_golden(&g);
+    host_gguf_close(&vf.h);
+}
+
+static void test_smollm2_decode_matches_llama_cpp(void)
+{
+    check_decode("test_models/smollm2-135m-q4_1.gguf", "smollm2_plain.bin", "smollm2_detok.bin");
+}
+
+/*
+ * Gemma 3's SentencePiece vocabulary (262,144 tokens, no dummy prefix, 165
+ * user-defined tokens cut out of any text, "</s>" typed user-defined but a
+ * control token for llama.cpp): ids with and without special tokens and
+ * decoding, against llama.cpp (tests/ref/make_gemma_tokenizer_goldens.py).
+ */
+#define GEMMA_PATH "test_models/gemma-3-270m-q4_k_m.gguf"
+
+static void test_gemma_matches_llama_cpp(void)
+{
+    compare_with_golden(GEMMA_PATH, "gemma_plain.bin", false);
+}
+
+static void test_gemma_special_matches_llama_cpp(void)
+{
+    compare_with_golden(GEMMA_PATH, "gemma_special.bin", true);
+}
+
+static void test_gemma_decode_matches_llama_cpp(void)
+{
+    check_decode(GEMMA_PATH, "gemma_plain.bin", "gemma_detok.bin");
+}
+
+/* The loader's rules by text: "</s>" is a control token, <end_of_turn> the end of turn, both end a generation. */
+static void test_gemma_classification(void)
+{
+    vocab_file_t vf;
+    CU_ASSERT_TRUE_FATAL(open_vocab(GEMMA_PATH, &vf));
+    CU_ASSERT_EQUAL(vf.v.types[212], TOK_TYPE_CONTROL); /* "</s>", USER_DEFINED in the file */
+    CU_ASSERT_EQUAL(vf.v.eot, 106);                     /* "<end_of_turn>" */
+    CU_ASSERT(tok_is_eog(&vf.v, 1) && tok_is_eog(&vf.v, 106) && tok_is_eog(&vf.v, 212));
+    CU_ASSERT(!tok_is_eog(&vf.v, 2) && !tok_is_eog(&vf.v, 105)); /* <bos>, <start_of_turn> */
+    CU_ASSERT_FALSE(vf.v.add_space_prefix);
     host_gguf_close(&vf.h);
 }
 
@@ -457,4 +501,10 @@ TEST_REGISTER(test_tokenizer_register)
     TEST_ADD(s, test_round_trip_llama2);
     TEST_ADD(s, test_bad_input);
     TEST_ADD(s, test_vocab_refusals);
+    /* a 253 MB model file and 6,414 special tokens: natively, not under valgrind (REAL_SUITES) */
+    CU_pSuite g = test_suite_with("tokenizer_gemma", setup, teardown);
+    TEST_ADD(g, test_gemma_classification);
+    TEST_ADD(g, test_gemma_matches_llama_cpp);
+    TEST_ADD(g, test_gemma_special_matches_llama_cpp);
+    TEST_ADD(g, test_gemma_decode_matches_llama_cpp);
 }

@@ -281,7 +281,9 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     }
     fill(q, hd, kind == FILL_SPECIAL ? FILL_UNIT : FILL_WIDE, qscale);
     size_t off = (size_t)head * hd * f->block_bytes;
-    kern_kv_head_t h = { f, k + off, v + off, blocks, KERN_KV_BLOCK_POS * stride, stride, n, hd };
+    uint32_t t0 = next() % 3 == 0 ? next() % n : 0; /* a sliding window a third of the time */
+    kern_kv_head_t h = { f, k + off, v + off, blocks, KERN_KV_BLOCK_POS * stride, stride, t0, n, hd,
+                         1.0f / sqrtf((float)hd) };
     vec_attend_scalar(&h, q, scores_a, work_a, want);
     (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, scores_b, work_b, got);
     char what[40];
@@ -344,7 +346,8 @@ static void order_case(uint32_t hd, uint32_t n, bool keys, int *bad)
     for (uint32_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
         blocks[b] = b; /* positions in order: the sums' order is what this case tests */
     size_t stride = (size_t)hd * sizeof(float);
-    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, blocks, KERN_KV_BLOCK_POS * stride, stride, n, hd };
+    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, blocks, KERN_KV_BLOCK_POS * stride, stride, 0, n,
+                         hd, 1.0f / sqrtf((float)hd) };
     vec_attend_scalar(&h, q, sa, wa, want);
     (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, sb, wb, got);
     char what[40];
