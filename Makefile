@@ -257,7 +257,8 @@ bench: setup
 # first llama-bench build takes ~11 minutes, the run (two alternating rounds,
 # BENCH_ROUNDS) ~10 minutes a round for the two models on an idle 2-core host.
 LLAMA_BENCH_DIR := $(BUILD)/llama.cpp-aarch64
-LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q8_0.gguf
+LLAMA_BENCH_MODELS := test_models/smollm2-135m-q4_0.gguf test_models/smollm2-135m-q8_0.gguf \
+	test_models/gemma-3-270m-q4_k_m.gguf
 bench-llama: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host-arm64 $(BUILD)/host-arm64/tools/bench-pp-tg
 	@$(MAKE) --no-print-directory models
