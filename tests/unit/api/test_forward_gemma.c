@@ -19,6 +19,7 @@
 #include "host/host_file.h"
 #include "kernel/lib/sha256.h"
 #include "llm/transformer.h"
+#include "tests/unit/api/golden_reader.h"
 #include "tests/unit/suites.h"
 
 #define GOLDEN_DIR "tests/golden/gemma/"
@@ -28,43 +29,9 @@
 #define TOP_K 8
 #define ROW_BYTES (8 + 32 + 8 * TOP_K)
 
-typedef struct reader {
-    const uint8_t *p;
-    size_t size, off;
-    bool ok;
-} reader_t;
-
-static const uint8_t *take(reader_t *r, size_t n)
-{
-    if (!r->ok || n > r->size - r->off) {
-        r->ok = false;
-        return NULL;
-    }
-    const uint8_t *p = r->p + r->off;
-    r->off += n;
-    return p;
-}
-
-static uint32_t take_u32(reader_t *r)
-{
-    const uint8_t *p = take(r, 4);
-    uint32_t v = 0;
-    if (p)
-        memcpy(&v, p, 4);
-    return v;
-}
-
 typedef struct gemma_stats {
     int rows, rows_equal, gen_tokens;
 } gemma_stats_t;
-
-static int argmax(const float *x, uint32_t n)
-{
-    int best = 0;
-    for (uint32_t i = 1; i < n; i++)
-        best = x[i] > x[best] ? (int)i : best;
-    return best;
-}
 
 /* One logits row against its golden record (ROW_BYTES); where says which. */
 static void check_row(const float *ours, uint32_t n_vocab, const uint8_t *rec, const char *where, gemma_stats_t *st)

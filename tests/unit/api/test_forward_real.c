@@ -20,6 +20,7 @@
 
 #include "kernel/lib/sha256.h"
 #include "llm/transformer.h"
+#include "tests/unit/api/golden_reader.h"
 #include "tests/unit/suites.h"
 #include "host/host_file.h"
 
@@ -36,29 +37,6 @@
  */
 #define FAST_MAX_NMSE 2e-2
 #define FAST_MARGIN 2e-2f
-
-typedef struct reader {
-    const uint8_t *p;
-    size_t size, off;
-    bool ok;
-} reader_t;
-
-static const uint8_t *take(reader_t *r, size_t n)
-{
-    if (!r->ok || n > r->size - r->off) {
-        r->ok = false;
-        return NULL;
-    }
-    const uint8_t *p = r->p + r->off;
-    r->off += n;
-    return p;
-}
-
-static uint32_t take_u32(reader_t *r)
-{
-    const uint8_t *p = take(r, 4);
-    return p ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 : 0;
-}
 
 typedef struct stats {
     int prompts, positions, rows, near_ties, gen_tokens, gen_near_tie_stops;
@@ -78,14 +56,6 @@ typedef struct loaded {
     arena_t scratch;
     float *logits, *exact_logits;
 } loaded_t;
-
-static int argmax(const float *x, uint32_t n)
-{
-    int best = 0;
-    for (uint32_t i = 1; i < n; i++)
-        best = x[i] > x[best] ? (int)i : best;
-    return best;
-}
 
 /* The gap between the two largest of x[0 .. n). */
 static float top2_gap(const float *x, uint32_t n)
