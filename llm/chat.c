@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "llm/platform.h"
+#include "llm/support/escape.h"
 
 enum { ROLE_SYSTEM, ROLE_USER, ROLE_ASSISTANT, N_ROLES };
 
@@ -172,27 +173,11 @@ static bool rule_matches(const detect_rule_t *r, const char *tmpl, size_t len, b
     return true;
 }
 
-/* The first bytes of a template, printable in a one-line message: \n, \t, \r escaped, other controls as '?'. */
+/* The first bytes of a template, escaped for a one-line message (esc_text). */
 #define QUOTE_BYTES 40
 static void quote_start(const char *tmpl, size_t len, char *q)
 {
-    size_t n = len < QUOTE_BYTES ? len : QUOTE_BYTES, j = 0;
-    while (n < len && n > 0 && ((uint8_t)tmpl[n] & 0xC0) == 0x80)
-        n--; /* do not cut a UTF-8 sequence */
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = (uint8_t)tmpl[i];
-        const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
-        if (esc) {
-            q[j++] = esc[0];
-            q[j++] = esc[1];
-        } else {
-            q[j++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
-        }
-    }
-    if (n < len)
-        for (int k = 0; k < 3; k++)
-            q[j++] = '.';
-    q[j] = '\0';
+    esc_text(q, ESC_BUF_BYTES(QUOTE_BYTES), tmpl, len, QUOTE_BYTES);
 }
 
 err_code_t chat_detect(const char *tmpl, size_t len, chat_format_t *out, err_t *err)
@@ -212,7 +197,7 @@ err_code_t chat_detect(const char *tmpl, size_t len, chat_format_t *out, err_t *
     if (hit && format_by_name(hit->name, strlen(hit->name), out))
         return ERR_OK;
 
-    char quoted[2 * QUOTE_BYTES + 4];
+    char quoted[ESC_BUF_BYTES(QUOTE_BYTES)];
     quote_start(tmpl, len, quoted);
     if (hit)
         return err_set(err, ERR_UNSUPPORTED, "chat template in llama.cpp's '%s' format, which is not supported: \"%s\"",

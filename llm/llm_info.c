@@ -6,17 +6,13 @@
  */
 #include "llm/llm.h"
 
+#include "llm/support/escape.h"
 #include "llm/support/fmt.h"
 
-/* src as printable ASCII into dst (size bytes, NUL-terminated): other bytes become '?'. */
+/* src escaped (esc_text) into dst, size bytes: what fits. */
 static void copy_escaped(char *dst, size_t size, str_view_t src)
 {
-    size_t n = src.len < size - 1 ? src.len : size - 1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)src.ptr[i];
-        dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    dst[n] = '\0';
+    esc_text(dst, size, src.ptr, src.len, size);
 }
 
 err_code_t llm_model_peek(const void *blob, size_t size, arena_t *scratch, llm_blob_info_t *out, err_t *err)

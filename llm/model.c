@@ -6,6 +6,7 @@
  */
 #include "llm/model.h"
 
+#include "llm/support/escape.h"
 #include "llm/support/fmt.h"
 #include "llm/support/mathf.h"
 
@@ -278,9 +279,11 @@ err_code_t model_load(model_t *m, const gguf_file_t *file, arena_t *arena, err_t
     err_code_t rc = gguf_get_str(file, "general.architecture", &m->arch, err);
     if (rc != ERR_OK)
         return rc;
-    if (!(m->family = model_family_find(m->arch)))
-        return err_set(err, ERR_UNSUPPORTED, "model: architecture '%.*s' is not supported (we run: %s)",
-                       (int)(m->arch.len < 40 ? m->arch.len : 40), m->arch.ptr, model_family_names());
+    if (!(m->family = model_family_find(m->arch))) {
+        char arch[ESC_BUF_BYTES(40)];
+        return err_set(err, ERR_UNSUPPORTED, "model: architecture '%s' is not supported (we run: %s)",
+                       esc_text(arch, sizeof arch, m->arch.ptr, m->arch.len, 40), model_family_names());
+    }
     if (gguf_get_str(file, "general.name", &m->name, NULL) != ERR_OK)
         m->name = (str_view_t){ "", 0 };
     rc = gguf_get_u32(file, "general.file_type", &m->file_type, err);

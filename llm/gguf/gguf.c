@@ -6,10 +6,12 @@
  */
 #include "llm/gguf/gguf.h"
 
+#include "llm/support/escape.h"
 #include "llm/support/fmt.h"
 #include "llm/support/sort.h"
 
 #define NAME_IN_MSG 48 /* bytes of a key or tensor name quoted in messages */
+#define NAME_BUF ESC_BUF_BYTES(NAME_IN_MSG)
 
 typedef struct reader {
     const uint8_t *p;
@@ -33,16 +35,10 @@ uint64_t gguf_le64(const uint8_t *p)
     return (uint64_t)gguf_le32(p) | (uint64_t)gguf_le32(p + 4) << 32;
 }
 
-/* A name made safe to print: at most NAME_IN_MSG bytes, control bytes as '?'. */
-static const char *printable(str_view_t s, char buf[NAME_IN_MSG + 4])
+/* A name made safe to print (esc_text): at most NAME_IN_MSG source bytes. */
+static const char *printable(str_view_t s, char buf[NAME_BUF])
 {
-    size_t n = s.len < NAME_IN_MSG ? s.len : NAME_IN_MSG;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = (uint8_t)s.ptr[i] < 0x20 || s.ptr[i] == 0x7f ? '?' : s.ptr[i];
-    if (s.len > n)
-        buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
-    buf[n] = '\0';
-    return buf;
+    return esc_text(buf, NAME_BUF, s.ptr, s.len, NAME_IN_MSG);
 }
 
 static bool need(reader_t *r, uint64_t n, const char *what)
@@ -192,7 +188,7 @@ static err_code_t parse_header(gguf_file_t *g, reader_t *r)
 
 static err_code_t parse_metadata(gguf_file_t *g, reader_t *r, arena_t *arena)
 {
-    char name[NAME_IN_MSG + 4];
+    char name[NAME_BUF];
     g->kv = g->n_kv ? arena_alloc_array(arena, (size_t)g->n_kv, sizeof *g->kv, 0, r->err) : NULL;
     if (g->n_kv && !g->kv)
         return ERR_NOMEM;
@@ -204,6 +200,9 @@ static err_code_t parse_metadata(gguf_file_t *g, reader_t *r, arena_t *arena)
         kv->offset = r->pos;
         if (!read_str(r, &kv->key, "a metadata key") || !read_u32(r, &type, "a metadata value type"))
             return ERR_FORMAT;
+        if (kv->key.len == 0) /* the GGUF spec: keys are non-empty */
+            return err_set(r->err, ERR_FORMAT, "gguf: empty metadata key at byte %llu",
+                           (unsigned long long)kv->offset);
         printable(kv->key, name);
         kv->type = (gguf_type_t)type;
         kv->n_elems = 1;
@@ -244,7 +243,7 @@ static err_code_t parse_alignment(gguf_file_t *g, err_t *err)
 /* Reads one tensor info record into t (data pointer set later). */
 static err_code_t parse_tensor_info(gguf_file_t *g, reader_t *r, gguf_tensor_t *t)
 {
-    char name[NAME_IN_MSG + 4];
+    char name[NAME_BUF];
     t->info_offset = r->pos;
     if (!read_str(r, &t->name, "a tensor name") || !read_u32(r, &t->n_dims, "a tensor's dimension count"))
         return ERR_FORMAT;
@@ -298,7 +297,7 @@ static int by_data_offset(const void *ctx, uint32_t a, uint32_t b)
 
 static err_code_t check_tensor_data(gguf_file_t *g, reader_t *r, arena_t *arena)
 {
-    char a[NAME_IN_MSG + 4], b[NAME_IN_MSG + 4];
+    char a[NAME_BUF], b[NAME_BUF];
     uint64_t pad = (g->alignment - r->pos % g->alignment) % g->alignment;
     g->data_start = r->pos + pad;
     for (uint64_t i = 0; i < g->n_tensors; i++) {
@@ -335,7 +334,7 @@ static err_code_t check_tensor_data(gguf_file_t *g, reader_t *r, arena_t *arena)
 
 static err_code_t parse_tensors(gguf_file_t *g, reader_t *r, arena_t *arena)
 {
-    char name[NAME_IN_MSG + 4];
+    char name[NAME_BUF];
     g->tensors = g->n_tensors ? arena_alloc_array(arena, (size_t)g->n_tensors, sizeof *g->tensors, 0, r->err) : NULL;
     if (g->n_tensors && !g->tensors)
         return ERR_NOMEM;

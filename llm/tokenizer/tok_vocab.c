@@ -4,6 +4,7 @@
  * the special tokens and flags, each checked before use. Defaults follow
  * llama.cpp where a key is absent.
  */
+#include "llm/support/escape.h"
 #include "llm/support/fmt.h"
 #include "llm/support/sort.h"
 #include "llm/tokenizer/tokenizer.h"
@@ -32,6 +33,7 @@ static str_view_t *string_views(const gguf_kv_t *kv, arena_t *arena, err_t *err)
 static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, err_t *err)
 {
     str_view_t model, pre;
+    char name[ESC_BUF_BYTES(32)];
     err_code_t rc = gguf_get_str(f, "tokenizer.ggml.model", &model, err);
     if (rc != ERR_OK)
         return rc;
@@ -40,15 +42,15 @@ static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, err_t *e
     else if (str_view_eq_cstr(model, "gpt2"))
         v->kind = TOK_BPE;
     else
-        return err_set(err, ERR_UNSUPPORTED, "tokenizer: tokenizer.ggml.model '%.*s' is not supported (only llama and gpt2)",
-                       (int)(model.len < 32 ? model.len : 32), model.ptr);
+        return err_set(err, ERR_UNSUPPORTED, "tokenizer: tokenizer.ggml.model '%s' is not supported (only llama and gpt2)",
+                       esc_text(name, sizeof name, model.ptr, model.len, 32));
     v->pre = PRETOK_GPT2; /* no tokenizer.ggml.pre: the original GPT-2 split */
     if (v->kind == TOK_BPE && gguf_get_str(f, "tokenizer.ggml.pre", &pre, NULL) == ERR_OK &&
         !pretok_kind_from_name(pre.ptr, pre.len, &v->pre))
         return err_set(err, ERR_UNSUPPORTED,
-                       "tokenizer: pre-tokenizer '%.*s' (tokenizer.ggml.pre) is not supported "
+                       "tokenizer: pre-tokenizer '%s' (tokenizer.ggml.pre) is not supported "
                        "(gpt2, smollm, llama3, llama-bpe, qwen2)",
-                       (int)(pre.len < 32 ? pre.len : 32), pre.ptr);
+                       esc_text(name, sizeof name, pre.ptr, pre.len, 32));
     return ERR_OK;
 }
 

@@ -214,7 +214,7 @@ static void test_detect_refusals(void)
     expect_detect_error("hello", 5, ERR_UNSUPPORTED, "unknown chat template \"hello\"");
     /* only the first 40 bytes are quoted, controls escaped, no UTF-8 sequence cut */
     expect_detect_error("{{ m }}\n\t\x01\r0123456789012345678901234567890123456789", 51, ERR_UNSUPPORTED,
-                        "unknown chat template \"{{ m }}\\n\\t?\\r01234567890123456789012345678...\"");
+                        "unknown chat template \"{{ m }}\\n\\t\\x01\\r01234567890123456789012345678...\"");
     expect_detect_error("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9zz", 43, ERR_UNSUPPORTED,
                         "unknown chat template \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"");
     expect_detect_error("<|user|>\n{{ content }}<|endoftext|>", 35, ERR_UNSUPPORTED,

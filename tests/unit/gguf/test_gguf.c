@@ -269,6 +269,16 @@ static void test_metadata_refusals(void)
     expect_refused(blob, len, ERR_FORMAT, "key 'bad.key'", "invalid value type 13");
     free(blob);
 
+    { /* the GGUF spec asks for non-empty keys */
+        gguf_writer_t w;
+        gw_init(&w, 3);
+        gw_kv_u32(&w, "", 7);
+        blob = gw_finish(&w, &len);
+        gw_free(&w);
+        expect_refused(blob, len, ERR_FORMAT, "empty metadata key at byte 24", NULL);
+        free(blob);
+    }
+
     put64(raw, 1ull << 62); /* string length */
     blob = one_kv(GGUF_TYPE_STRING, raw, 16, &len);
     expect_refused(blob, len, ERR_FORMAT, "a metadata string", "length 4611686018427387904");
@@ -376,7 +386,7 @@ static void test_tensor_refusals(void)
     expect_refused(blob, len - 1, ERR_FORMAT, "tensor 'tail'", "runs past the end");
     free(blob);
     /* A name with control bytes is quoted safely. */
-    refuse_tensors(&(struct tinfo){ "bad\nname\x01", 0, { 0 }, QUANT_F32, 4, A }, 1, ERR_FORMAT, "'bad?name?'", NULL);
+    refuse_tensors(&(struct tinfo){ "bad\nname\x01", 0, { 0 }, QUANT_F32, 4, A }, 1, ERR_FORMAT, "'bad\\nname\\x01'", NULL);
 }
 
 static void test_arena_too_small(void)

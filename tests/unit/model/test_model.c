@@ -204,6 +204,9 @@ static void test_gemma3_refusals(void)
     o = gemma_opts();
     o.omit_key = "gemma3.embedding_length";
     expect_load_error(&o, ERR_NOT_FOUND, "'gemma3.embedding_length' not found");
+    o = fixture_defaults(); /* a hostile name reaches the message escaped: no terminal control gets through */
+    o.arch = "\x1b[2J\x1b[Hllama\n";
+    expect_load_error(&o, ERR_UNSUPPORTED, "architecture '\\x1b[2J\\x1b[Hllama\\n' is not supported");
     o = gemma_opts();
     o.arch = "gemma2";
     expect_load_error(&o, ERR_UNSUPPORTED, "architecture 'gemma2' is not supported (we run: llama, gemma3)");
