@@ -106,8 +106,8 @@ HOST_TOOLS := $(call prog,$(BUILD)/host)
 ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
-.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch bench-depth \
-	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c \
+.PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch bench-depth test-host-tools \
+	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c test-real-e \
 	test-real-d test-boot-llm
 
 # Keep objects that only serve to link a tool.
@@ -294,8 +294,8 @@ bench-batch: setup
 test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
 	@$(MAKE) --no-print-directory models
-	@$(MAKE) --no-print-directory test-unit test-unit-arm64 test-freestanding test-contract test-dtb test-boot \
-		test-boot-llm
+	@$(MAKE) --no-print-directory test-unit test-host-tools test-unit-arm64 test-freestanding test-contract test-dtb \
+		test-boot test-boot-llm
 
 # Suites on the real models: too slow for valgrind, so they run natively, in
 # processes two at a time. forward_* check logits and greedy tokens against
@@ -333,6 +333,11 @@ $(REAL_RUNS): $(HOST_TESTS)
 		$(foreach s,$(REAL_SUITES_$(subst test-real-,,$@)),--only $(s)) > $(BUILD)/$@.log 2>&1 || \
 		{ cat $(BUILD)/$@.log; exit 1; }
 	@cat $(BUILD)/$@.log
+
+# llm-run's command line and chat input (tests/host/llm_run_cli_test.sh).
+test-host-tools: $(BUILD)/host/tools/llm-run
+	@echo "== llm-run: integer flags, long chat lines, chat formats"
+	tests/host/llm_run_cli_test.sh $(BUILD)/host/tools/llm-run test_models
 
 # The kernel-table suites: each runs every level the emulated CPU has.
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's,

@@ -66,6 +66,23 @@ static int number(const char *flag, const char *s, double lo, double hi, double 
     return 0;
 }
 
+/* Parses a whole decimal number for flag into *out within [lo, hi] (no sign, fraction or exponent); 0 or 2. */
+static int integer(const char *flag, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    if (!s)
+        return bad("missing value for", flag);
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s < '0' || *s > '9' || end == s || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "llm-run: bad value '%s' for %s (expected a whole number, %llu to %llu)\n", s, flag,
+                (unsigned long long)lo, (unsigned long long)hi);
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
 static int parse(int argc, char **argv, options_t *o)
 {
     llm_gen_config_default(&o->gen);
@@ -74,6 +91,7 @@ static int parse(int argc, char **argv, options_t *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         double v = 0;
+        uint64_t u = 0;
         int rc = 0;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
@@ -93,11 +111,11 @@ static int parse(int argc, char **argv, options_t *o)
                 return bad("missing value for", a);
             i++;
         } else if (!strcmp(a, "-n") || !strcmp(a, "--n-predict")) {
-            rc = number(a, val, 0, 1e9, &v), o->gen.max_tokens = (uint32_t)v, i++;
+            rc = integer(a, val, 0, 1000000000, &u), o->gen.max_tokens = (uint32_t)u, i++;
         } else if (!strcmp(a, "--temp")) {
             rc = number(a, val, 0, 100, &v), o->gen.sampling.temperature = (float)v, i++;
         } else if (!strcmp(a, "--top-k")) {
-            rc = number(a, val, 0, 1e9, &v), o->gen.sampling.top_k = (int32_t)v, i++;
+            rc = integer(a, val, 0, 1000000000, &u), o->gen.sampling.top_k = (int32_t)u, i++;
         } else if (!strcmp(a, "--top-p")) {
             rc = number(a, val, 1e-9, 1, &v), o->gen.sampling.top_p = (float)v, i++;
         } else if (!strcmp(a, "--min-p")) {
@@ -105,15 +123,15 @@ static int parse(int argc, char **argv, options_t *o)
         } else if (!strcmp(a, "--repeat-penalty")) {
             rc = number(a, val, 1e-6, 100, &v), o->gen.sampling.repeat_penalty = (float)v, i++;
         } else if (!strcmp(a, "--seed")) {
-            rc = number(a, val, 0, 1.8e19, &v), o->gen.sampling.seed = (uint64_t)v, i++;
+            rc = integer(a, val, 0, UINT64_MAX, &u), o->gen.sampling.seed = u, i++;
         } else if (!strcmp(a, "--ctx")) {
-            rc = number(a, val, 1, 1 << 20, &v), o->n_ctx = (uint32_t)v, i++;
+            rc = integer(a, val, 1, 1 << 20, &u), o->n_ctx = (uint32_t)u, i++;
         } else if (!strcmp(a, "--attn")) {
             if (!val || !kern_attn_parse(val, &o->attn))
                 return bad("--attn takes exact or fast, not", val);
             i++;
         } else if (!strcmp(a, "--arena-mb")) {
-            rc = number(a, val, 1, 1 << 20, &v), o->arena_mb = (uint32_t)v, i++;
+            rc = integer(a, val, 1, 1 << 20, &u), o->arena_mb = (uint32_t)u, i++;
         } else {
             return bad("unknown option", a);
         }
@@ -165,6 +183,13 @@ static int chat(llm_ctx_t *ctx, const llm_gen_config_t *gen, err_t *err)
         char *line = lines[n];
         if (!fgets(line, CHAT_LINE_BYTES, stdin) || !strncmp(line, "/exit", 5))
             return 0;
+        if (!strchr(line, '\n') && !feof(stdin)) { /* longer than the buffer: refused whole, never split */
+            int c;
+            while ((c = getchar()) != EOF && c != '\n')
+                ;
+            fprintf(stderr, "llm-run: a line is at most %d bytes; that one was not sent\n", CHAT_LINE_BYTES - 2);
+            continue;
+        }
         line[strcspn(line, "\r\n")] = '\0';
         if (!strcmp(line, "/reset")) {
             n = 0;
