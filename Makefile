@@ -56,7 +56,7 @@ PORTABLE_KERNEL_SRCS := drivers/fdt.c kernel/boot_info.c kernel/memory_map.c ker
 KERNEL_ONLY_SRCS := arch/aarch64/boot.S arch/aarch64/vectors.S arch/aarch64/exception.c \
 	arch/aarch64/mmu.c arch/aarch64/psci.c arch/aarch64/smp.c arch/aarch64/timer.c arch/aarch64/cpu_id.c drivers/pl011.c \
 	kernel/console.c kernel/main.c kernel/shell.c kernel/commands.c kernel/platform_kernel.c kernel/lib/string.c \
-	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/cmd_llm_bench.c kernel/cmd_llm_jobs.c kernel/ksession.c kernel/cores.c
+	kernel/cmd_llm.c kernel/cmd_llm_gen.c kernel/cmd_llm_bench.c kernel/cmd_llm_jobs.c kernel/ksession.c kernel/cores.c kernel/panic.c
 # Run before the MMU is on, when unaligned accesses fault.
 STRICT_ALIGN_SRCS := kernel/lib/string.c llm/support/fmt.c llm/support/err.c drivers/fdt.c kernel/boot_info.c \
 	drivers/pl011.c kernel/console.c kernel/main.c arch/aarch64/mmu.c arch/aarch64/page_table.c \
@@ -107,6 +107,7 @@ ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 .PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch bench-depth test-host-tools \
+	test-unit-asan test-fuzz fuzz \
 	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c test-real-e \
 	test-real-d test-boot-llm
 
@@ -212,6 +213,31 @@ OBJCOPY_host-arm64 := $(CROSS_COMPILE)objcopy
 $(eval $(call hosted_build,$(BUILD)/host,$(HOSTCC),$(HOST_CFLAGS),,$(HOST_LDLIBS)))
 $(eval $(call hosted_build,$(BUILD)/host-arm64,$(ARM64CC),$(ARM64_CFLAGS),$(ARM64_LDFLAGS),$(ARM64_LDLIBS)))
 
+# The hosted suites again under AddressSanitizer and UBSan (the arena
+# poisons what is not live for ASan as it does for valgrind).
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_TESTS := $(BUILD)/host-asan/tests/unit_tests
+LLM_SRCS_host-asan := $(LLM_NOARCH_SRCS)
+CROSS_AR_host-asan := ar
+OBJCOPY_host-asan := objcopy
+$(eval $(call hosted_build,$(BUILD)/host-asan,$(HOSTCC),$(COMMON_CFLAGS) -DARENA_ASAN $(SAN_FLAGS),$(SAN_FLAGS),$(HOST_LDLIBS)))
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built by clang with ASan and UBSan
+# over the same sources; make fuzz runs them, make test replays their corpora.
+FUZZ_CC := clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LLM_SRCS_fuzz := $(LLM_NOARCH_SRCS)
+CROSS_AR_fuzz := ar
+OBJCOPY_fuzz := objcopy
+$(eval $(call hosted_build,$(BUILD)/fuzz,$(FUZZ_CC),$(COMMON_CFLAGS) -DARENA_ASAN $(FUZZ_SAN) -fsanitize=fuzzer-no-link,,-lm -lpthread))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/bin/%,$(FUZZ_SRCS))
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/tests/fuzz/%.c.o $(BUILD)/fuzz/libhost.a $(BUILD)/fuzz/libkernel-pieces.a \
+		$(BUILD)/fuzz/libllm.a
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group -lm -lpthread
+
 # ---------------------------------------------------------------- running
 setup:
 	@tools/setup.sh
@@ -292,10 +318,29 @@ bench-batch: setup
 
 # ---------------------------------------------------------------- tests
 test: setup
-	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64
+	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64 $(ASAN_TESTS) $(FUZZERS)
 	@$(MAKE) --no-print-directory models
-	@$(MAKE) --no-print-directory test-unit test-host-tools test-unit-arm64 test-freestanding test-contract test-dtb \
-		test-boot test-boot-llm
+	@$(MAKE) --no-print-directory test-unit test-unit-asan test-fuzz test-host-tools test-unit-arm64 test-freestanding \
+		test-contract test-dtb test-boot test-boot-llm
+
+# The same suites as under valgrind, built with -fsanitize=address,undefined.
+test-unit-asan: $(ASAN_TESTS)
+	@echo "== unit tests (host, AddressSanitizer and UBSan)"
+	$(ASAN_TESTS) $(skip_real)
+
+# Fuzzing: make test replays every harness's corpus and crash reproducers,
+# then fuzzes each for FUZZ_TEST_SECONDS; make fuzz for FUZZ_SECONDS each
+# (two harnesses at a time; FUZZ_SECONDS=1030 is about an hour in all).
+FUZZ_TEST_SECONDS ?= 10
+FUZZ_SECONDS ?= 120
+test-fuzz: $(FUZZERS)
+	@echo "== fuzz harnesses (tests/fuzz/): corpora and reproducers, then $(FUZZ_TEST_SECONDS) s each"
+	tests/fuzz/run_fuzzers.sh $(BUILD)/fuzz/bin $(FUZZ_TEST_SECONDS)
+
+fuzz: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZERS)
+	@$(MAKE) --no-print-directory models
+	tests/fuzz/run_fuzzers.sh $(BUILD)/fuzz/bin $(FUZZ_SECONDS)
 
 # Suites on the real models: too slow for valgrind, so they run natively, in
 # processes two at a time. forward_* check logits and greedy tokens against

@@ -10,6 +10,7 @@
 #include "kernel/cmd_llm.h"
 
 #include "kernel/console.h"
+#include "kernel/panic.h"
 #include "kernel/parse_num.h"
 #include "llm/llm_bench.h"
 #include "llm/platform.h"
@@ -59,7 +60,7 @@ static err_code_t bench_run(ksession_t *s, uint32_t n_prompt, uint32_t n_gen, do
         rc = llm_decode(&ctx, &t, 1, pos, err);
     }
     uint64_t t2 = platform_now_us();
-    arena_release(s->arena, mark, NULL);
+    ARENA_RELEASE_OR_PANIC(s->arena, mark);
     *pp_s = (double)(t1 - t0) / 1e6;
     *tg_s = (double)(t2 - t1) / 1e6;
     return rc;

@@ -11,6 +11,7 @@
 #include "kernel/console.h"
 #include "kernel/cores.h"
 #include "kernel/kernel.h"
+#include "kernel/panic.h"
 #include "kernel/shell.h"
 #include "llm/platform.h"
 #include "llm/llm.h"
@@ -172,11 +173,44 @@ static void cmd_reboot(int argc, char **argv)
     kprintf("error: PSCI SYSTEM_RESET did not reset (no PSCI in the device tree?)\n");
 }
 
-static void cmd_fault(int argc, char **argv)
+static void read_unmapped(void)
 {
-    (void)argc, (void)argv;
     kprintf("Reading unmapped address 0x%llx.\n", FAULT_ADDRESS);
     (void)*(volatile uint64_t *)(uintptr_t)FAULT_ADDRESS;
+}
+
+/* A parallel-for task that faults on every core but the calling one. */
+static void fault_on_secondary(void *ctx, uint32_t task, uint32_t worker)
+{
+    (void)ctx, (void)task;
+    if (worker != 0)
+        (void)*(volatile uint64_t *)(uintptr_t)FAULT_ADDRESS;
+}
+
+/* Deliberate failures, one per path that must end the run loudly (the boot test takes each). */
+static void cmd_fault(int argc, char **argv)
+{
+    const char *kind = argc ? argv[0] : "abort";
+    if (strcmp(kind, "abort") == 0) {
+        read_unmapped();
+    } else if (strcmp(kind, "panic") == 0) {
+        PANIC("deliberate panic (fault panic)");
+    } else if (strcmp(kind, "arena") == 0) {
+        arena_mark_t beyond = { kernel.arena.used_bytes + 64 }; /* a mark the arena never gave */
+        kprintf("Releasing the arena to a mark above its use.\n");
+        ARENA_RELEASE_OR_PANIC(&kernel.arena, beyond);
+    } else if (strcmp(kind, "core") == 0) {
+        if (cores_online() < 2) {
+            kprintf("error: fault core needs a second core online\n");
+            return;
+        }
+        kprintf("Reading unmapped address 0x%llx on the other cores.\n", FAULT_ADDRESS);
+        platform_parallel_for(fault_on_secondary, NULL, 64);
+    } else {
+        kprintf("error: usage: fault [abort|panic|arena|core]\n");
+        return;
+    }
+    PANIC("fault %s returned", kind); /* none of them may */
 }
 
 const shell_command_t shell_commands[] = {
@@ -188,6 +222,8 @@ const shell_command_t shell_commands[] = {
     { "poweroff", "", "power off (PSCI SYSTEM_OFF; QEMU exits)", 0, cmd_poweroff },
     { "reboot", "", "reset the machine (PSCI SYSTEM_RESET)", 0, cmd_reboot },
     { "llm", "SUBCOMMAND", "models, load, unload, info, verify, gen, chat, bench, submit, jobs, out, wait, cancel, stats, batch (`llm` alone: usage)", 31, cmd_llm },
-    { "fault", "", "take a deliberate data abort (tests the exception report; powers off)", 0, cmd_fault },
+    { "fault", "[abort|panic|arena|core]", "fail on purpose (tests the reports; powers off): a data abort, "
+                                           "a panic, an out-of-order arena release, an abort on another core", 1,
+      cmd_fault },
 };
 const size_t shell_n_commands = sizeof shell_commands / sizeof shell_commands[0];

@@ -29,11 +29,16 @@ static void console_sink(void *ctx, const char *s, size_t n)
     console_write(s, n);
 }
 
+void kvprintf(const char *fmt, va_list ap)
+{
+    fmt_vformat(console_sink, NULL, fmt, ap);
+}
+
 void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fmt_vformat(console_sink, NULL, fmt, ap);
+    kvprintf(fmt, ap);
     va_end(ap);
 }
 

@@ -1,6 +1,8 @@
 /* The kernel's one loaded model and its context (see ksession.h). */
 #include "kernel/ksession.h"
 
+#include "kernel/panic.h"
+
 void ksession_init(ksession_t *s, arena_t *arena)
 {
     s->arena = arena;
@@ -12,7 +14,7 @@ void ksession_unload(ksession_t *s)
 {
     if (!s->entry)
         return;
-    arena_release(s->arena, s->before_model, NULL);
+    ARENA_RELEASE_OR_PANIC(s->arena, s->before_model);
     s->entry = NULL;
     s->has_sched = false;
 }
@@ -42,7 +44,7 @@ err_code_t ksession_load(ksession_t *s, const model_entry_t *e, err_t *err)
     if (rc == ERR_OK)
         rc = make_ctx(s, 0, err);
     if (rc != ERR_OK) {
-        arena_release(s->arena, s->before_model, NULL);
+        ARENA_RELEASE_OR_PANIC(s->arena, s->before_model);
         return rc;
     }
     s->entry = e;
@@ -53,11 +55,11 @@ err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
 {
     if (n_ctx == s->n_ctx_asked)
         return ERR_OK;
-    arena_release(s->arena, s->before_ctx, NULL); /* the scheduler, below the context, stays */
+    ARENA_RELEASE_OR_PANIC(s->arena, s->before_ctx); /* the scheduler, below the context, stays */
     err_code_t rc = make_ctx(s, n_ctx, err);
     if (rc != ERR_OK) {
         err_t ignored;
-        arena_release(s->arena, s->before_ctx, NULL);
+        ARENA_RELEASE_OR_PANIC(s->arena, s->before_ctx);
         make_ctx(s, s->n_ctx_asked, &ignored); /* back to the context there was (it fitted before) */
     }
     return rc;
@@ -85,7 +87,7 @@ err_code_t ksession_sched(ksession_t *s, llm_sched_t **out, err_t *err)
     arena_mark_t before = s->before_ctx;
     err_code_t rc = ERR_NOMEM;
     for (uint32_t n = SCHED_POSITIONS; n >= SCHED_MIN_POSITIONS && rc != ERR_OK; n /= 2) {
-        arena_release(s->arena, before, NULL);
+        ARENA_RELEASE_OR_PANIC(s->arena, before);
         p.max_seq_pos = n;
         size_t bytes = llm_sched_bytes(&s->model, &p);
         void *buf = bytes ? arena_alloc(s->arena, bytes, 64, err) : NULL;
@@ -98,7 +100,7 @@ err_code_t ksession_sched(ksession_t *s, llm_sched_t **out, err_t *err)
     }
     if (rc != ERR_OK) {
         err_t ignored, why = *err;
-        arena_release(s->arena, before, NULL);
+        ARENA_RELEASE_OR_PANIC(s->arena, before);
         make_ctx(s, s->n_ctx_asked, &ignored); /* the context there was (it fitted before) */
         return err_set(err, rc, "no room for background jobs beside a %u-position context (`llm gen -c N` makes it "
                        "smaller): %s", llm_ctx_n_ctx(&s->ctx), why.msg);

@@ -23,6 +23,8 @@ PKGS=(
   "expect:/usr/bin/expect"
   "cmake:/usr/bin/cmake"
   "g++-aarch64-linux-gnu:/usr/bin/aarch64-linux-gnu-g++"
+  "clang:/usr/bin/clang"
+  "libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
 )
 
 missing=()

@@ -6,7 +6,7 @@
 #include "llm/support/arena.h"
 
 #include "llm/platform.h"
-#include "llm/support/arena_valgrind.h"
+#include "llm/support/arena_poison.h"
 
 void arena_init(arena_t *a, void *buf, size_t capacity_bytes)
 {

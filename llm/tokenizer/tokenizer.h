@@ -93,7 +93,11 @@ typedef struct tok_encode_opts {
 /*
  * Tokenizes text[0 .. len) (any bytes: invalid UTF-8 is tokenized as
  * llama.cpp does, via U+FFFD for BPE and byte tokens for SPM; NUL bytes are
- * ordinary bytes). Writes at most max ids to out and always sets *n_out to
+ * ordinary bytes). A byte-level BPE vocabulary without a token for some
+ * byte drops that byte, as llama.cpp does (SmolLM2 has none for 0x04 0x06
+ * 0x13 0x14 0x16 0x1D 0xC0 0xC1 0xF1 0xF2 0xF5-0xFF, so text in
+ * U+40000-U+BFFFF loses its lead byte): the ids stay llama.cpp's, and
+ * decoding them does not give the text back there. Writes at most max ids to out and always sets *n_out to
  * the full count; ERR_RANGE (naming the count needed) when it exceeds max.
  * Temporary memory comes from scratch (ERR_NOMEM if too small) and is
  * released before returning.

@@ -267,6 +267,33 @@ def session_el2_fault(con, passed):
     passed("a data abort is reported (class, ESR, FAR, ELR) and powers off")
 
 
+def session_loud(kind, patterns, what):
+    """Boots, takes `fault KIND` and requires its report (patterns) and QEMU's exit 0 after it."""
+    def session(con, passed):
+        boot(con)
+        con.send(f"fault {kind}\r")
+        report = con.expect(r"powering off")
+        require(report, *patterns)
+        rc = con.wait_exit()
+        if rc != 0:
+            raise Failure(f"QEMU exit status {rc} after the report")
+        passed(what)
+    return session
+
+
+LOUD_SESSIONS = (
+    ("a panic", "panic", (r"\*\*\* PANIC at kernel/commands\.c:\d+: deliberate panic \(fault panic\)",),
+     "PANIC prints file, line and why, then powers off"),
+    ("an out-of-order arena release", "arena",
+     (r"\*\*\* PANIC at kernel/commands\.c:\d+: arena: .*mark",),
+     "an arena release to a mark it never gave panics (file, line, the arena's message)"),
+    ("a fault on a secondary core", "core",
+     (r"UNEXPECTED EXCEPTION: synchronous, current EL", r"class 0x25: Data abort, same EL",
+      r"FAR_EL1=0x0000007000000000"),
+     "a data abort on another core is reported and powers off"),
+)
+
+
 def dtb_with_cpu_reg(dtb, node_name, new_reg):
     """The flattened device tree dtb with the last cell of node_name's reg set
     to new_reg, trimmed to its used size (QEMU pads what -dtb gives it)."""
@@ -334,7 +361,8 @@ def main():
             ("EL1 session", "virt", (), 2, session_el1),
             ("EL2 boot and fault", "virt,virtualization=on", ("-initrd", initrd, "-append", BOOTARGS), 4,
              session_el2_fault),
-            ("a core that cannot start", "virt", ("-dtb", bad_cpu), 2, session_bad_cpu)):
+            ("a core that cannot start", "virt", ("-dtb", bad_cpu), 2, session_bad_cpu),
+            *((name, "virt", (), 2, session_loud(kind, pats, what)) for name, kind, pats, what in LOUD_SESSIONS)):
         con = Console(args.qemu, args.image, machine, extra, smp)
         start = time.monotonic()
 

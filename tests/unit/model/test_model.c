@@ -6,6 +6,7 @@
  * head size, scales) and, end to end, what a sliding window and soft-capping
  * do to the logits.
  */
+#define _GNU_SOURCE /* memmem */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,29 @@ static void test_refusals(void)
     o = fixture_defaults();
     o.n_head_kv = 3; /* 4 heads are not a multiple of 3 KV heads */
     expect_load_error(&o, ERR_FORMAT, "head_count is not a multiple of head_count_kv");
+}
+
+/* A file claiming 4 billion blocks is refused by its count of tensors, before any allocation, naming the key. */
+static void test_huge_block_count(void)
+{
+    fixture_opts_t o = fixture_defaults();
+    size_t len;
+    model_t m;
+    err_t e = { 0 };
+    uint8_t *b = fixture_tiny_llama(&o, &len);
+    static const char key[] = "llama.block_count";
+    uint8_t *at = memmem(b, len, key, sizeof key - 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+    uint32_t huge = 4000000000u;
+    memcpy(at + sizeof key - 1 + 4, &huge, 4); /* after the key: the u32 type, then the value */
+    arena_init(&arena, arena_buf, sizeof arena_buf);
+    CU_ASSERT_EQUAL_FATAL(gguf_parse(&file, b, len, &arena, &e), ERR_OK);
+    size_t used = arena.used_bytes;
+    CU_ASSERT_EQUAL(model_load(&m, &file, &arena, &e), ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "llama.block_count is 4000000000 but the file has"));
+    CU_ASSERT_EQUAL(arena.used_bytes, used);
+    CU_ASSERT_EQUAL(arena.n_failed, 0); /* refused before asking the arena */
+    free(b);
 }
 
 static void test_arena_too_small_for_layers(void)
@@ -276,6 +300,7 @@ TEST_REGISTER(test_model_register)
     TEST_ADD(s, test_separate_output_and_quantized);
     TEST_ADD(s, test_refusals);
     TEST_ADD(s, test_arena_too_small_for_layers);
+    TEST_ADD(s, test_huge_block_count);
     TEST_ADD(s, test_gemma3_family);
     TEST_ADD(s, test_gemma3_refusals);
     TEST_ADD(s, test_gemma3_window_and_softcap);
