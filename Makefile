@@ -107,7 +107,7 @@ ARM64_LIB := $(BUILD)/host-arm64/libllm.a
 ARM64_TESTS := $(BUILD)/host-arm64/tests/unit_tests
 
 .PHONY: all image host host-arm64 test run debug setup clean models bench bench-llama bench-batch bench-depth test-host-tools \
-	test-unit-asan test-fuzz fuzz \
+	test-unit-asan test-fuzz fuzz soak test-soak \
 	test-unit test-unit-arm64 test-freestanding test-dtb test-boot test-real-a test-real-b test-real-c test-real-e \
 	test-real-d test-boot-llm
 
@@ -321,12 +321,33 @@ test: setup
 	@$(MAKE) --no-print-directory -j$(JOBS) image host host-arm64 $(ASAN_TESTS) $(FUZZERS)
 	@$(MAKE) --no-print-directory models
 	@$(MAKE) --no-print-directory test-unit test-unit-asan test-fuzz test-host-tools test-unit-arm64 test-freestanding \
-		test-contract test-dtb test-boot test-boot-llm
+		test-contract test-dtb test-boot test-boot-llm test-soak
 
 # The same suites as under valgrind, built with -fsanitize=address,undefined.
 test-unit-asan: $(ASAN_TESTS)
 	@echo "== unit tests (host, AddressSanitizer and UBSan)"
 	$(ASAN_TESTS) $(skip_real)
+
+# Soak: hosted, thousands of generations on the real models with loads,
+# unloads and cancellations (tools/llm-soak); in the kernel, hundreds of
+# load / generate / Ctrl-C / unload rounds (tests/boot/soak_kernel.py);
+# the arena's use after every unload and its high-water mark must stay
+# flat. make test runs a short one (test-soak).
+SOAK_ROUNDS ?= 1000
+SOAK_KERNEL_ROUNDS ?= 200
+SOAK_MODELS := -m test_models/smollm2-135m-q8_0-L1.gguf -m test_models/smollm2-135m-q4_0.gguf
+soak: setup
+	@$(MAKE) --no-print-directory -j$(JOBS) image $(BUILD)/host/tools/llm-soak
+	@$(MAKE) --no-print-directory models
+	tests/boot/make_test_initrd.sh $(BUILD)/test-initrd.cpio test_models
+	$(BUILD)/host/tools/llm-soak $(SOAK_MODELS) -n $(SOAK_ROUNDS)
+	tests/boot/soak_kernel.py --image $(BUILD)/Image --initrd $(BUILD)/test-initrd.cpio --rounds $(SOAK_KERNEL_ROUNDS)
+
+test-soak: $(BUILD)/Image $(BUILD)/host/tools/llm-soak
+	@echo "== soak, short: hosted and in the kernel, the arena flat after every unload"
+	tests/boot/make_test_initrd.sh $(BUILD)/test-initrd.cpio test_models
+	$(BUILD)/host/tools/llm-soak $(SOAK_MODELS) -n 30 | tail -1
+	tests/boot/soak_kernel.py --image $(BUILD)/Image --initrd $(BUILD)/test-initrd.cpio --rounds 8 | tail -1
 
 # Fuzzing: make test replays every harness's corpus and crash reproducers,
 # then fuzzes each for FUZZ_TEST_SECONDS; make fuzz for FUZZ_SECONDS each
