@@ -174,7 +174,7 @@ $(1)/libkernel-pieces.a: $$(patsubst %,$(1)/%.o,$$(PORTABLE_KERNEL_SRCS))
 $(1)/tests/kstring.o: kernel/lib/string.c
 	$$(call say,CC,$$@)
 	@mkdir -p $$(@D)
-	$$(Q)$(2) $(3) -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-stack-protector \
+	$$(Q)$(2) $(3) -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-stack-protector -fno-sanitize=all \
 		-c $$< -o $$@.tmp
 	$$(Q)$(OBJCOPY_$(notdir $(1))) --prefix-symbols=kstr_ $$@.tmp $$@ && rm -f $$@.tmp
 

@@ -42,8 +42,34 @@ static bool on_text(void *user, const char *s, size_t n)
 
 static const char *const prompts[] = {
     "Once upon a time", "The capital of France is", "def fibonacci(n):", "1, 2, 3, 4,",
-    "Le chat est sur la", "Write a haiku about the sea.", "\xe4\xb8\xad\xe5\x9b\xbd", "",
+    "Le chat est sur la", "Write a haiku about the sea.", "\xe4\xb8\xad\xe5\x9b\xbd",
 };
+
+/*
+ * The most memory a context can ask for: a prompt of a whole batch and more,
+ * then tokens until the context is full (the longest attention spans).
+ * Done in each model's first round, so later rounds can only match it.
+ */
+static bool fill_context(llm_ctx_t *ctx)
+{
+    static char prompt[4096];
+    size_t n = 0;
+    while (n + 64 < sizeof prompt)
+        n += (size_t)snprintf(prompt + n, sizeof prompt - n, "%u apples and %u pears, ", (unsigned)n, (unsigned)n * 7);
+    llm_gen_config_t gen;
+    llm_result_t res;
+    err_t err;
+    llm_gen_config_default(&gen);
+    gen.max_tokens = llm_ctx_n_ctx(ctx);
+    gen.sampling.temperature = 0;
+    gen.ignore_eos = true;
+    if (llm_generate(ctx, prompt, strlen(prompt) / 8, &gen, NULL, NULL, &res, &err) != ERR_OK) {
+        fprintf(stderr, "llm-soak: filling the context: %s\n", err.msg);
+        return false;
+    }
+    llm_ctx_reset(ctx);
+    return res.stop == LLM_STOP_CONTEXT_FULL;
+}
 
 /* A few generations on ctx; false (after a message) on an error. */
 static bool generations(llm_ctx_t *ctx, uint32_t count, uint32_t *n_tokens, uint32_t *n_cancelled)
@@ -124,6 +150,10 @@ int main(int argc, char **argv)
         if (llm_model_load(&model, blobs[k], lens[k], &arena, &err) != ERR_OK ||
             llm_ctx_init(&ctx, &model, &p, &arena, &err) != ERR_OK) {
             fprintf(stderr, "llm-soak: round %lu: %s\n", r, err.msg);
+            return 1;
+        }
+        if (r < (unsigned long)n_models && !fill_context(&ctx)) {
+            fprintf(stderr, "llm-soak: round %lu: the context did not fill\n", r);
             return 1;
         }
         if (!generations(&ctx, count, &tokens, &cancelled))

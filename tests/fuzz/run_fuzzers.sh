@@ -40,8 +40,8 @@ fuzz_one() {
     "$bin/fuzz_$n" "${opts[@]}" -max_total_time="$seconds" -artifact_prefix="$dir/artifacts/" \
         "$dir/corpus" "$here/corpus/$n" > "$dir/log" 2>&1
     local execs rate cov found
-    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$dir/log" | awk '{print $2}')
-    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$dir/log" | awk '{print $2}')
+    execs=$(grep 'stat::number_of_executed_units:' "$dir/log" | awk '{print $2}')
+    rate=$(grep 'stat::average_exec_per_sec:' "$dir/log" | awk '{print $2}')
     cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 | awk '{print $2}')
     found=$(ls "$dir/artifacts" | wc -l)
     printf 'fuzz %-10s %10s executions %8s exec/s  cov %6s  crashes/leaks/timeouts %s\n' \

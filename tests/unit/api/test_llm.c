@@ -156,7 +156,7 @@ static void test_arena_too_small(void)
     llm_ctx_params_t p;
     llm_ctx_t ctx;
     err_t e;
-    uint8_t small[4096];
+    static uint8_t small[4096];
     arena_t a;
     arena_init(&a, small, sizeof small);
     llm_ctx_params_default(&p);
@@ -394,7 +394,7 @@ static void test_kernel_levels_agree(void)
 static void test_tune_refusal(void)
 {
     kern_table_t before = *kern();
-    uint8_t small[1024];
+    static uint8_t small[1024];
     arena_t a;
     err_t e;
     arena_init(&a, small, sizeof small);

@@ -393,7 +393,7 @@ static void test_arena_too_small(void)
 {
     size_t len;
     uint8_t *blob = make_valid(3, 0, &len);
-    uint8_t small_buf[256];
+    static uint8_t small_buf[256];
     arena_t small;
     arena_init(&small, small_buf, sizeof small_buf);
     gguf_file_t g;

@@ -26,7 +26,8 @@ static uint8_t *exact_copy(const void *p, size_t n)
     uint8_t *b = malloc(n ? n : 1);
     if (!b)
         abort();
-    memcpy(b, p, n);
+    if (n)
+        memcpy(b, p, n);
     return b;
 }
 

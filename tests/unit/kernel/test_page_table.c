@@ -18,7 +18,7 @@ static page_tables_t pt;
 static void make(size_t n_pool)
 {
     l1 = aligned_alloc(4096, PT_ENTRIES * 8);
-    pool = aligned_alloc(4096, n_pool * PT_ENTRIES * 8 + 8);
+    pool = aligned_alloc(4096, (n_pool + 1) * PT_ENTRIES * 8); /* a multiple of the alignment, never 0 */
     pt_init(&pt, l1, pool, n_pool);
 }
 

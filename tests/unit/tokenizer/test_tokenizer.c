@@ -430,7 +430,7 @@ static void test_bad_input(void)
 
     /* Scratch too small: refused, and the scratch arena is as it was. */
     arena_t tiny;
-    uint8_t tiny_buf[64];
+    static uint8_t tiny_buf[64];
     arena_init(&tiny, tiny_buf, sizeof tiny_buf);
     CU_ASSERT_EQUAL(tok_encode(v, text, strlen(text), &opts, ids, MAX_IDS, &n, &tiny, &e), ERR_NOMEM);
     CU_ASSERT_EQUAL(tiny.used_bytes, 0);
@@ -458,7 +458,7 @@ static void expect_vocab_error(const char *model, const char *pre, uint32_t bos,
     size_t len;
     uint8_t *blob = gw_finish(&w, &len);
     gw_free(&w);
-    uint8_t buf[1 << 16];
+    static uint8_t buf[1 << 16];
     arena_t a;
     arena_init(&a, buf, sizeof buf);
     gguf_file_t f;
