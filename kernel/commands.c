@@ -190,7 +190,7 @@ static void fault_on_secondary(void *ctx, uint32_t task, uint32_t worker)
 /* Deliberate failures, one per path that must end the run loudly (the boot test takes each). */
 static void cmd_fault(int argc, char **argv)
 {
-    const char *kind = argc ? argv[0] : "abort";
+    const char *kind = argc > 1 ? argv[1] : "abort";
     if (strcmp(kind, "abort") == 0) {
         read_unmapped();
     } else if (strcmp(kind, "panic") == 0) {

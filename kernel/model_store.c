@@ -8,6 +8,7 @@
 #include "kernel/model_store.h"
 
 #include "kernel/lib/cpio.h"
+#include "llm/llm.h"
 #include "llm/platform.h"
 
 #define CPIO_HEADER_BYTES 110 /* a newc header; the entry's name follows it */
@@ -18,6 +19,14 @@
 #define STRINGIFY(x) STRINGIFY_(x)
 
 static const char MODEL_SUFFIX[] = ".gguf";
+
+#define NAME_IN_MSG_BUF 100 /* an archive file name escaped for a message (cut with "...") */
+
+/* An archive's file name made safe to print (llm_escape) into buf. */
+static const char *escaped(char buf[NAME_IN_MSG_BUF], const char *name)
+{
+    return llm_escape(buf, NAME_IN_MSG_BUF, name, strlen(name));
+}
 static const char CHECKSUM_SUFFIX[] = ".gguf.sha256";
 
 void model_store_init(model_store_t *s)
@@ -46,6 +55,9 @@ static const char *name_problem(const model_store_t *s, const char *name, size_t
         return "is too long (MODEL_NAME_MAX is " STRINGIFY(MODEL_NAME_MAX) " bytes with the NUL)";
     if (index_of(s, 0, name, len) < s->n)
         return "is already in the store";
+    for (size_t i = 0; i < len; i++)
+        if ((uint8_t)name[i] <= 0x20 || (uint8_t)name[i] >= 0x7f)
+            return "has a byte other than printable ASCII (a name is a word typed at the shell)";
     return NULL;
 }
 
@@ -62,8 +74,9 @@ err_code_t model_store_add(model_store_t *s, const char *name, const void *data,
 {
     size_t len = strlen(name);
     const char *problem = name_problem(s, name, len);
+    char shown[NAME_IN_MSG_BUF];
     if (problem)
-        return err_set(err, ERR_INVALID, "model name '%s' %s", name, problem);
+        return err_set(err, ERR_INVALID, "model name '%s' %s", escaped(shown, name), problem);
     if ((uintptr_t)data % 4 != 0)
         return err_set(err, ERR_INVALID, "model '%s': data at %p is not 4-byte aligned", name, data);
     if (s->n == MODEL_STORE_MAX)
@@ -131,8 +144,10 @@ static err_code_t add_model(scan_t *sc, const cpio_entry_t *e)
         return ERR_OK;
     }
     const char *problem = name_problem(sc->s, name, len);
+    char file[NAME_IN_MSG_BUF], model[NAME_IN_MSG_BUF];
     if (problem)
-        return err_set(sc->err, ERR_FORMAT, "initrd: '%s': model name '%.*s' %s", e->name, (int)len, name, problem);
+        return err_set(sc->err, ERR_FORMAT, "initrd: '%s': model name '%s' %s", escaped(file, e->name),
+                       llm_escape(model, sizeof model, name, len), problem);
     sc->header[sc->s->n] = (const uint8_t *)e->name - CPIO_HEADER_BYTES;
     append(sc->s, name, len, e->data, (size_t)e->size);
     return ERR_OK;
@@ -174,18 +189,19 @@ static err_code_t add_checksum(scan_t *sc, const cpio_entry_t *e)
     if (!model_name_of(e, CHECKSUM_SUFFIX, &name, &len))
         return ERR_OK;
     uint8_t digest[SHA256_DIGEST_BYTES];
+    char file[NAME_IN_MSG_BUF];
     if (!parse_sha256(e->data, (size_t)e->size, digest))
         return err_set(sc->err, ERR_FORMAT,
                        "initrd: checksum file '%s' does not start with 64 hex digits followed by white space or "
                        "its end",
-                       e->name);
+                       escaped(file, e->name));
     size_t i = index_of(sc->s, sc->first, name, len);
     if (i == sc->s->n)
         return ERR_OK;
     model_entry_t *m = &sc->s->entries[i];
     if (m->has_sha256)
-        return err_set(sc->err, ERR_FORMAT, "initrd: checksum file '%s' is a second one for model '%s'", e->name,
-                       m->name);
+        return err_set(sc->err, ERR_FORMAT, "initrd: checksum file '%s' is a second one for model '%s'",
+                       escaped(file, e->name), m->name);
     memcpy(m->sha256, digest, sizeof digest);
     m->has_sha256 = true;
     return ERR_OK;

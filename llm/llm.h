@@ -124,6 +124,16 @@ typedef struct llm_ctx_params {
                              README "Fast attention" give its measured distance) */
 } llm_ctx_params_t;
 
+/*
+ * Text from a model file or an archive (names, keys, paths) made safe for a
+ * console: printable ASCII and valid UTF-8 as they are; control bytes, DEL,
+ * C1 controls and bytes outside valid UTF-8 as \xNN; newline, tab, return
+ * and backslash as \n \t \r \\; cut to what fits dst's size bytes, with
+ * "..." when cut. The engine's own messages and llm_model_describe's names
+ * are escaped the same way. Returns dst.
+ */
+const char *llm_escape(char *dst, size_t size, const char *src, size_t len);
+
 /* A loaded model's shape, as `llm info` shows it. */
 typedef struct llm_model_info {
     char name[64], arch[32];    /* as llm_blob_info_t */

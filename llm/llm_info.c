@@ -9,10 +9,15 @@
 #include "llm/support/escape.h"
 #include "llm/support/fmt.h"
 
-/* src escaped (esc_text) into dst, size bytes: what fits. */
+const char *llm_escape(char *dst, size_t size, const char *src, size_t len)
+{
+    return esc_text(dst, size, src, len, size);
+}
+
+/* src escaped into dst, size bytes: what fits. */
 static void copy_escaped(char *dst, size_t size, str_view_t src)
 {
-    esc_text(dst, size, src.ptr, src.len, size);
+    llm_escape(dst, size, src.ptr, src.len);
 }
 
 err_code_t llm_model_peek(const void *blob, size_t size, arena_t *scratch, llm_blob_info_t *out, err_t *err)

