@@ -8,26 +8,22 @@
 #include <stdlib.h>
 
 #include "llm/gguf/gguf.h"
+#include "llm/llm.h"
 #include "host/host_file.h"
 
 #define SHOW_ELEMS 6
 #define SHOW_CHARS 60
 
+/* Text from the file, escaped as the engine's messages are (llm_escape), at most about SHOW_CHARS bytes of it. */
+static const char *shown(str_view_t s, char buf[4 * SHOW_CHARS + 4])
+{
+    return llm_escape(buf, 4 * SHOW_CHARS + 4, s.ptr, s.len < SHOW_CHARS ? s.len : SHOW_CHARS);
+}
+
 static void print_str(str_view_t s)
 {
-    putchar('"');
-    for (size_t i = 0; i < s.len && i < SHOW_CHARS; i++) {
-        unsigned char c = (unsigned char)s.ptr[i];
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c == '\n')
-            printf("\\n");
-        else if (c < 0x20 || c == 0x7f)
-            printf("\\x%02x", c);
-        else
-            putchar(c);
-    }
-    printf(s.len > SHOW_CHARS ? "\"... (%zu bytes)" : "\"", s.len);
+    char buf[4 * SHOW_CHARS + 4];
+    printf(s.len > SHOW_CHARS ? "\"%s\"... (%zu bytes)" : "\"%s\"", shown(s, buf), s.len);
 }
 
 static void print_number(gguf_type_t t, double v)
@@ -88,7 +84,8 @@ static void print_tensors(const gguf_file_t *g)
         for (uint32_t d = 1; d < t->n_dims; d++)
             n += snprintf(shape + n, sizeof shape - (size_t)n, ", %llu", (unsigned long long)t->ne[d]);
         snprintf(shape + n, sizeof shape - (size_t)n, "]");
-        printf("  %5llu  %-34.*s %-5s %-24s %12llu %12llu\n", (unsigned long long)i, (int)t->name.len, t->name.ptr,
+        char name[4 * SHOW_CHARS + 4];
+        printf("  %5llu  %-34s %-5s %-24s %12llu %12llu\n", (unsigned long long)i, shown(t->name, name),
                t->format->name, shape, (unsigned long long)t->data_offset, (unsigned long long)t->n_bytes);
         params += t->n_elems;
         bytes += t->n_bytes;
@@ -121,7 +118,8 @@ int main(int argc, char **argv)
             snprintf(type, sizeof type, "ARRAY[%s]", gguf_type_name(kv->elem_type));
         else
             snprintf(type, sizeof type, "%s", gguf_type_name(kv->type));
-        printf("  %-40.*s %-14s ", (int)kv->key.len, kv->key.ptr, type);
+        char key[4 * SHOW_CHARS + 4];
+        printf("  %-40s %-14s ", shown(kv->key, key), type);
         print_value(kv);
         printf("\n");
     }
