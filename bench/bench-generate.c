@@ -54,7 +54,7 @@ static void cache_benefit(const llm_model_t *m)
     float *logits = malloc(m->model.hp.n_vocab * sizeof *logits);
     for (int i = 0; i < TO; i++)
         tokens[i] = 100 + i * 7 % 4000;
-    if (kv_cache_init(&kv, &m->model.hp, TO, QUANT_F16, &a, &e) != ERR_OK || kv_seq_init(&seq, TO, &a, &e) != ERR_OK ||
+    if (kv_cache_init(&kv, &m->model.hp, TO, KV_TYPES_DEFAULT, &a, &e) != ERR_OK || kv_seq_init(&seq, TO, &a, &e) != ERR_OK ||
         transformer_forward(&m->model, &kv, &seq, tokens, FROM, 0, false, logits, &a, &e) != ERR_OK) {
         fprintf(stderr, "bench-generate: %s\n", e.msg);
         return;
@@ -91,7 +91,7 @@ static void memory(const llm_model_t *m, size_t model_bytes)
         if (llm_ctx_init(&ctx, m, &p, &a, &e) == ERR_OK &&
             llm_generate(&ctx, PROMPT, strlen(PROMPT), &c, NULL, NULL, &r, &e) == ERR_OK)
             printf("  n_ctx %4u: model tables %zu bytes; context arena high-water %zu bytes (KV cache %zu)\n", n_ctx,
-                   model_bytes, r.arena_high_water, kv_cache_bytes(&m->model.hp, n_ctx, QUANT_F16));
+                   model_bytes, r.arena_high_water, kv_cache_bytes(&m->model.hp, n_ctx, KV_TYPES_DEFAULT));
         host_arena_free(&a);
     }
 }

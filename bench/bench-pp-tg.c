@@ -1,5 +1,5 @@
 /*
- * bench-pp-tg [-t T] MODEL.gguf [-p P] [-n N] [-d D] [--attn exact|fast]: prompt processing and text
+ * bench-pp-tg [-t T] MODEL.gguf [-p P] [-n N] [-d D] [--attn exact|fast] [-ctk T] [-ctv T]: prompt processing and text
  * generation speed measured the way llama.cpp's llama-bench does, so
  * bench/bench_vs_llama.sh can put the two side by side. -t N threads
  * (default: every core), the best kernels this CPU has (LLM_OPS caps them). pp: one batched forward over P
@@ -7,7 +7,9 @@
  * only; tg: N single-token forwards at positions 0 .. N-1, as a generation
  * from an empty context. -d D: both start after D cached positions (as
  * llama-bench -d; the D tokens run first, untimed). --attn: the attention
- * path (llm/kernels/kernels.h; default exact, as the API's). A single-token forward warms up first. Prints
+ * path (llm/kernels/kernels.h; default exact, as the API's). -ctk, -ctv: the
+ * cache's key and value types (f16 default, f32, q8_0, q4_0; llama-bench's
+ * flags). A single-token forward warms up first. Prints
  * `pp P: X tok/s` and `tg N: Y tok/s` on stdout; what ran on stderr.
  */
 #include <errno.h>
@@ -82,6 +84,7 @@ static void print_split(const char *what)
 typedef struct settings {
     uint32_t n_pp, n_tg, depth;
     kern_attn_t attn;
+    kv_types_t types; /* the cache's (-ctk, -ctv as llama-bench) */
 } settings_t;
 
 /* Fills the cache with the first `depth` tokens (not timed), in forwards of at most DEPTH_BATCH tokens. */
@@ -106,7 +109,7 @@ static int bench(const llm_model_t *m, const settings_t *st, const int32_t *toke
     err_t e;
     double warm, pp, tg;
     uint32_t n_ctx = st->depth + (st->n_pp > st->n_tg ? st->n_pp : st->n_tg);
-    if (kv_cache_init(&kv, &m->model.hp, n_ctx, QUANT_F16, a, &e) != ERR_OK || kv_seq_init(&seq, n_ctx, a, &e) != ERR_OK) {
+    if (kv_cache_init(&kv, &m->model.hp, n_ctx, st->types, a, &e) != ERR_OK || kv_seq_init(&seq, n_ctx, a, &e) != ERR_OK) {
         fprintf(stderr, "bench-pp-tg: %s\n", e.msg);
         return -1;
     }
@@ -133,7 +136,7 @@ static int run(const llm_model_t *m, const settings_t *st)
     uint32_t n_tokens = st->depth + longest, batch = longest > DEPTH_BATCH ? longest : DEPTH_BATCH;
     arena_t a;
     int rc = -1;
-    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, QUANT_F16) + kv_blocks_for(n_ctx) * sizeof(uint32_t) + 64 +
+    host_arena_init(&a, kv_cache_bytes(hp, n_ctx, st->types) + kv_blocks_for(n_ctx) * sizeof(uint32_t) + 64 +
                             scratch_bytes(hp, batch, n_ctx));
     int32_t *tokens = malloc(n_tokens * sizeof *tokens);
     float *logits = malloc(hp->n_vocab * sizeof *logits);
@@ -157,7 +160,7 @@ int main(int argc, char **argv)
 {
     if (!host_threads_args(&argc, argv, "bench-pp-tg", false))
         return 2;
-    settings_t st = { .n_pp = 128, .n_tg = 64, .depth = 0, .attn = KERN_ATTN_EXACT };
+    settings_t st = { .n_pp = 128, .n_tg = 64, .depth = 0, .attn = KERN_ATTN_EXACT, .types = KV_TYPES_DEFAULT };
     const char *path = NULL;
     bool ok = true;
     for (int i = 1; i < argc && ok; i++) {
@@ -171,6 +174,9 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--attn") == 0) {
             ok = v && kern_attn_parse(v, &st.attn);
             i++;
+        } else if (strcmp(a, "-ctk") == 0 || strcmp(a, "-ctv") == 0) {
+            ok = v && kv_type_parse(v, a[3] == 'k' ? &st.types.k : &st.types.v);
+            i++;
         } else if (!path && a[0] != '-') {
             path = a;
         } else {
@@ -179,7 +185,7 @@ int main(int argc, char **argv)
     }
     if (!path || !ok) {
         fprintf(stderr, "usage: bench-pp-tg [-t N] MODEL.gguf [-p PROMPT_TOKENS] [-n GENERATED_TOKENS] [-d DEPTH] "
-                        "[--attn exact|fast]  (1 .. %u tokens each, depth 0 .. %u)\n", MAX_TOKENS, MAX_TOKENS);
+                        "[--attn exact|fast] [-ctk TYPE] [-ctv TYPE]  (1 .. %u tokens each, depth 0 .. %u)\n", MAX_TOKENS, MAX_TOKENS);
         return 2;
     }
     kern_level_t level = host_llm_init();
@@ -187,8 +193,9 @@ int main(int argc, char **argv)
     host_model_t hm;
     if (host_model_open(&hm, "bench-pp-tg", path, 32u << 20))
         return 1;
-    fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u, depth %u, %s attention\n", path,
-            kern_level_name(level), host_threads_get(), st.n_pp, st.n_tg, st.depth, kern_attn_name(st.attn));
+    fprintf(stderr, "bench-pp-tg: %s, %s kernels, %u thread(s), pp %u, tg %u, depth %u, %s attention, cache K %s V %s\n",
+            path, kern_level_name(level), host_threads_get(), st.n_pp, st.n_tg, st.depth, kern_attn_name(st.attn),
+            quant_type_name(st.types.k), quant_type_name(st.types.v));
     int rc = run(&hm.model, &st) ? 1 : 0;
     host_model_close(&hm);
     return rc;

@@ -30,6 +30,8 @@ static const char usage[] =
     "      --seed S            random seed (default 12648430)\n"
     "      --ctx N             context positions (default 2048, less if memory is short)\n"
     "      --attn MODE         attention: exact (default; llama.cpp's portable bits) or fast (float sums)\n"
+    "  -ctk, --cache-type-k T  the KV cache's keys: f16 (default), f32, q8_0 or q4_0\n"
+    "  -ctv, --cache-type-v T  its values, the same choice\n"
     "      --arena-mb N        working memory in MiB (default 512)\n"
     "  -t, --threads N         worker threads (default: every online CPU; the text is the same for any N)\n"
     "  -h, --help              this text\n"
@@ -42,6 +44,7 @@ typedef struct options {
     uint32_t n_ctx;
     uint32_t arena_mb;
     kern_attn_t attn;
+    quant_type_t type_k, type_v;
 } options_t;
 
 static int bad(const char *what, const char *value)
@@ -88,6 +91,7 @@ static int parse(int argc, char **argv, options_t *o)
     llm_gen_config_default(&o->gen);
     o->arena_mb = DEFAULT_ARENA_MB;
     o->attn = KERN_ATTN_EXACT;
+    o->type_k = o->type_v = QUANT_F16;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         double v = 0;
@@ -129,6 +133,11 @@ static int parse(int argc, char **argv, options_t *o)
         } else if (!strcmp(a, "--attn")) {
             if (!val || !kern_attn_parse(val, &o->attn))
                 return bad("--attn takes exact or fast, not", val);
+            i++;
+        } else if (!strcmp(a, "-ctk") || !strcmp(a, "--cache-type-k") || !strcmp(a, "-ctv") ||
+                   !strcmp(a, "--cache-type-v")) {
+            if (!val || !kv_type_parse(val, a[strlen(a) - 1] == 'k' ? &o->type_k : &o->type_v))
+                return bad("a cache type is f16, f32, q8_0 or q4_0, not", val);
             i++;
         } else if (!strcmp(a, "--arena-mb")) {
             rc = integer(a, val, 1, 1 << 20, &u), o->arena_mb = (uint32_t)u, i++;
@@ -236,6 +245,8 @@ int main(int argc, char **argv)
     llm_ctx_params_default(&params);
     params.n_ctx = o.n_ctx;
     params.attn = o.attn;
+    params.type_k = o.type_k;
+    params.type_v = o.type_v;
     if (!arena.base)
         err_set(&err, ERR_NOMEM, "cannot allocate a %u MiB arena", o.arena_mb), rc = 1;
     else if (llm_model_load(&model, blob, len, &arena, &err) != ERR_OK ||

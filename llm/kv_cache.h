@@ -6,18 +6,22 @@
  * returned when they shrink or end, so short and long sequences share one
  * pool without fragmentation. Full blocks of a common prompt prefix can be
  * shared by several sequences (read-only: a shared block is never written,
- * see kv_seq_truncate). F16 by default (as llama.cpp), F32 as an option.
+ * see kv_seq_truncate). Keys and values each have a type, as llama.cpp's
+ * --cache-type-k/-v: F16 by default (as llama.cpp), F32, or the block
+ * formats Q8_0 (34 bytes per 32 values, 53% of F16) and Q4_0 (18 bytes,
+ * 28%), which need a head size that is a multiple of 32.
  *
  * Sizing the pool: a sequence of P positions holds ceil(P / KV_BLOCK_POS)
  * blocks, so S sequences of up to P positions each need at most
  * S * ceil(P / KV_BLOCK_POS) blocks (less when they share a prefix or are
  * short); each block takes kv_cache_block_bytes() of the arena (SmolLM2-135M,
  * F16: 30 layers x 2 x 3 x 64 x 2 bytes x 16 = 360 KiB per block, 22.5 KiB
- * per position).
+ * per position; Q8_0 keys and values: 11.95 KiB per position).
  */
 #ifndef LLM_KV_CACHE_H
 #define LLM_KV_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,14 +38,25 @@ static inline uint32_t kv_blocks_for(uint32_t n_pos)
     return n_pos / KV_BLOCK_POS + (n_pos % KV_BLOCK_POS != 0);
 }
 
+/* The types of a cache's keys and values. */
+typedef struct kv_types {
+    quant_type_t k, v;
+} kv_types_t;
+
+/* One side of the pool (keys or values). */
+typedef struct kv_side {
+    const quant_format_t *format; /* F32, F16, Q8_0 or Q4_0 */
+    size_t row_bytes;             /* one position's row: n_head_kv * head_dim values */
+    size_t block_stride;          /* KV_BLOCK_POS * row_bytes: one block of one layer */
+    uint8_t *data;                /* [n_layer][n_blocks][KV_BLOCK_POS][row_bytes] */
+} kv_side_t;
+
 typedef struct kv_cache {
-    const quant_format_t *format; /* F16 or F32 */
+    kv_side_t k, v;
     kern_attn_t attn;             /* how the forward pass reads it: KERN_ATTN_EXACT after init (kernels.h) */
     uint32_t n_layer, n_blocks;
+    uint32_t head_dim;
     uint32_t row_elems;           /* n_head_kv * head_dim: one position's keys (or values) */
-    size_t row_bytes;
-    size_t block_stride;          /* KV_BLOCK_POS * row_bytes: one block of one layer */
-    uint8_t *k, *v;               /* [n_layer][n_blocks][KV_BLOCK_POS][row_bytes] each */
     uint32_t *free_ids;           /* [n_blocks]: free block ids, a stack of n_free */
     uint32_t n_free;
     uint16_t *refs;               /* [n_blocks]: sequences holding each block */
@@ -54,18 +69,37 @@ typedef struct kv_seq {
     uint32_t cap;       /* at most */
 } kv_seq_t;
 
+/*
+ * A cache type by llama.cpp's --cache-type-k/-v name: "f32", "f16", "q8_0",
+ * "q4_0" (lower case); false (out untouched) for any other.
+ */
+bool kv_type_parse(const char *s, quant_type_t *out);
+
+/* F16 keys and values, llama.cpp's default. */
+#define KV_TYPES_DEFAULT ((kv_types_t){ QUANT_F16, QUANT_F16 })
+
+/*
+ * ERR_OK if a cache of these types can hold this model's heads; else
+ * ERR_INVALID naming the type (only F32, F16, Q8_0, Q4_0) or the head size
+ * (a block format needs a multiple of 32).
+ */
+err_code_t kv_types_check(const model_hparams_t *hp, kv_types_t types, err_t *err);
+
+/* Arena bytes of one position of every layer's keys and values; 0 for an unsupported type or on overflow. */
+size_t kv_cache_pos_bytes(const model_hparams_t *hp, kv_types_t types);
+
 /* Arena bytes of one block (keys and values of all layers); 0 if that overflows. */
-size_t kv_cache_block_bytes(const model_hparams_t *hp, quant_type_t type);
+size_t kv_cache_block_bytes(const model_hparams_t *hp, kv_types_t types);
 
 /* Arena bytes of a pool that holds n_pos positions (rounded up to whole blocks), tables included; 0 on overflow. */
-size_t kv_cache_bytes(const model_hparams_t *hp, uint32_t n_pos, quant_type_t type);
+size_t kv_cache_bytes(const model_hparams_t *hp, uint32_t n_pos, kv_types_t types);
 
 /*
  * Allocates a pool of kv_blocks_for(n_pos) blocks, all free. ERR_INVALID for
- * a type other than F16/F32 or n_pos 0; ERR_NOMEM (naming the bytes needed)
- * when the arena is too small.
+ * types kv_types_check refuses or n_pos 0; ERR_NOMEM (naming the bytes
+ * needed) when the arena is too small.
  */
-err_code_t kv_cache_init(kv_cache_t *kv, const model_hparams_t *hp, uint32_t n_pos, quant_type_t type, arena_t *arena,
+err_code_t kv_cache_init(kv_cache_t *kv, const model_hparams_t *hp, uint32_t n_pos, kv_types_t types, arena_t *arena,
                          err_t *err);
 
 /* Blocks free in the pool. */
@@ -112,16 +146,33 @@ uint32_t kv_seq_share(kv_cache_t *kv, kv_seq_t *dst, const kv_seq_t *src, uint32
 void kv_cache_store(kv_cache_t *kv, const kv_seq_t *s, uint32_t layer, uint32_t pos, const float *k, const float *v);
 
 /*
- * The KV head of s's layer that starts head_off bytes into a position's row,
- * over positions t0 .. n - 1 (t0 < n), scores scaled by scale.
+ * KV head kv_head of s's layer over positions t0 .. n - 1 (t0 < n), scores
+ * scaled by scale.
  */
-static inline kern_kv_head_t kv_cache_head(const kv_cache_t *kv, const kv_seq_t *s, uint32_t layer, size_t head_off,
-                                           uint32_t t0, uint32_t n, uint32_t head_dim, float scale)
+static inline kern_kv_head_t kv_cache_head(const kv_cache_t *kv, const kv_seq_t *s, uint32_t layer, uint32_t kv_head,
+                                           uint32_t t0, uint32_t n, float scale)
 {
-    size_t layer_off = (size_t)layer * kv->n_blocks * kv->block_stride + head_off;
-    return (kern_kv_head_t){ .format = kv->format, .k = kv->k + layer_off, .v = kv->v + layer_off,
-                             .blocks = s->blocks, .block_stride = kv->block_stride, .stride = kv->row_bytes,
-                             .t0 = t0, .n = n, .head_dim = head_dim, .scale = scale };
+    size_t el = (size_t)kv_head * kv->head_dim, lk = (size_t)layer * kv->n_blocks * kv->k.block_stride,
+           lv = (size_t)layer * kv->n_blocks * kv->v.block_stride;
+    const quant_format_t *fk = kv->k.format, *fv = kv->v.format;
+    return (kern_kv_head_t){
+        .k = { fk, kv->k.data + lk + el / fk->block_elems * fk->block_bytes, kv->k.block_stride, kv->k.row_bytes },
+        .v = { fv, kv->v.data + lv + el / fv->block_elems * fv->block_bytes, kv->v.block_stride, kv->v.row_bytes },
+        .blocks = s->blocks, .t0 = t0, .n = n, .head_dim = kv->head_dim, .scale = scale };
+}
+
+/*
+ * The attention kernel that reads this cache in ops: the format's slot
+ * (attend or attend_fast, as kv->attn says) when keys and values have one
+ * type, else the scalar kernel, which takes any pair.
+ */
+static inline kern_attend_fn kv_cache_attend_fn(const kv_cache_t *kv, const kern_table_t *ops)
+{
+    bool fast = kv->attn == KERN_ATTN_FAST;
+    if (kv->k.format != kv->v.format)
+        return fast ? vec_attend_fast_scalar : vec_attend_scalar;
+    const kern_format_t *f = &ops->formats[kv->k.format->type];
+    return fast ? f->attend_fast : f->attend;
 }
 
 #endif

@@ -84,7 +84,7 @@ err_code_t llm_model_set_chat(llm_model_t *m, const char *name, err_t *err)
 
 void llm_ctx_params_default(llm_ctx_params_t *p)
 {
-    *p = (llm_ctx_params_t){ .n_ctx = 0, .kv_type = QUANT_F16, .n_batch = LLM_DEFAULT_N_BATCH, .attn = KERN_ATTN_EXACT };
+    *p = (llm_ctx_params_t){ .n_ctx = 0, .type_k = QUANT_F16, .type_v = QUANT_F16, .n_batch = LLM_DEFAULT_N_BATCH, .attn = KERN_ATTN_EXACT };
 }
 
 size_t llm_work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batch)
@@ -102,7 +102,7 @@ size_t llm_work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batc
 }
 
 /* Everything a context takes from its arena: cache, token list, logits row, working memory. */
-static size_t ctx_bytes(const model_hparams_t *hp, uint32_t n_ctx, quant_type_t kv_type, uint32_t n_batch)
+static size_t ctx_bytes(const model_hparams_t *hp, uint32_t n_ctx, kv_types_t kv_type, uint32_t n_batch)
 {
     return kv_cache_bytes(hp, n_ctx, kv_type) + (size_t)kv_blocks_for(n_ctx) * sizeof(uint32_t) +
            (size_t)n_ctx * sizeof(int32_t) + (size_t)hp->n_vocab * sizeof(float) + 64 + llm_work_bytes(hp, n_ctx, n_batch);
@@ -117,21 +117,25 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
     bool fit = n_ctx == 0;
     if (fit)
         n_ctx = hp->n_ctx_train < LLM_DEFAULT_N_CTX ? hp->n_ctx_train : LLM_DEFAULT_N_CTX;
+    kv_types_t types = { p->type_k, p->type_v };
+    err_code_t rc = kv_types_check(hp, types, err);
+    if (rc != ERR_OK)
+        return rc;
     size_t free_bytes = arena->capacity_bytes - arena->used_bytes;
-    size_t need = ctx_bytes(hp, n_ctx, p->kv_type, n_batch);
+    size_t need = ctx_bytes(hp, n_ctx, types, n_batch);
     while (fit && need > free_bytes && n_ctx > 16) {
         n_ctx /= 2;
-        need = ctx_bytes(hp, n_ctx, p->kv_type, n_batch);
+        need = ctx_bytes(hp, n_ctx, types, n_batch);
     }
     if (need > free_bytes)
         return err_set(err, ERR_NOMEM,
                        "context: %u positions need %zu bytes (KV cache %zu, working memory %zu), the arena has %zu free",
-                       n_ctx, need, kv_cache_bytes(hp, n_ctx, p->kv_type), need - kv_cache_bytes(hp, n_ctx, p->kv_type),
+                       n_ctx, need, kv_cache_bytes(hp, n_ctx, types), need - kv_cache_bytes(hp, n_ctx, types),
                        free_bytes);
 
     arena_mark_t mark = arena_mark(arena);
     *ctx = (llm_ctx_t){ .model = m, .arena = arena, .n_batch = n_batch, .n_ctx = n_ctx };
-    err_code_t rc = kv_cache_init(&ctx->kv, hp, n_ctx, p->kv_type, arena, err);
+    rc = kv_cache_init(&ctx->kv, hp, n_ctx, types, arena, err);
     if (rc == ERR_OK)
         rc = llm_ctx_set_attn(ctx, p->attn, err);
     if (rc == ERR_OK)

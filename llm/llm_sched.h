@@ -44,7 +44,8 @@ typedef struct llm_sched_params {
                                 of max_seq_pos each, in whole blocks) */
     uint32_t step_tokens;    /* tokens per step: one per decoding request, then prompt chunks
                                 (default LLM_DEFAULT_N_BATCH; at least max_running) */
-    quant_type_t kv_type;    /* QUANT_F16 (default) or QUANT_F32 */
+    quant_type_t type_k;     /* the KV pool's keys and values: QUANT_F16 (default), QUANT_F32, QUANT_Q8_0 */
+    quant_type_t type_v;     /* or QUANT_Q4_0, as llm_ctx_params_t */
     kern_attn_t attn;        /* KERN_ATTN_EXACT (default) or KERN_ATTN_FAST, as llm_ctx_params_t */
     uint32_t text_cap;       /* bytes of generated text kept per request (default 4096) */
 } llm_sched_params_t;

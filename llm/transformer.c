@@ -189,16 +189,14 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
     uint32_t n_head = b->hp->n_head, hd = b->hp->head_dim, group = n_head / b->hp->n_head_kv;
     float *scores = b->scores + worker * b->scores_stride;
     void *work = b->attn_work + worker * b->attn_work_bytes;
-    const kern_format_t *kf = &b->ops->formats[kv->format->type];
-    kern_attend_fn attend = kv->attn == KERN_ATTN_FAST ? kf->attend_fast : kf->attend;
+    kern_attend_fn attend = kv_cache_attend_fn(kv, b->ops);
     uint32_t window = b->m->layers[b->layer].swa ? b->hp->n_swa : 0;
     float scale = b->m->family->q_prescale ? 1.0f : b->hp->attn_scale;
     for (uint32_t i = i0; i < i1; i++) {
         uint32_t token = b->batch->n - 1 - i / n_head, h = i % n_head, n = b->batch->pos[token] + 1;
-        size_t head_off = (size_t)(h / group) * hd * kv->format->block_bytes;
         size_t off = ((size_t)token * n_head + h) * hd;
-        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, head_off,
-                                          window && n > window ? n - window : 0, n, hd, scale);
+        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, h / group,
+                                          window && n > window ? n - window : 0, n, scale);
         attend(&kh, b->q + off, scores, work, b->att + off);
     }
 }

@@ -65,7 +65,7 @@ static void scalar_table(kern_table_t *t)
             continue;
         t->formats[id].vec_dot = f->vec_dot;
         t->formats[id].quantize = f->quantize;
-        if (id == QUANT_F32 || id == QUANT_F16) {
+        if (id == QUANT_F32 || id == QUANT_F16 || id == QUANT_Q8_0 || id == QUANT_Q4_0) {
             t->formats[id].attend = vec_attend_scalar;
             t->formats[id].attend_fast = vec_attend_fast_scalar;
         }

@@ -116,60 +116,87 @@ typedef void (*kern_add_fn)(float *x, const float *y, size_t n);
  * blocks of KERN_KV_BLOCK_POS (a paged cache), position t in block
  * blocks[t / KERN_KV_BLOCK_POS] at slot t % KERN_KV_BLOCK_POS. A query
  * attends over positions t0 .. n-1: all of them (t0 = 0), or a sliding
- * window.
+ * window. Keys and values each have their own type (F32, F16, Q8_0 or
+ * Q4_0) and so their own strides.
  */
-typedef struct kern_kv_head {
-    const quant_format_t *format; /* the cache type */
-    const uint8_t *k, *v;         /* the head's key and value in slot 0 of block 0 */
-    const uint32_t *blocks;       /* the sequence's block table */
+typedef struct kern_kv_side {
+    const quant_format_t *format; /* the cache type of this side */
+    const uint8_t *base;          /* the head's row in slot 0 of block 0 */
     size_t block_stride;          /* bytes from one block to the next */
     size_t stride;                /* bytes from one slot to the next within a block */
+} kern_kv_side_t;
+
+typedef struct kern_kv_head {
+    kern_kv_side_t k, v;
+    const uint32_t *blocks;       /* the sequence's block table */
     uint32_t t0;                  /* the first position attended (t0 < n) */
     uint32_t n;                   /* positions t0 .. n-1 */
-    uint32_t head_dim;
+    uint32_t head_dim;            /* a multiple of 32 for a block-quantized side */
     float scale;                  /* scores are float(k . q) * scale */
 } kern_kv_head_t;
 
-/* Byte offset of position t from the head's slot 0 of block 0 (in k and v alike). */
-static inline size_t kern_kv_offset(const kern_kv_head_t *h, uint32_t t)
+/* The head's row of position t on one side (keys or values). */
+static inline const uint8_t *kern_kv_row(const kern_kv_head_t *h, const kern_kv_side_t *s, uint32_t t)
 {
-    return (size_t)h->blocks[t / KERN_KV_BLOCK_POS] * h->block_stride + (size_t)(t % KERN_KV_BLOCK_POS) * h->stride;
+    return s->base + (size_t)h->blocks[t / KERN_KV_BLOCK_POS] * s->block_stride +
+           (size_t)(t % KERN_KV_BLOCK_POS) * s->stride;
 }
 
 /* Bytes of the work area of an attention head (16-byte aligned). */
 #define KERN_ATTEND_WORK_BYTES(head_dim) ((size_t)(head_dim) * 16)
 
 /*
- * One query head q (head_dim floats) against h's positions, as llama.cpp:
- * q rounded to the cache type; score_t = float(k_t . q) * h->scale, the dot
- * as the format's vec_dot (float products summed in double in index order);
- * softmax as above over the row from position b = t0 rounded down to a
- * multiple of four, the positions b .. t0-1 masked (-inf, so e = 0), as
- * ggml's masked row aligned at position 0; out[d] = float(sum_t w_t v_t[d]),
- * w_t the score rounded to the cache type, the float products w_t v_t[d]
- * summed in double in position order. scores: n - b floats of scratch, row
- * index t - b; work: KERN_ATTEND_WORK_BYTES.
+ * Attention of one query head q (head_dim floats) over h's positions.
+ * scores: n - b floats of scratch (row index t - b, b = t0 rounded down to
+ * a multiple of four); work: KERN_ATTEND_WORK_BYTES. The EXACT slot
+ * (attend) computes, as llama.cpp's portable build:
+ * - q in the keys' vec_dot_type (F16 for F16 keys, Q8_0 for Q8_0 and Q4_0
+ *   keys, as ggml's matrix product converts it); score_t = float(k_t . q) *
+ *   h->scale, the dot as the format's vec_dot (F32/F16: float products
+ *   summed in double in index order; Q8_0/Q4_0: integer block sums, each
+ *   times its two scales);
+ * - softmax as the softmax slot over the row from position b, positions
+ *   b .. t0-1 masked (-inf, so e = 0), as ggml's masked row aligned at
+ *   position 0;
+ * - w_t the weight, rounded to F16 when the values are F16 (ggml's product
+ *   converts it); out[d] = float(sum_t w_t * v_t[d]), v_t dequantized, the
+ *   float products summed in double in position order.
+ * With F16 keys and values this is llama.cpp's arithmetic without flash
+ * attention, and with Q8_0 keys over F16 values (its -ctk q8_0) too.
+ * llama.cpp has no quantized values without flash attention, so for those
+ * the sum above is our own reference.
  */
 typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
 /*
  * Which attention a KV cache is read by. EXACT: the attend slot above,
- * llama.cpp's portable arithmetic (sums in double), the path the goldens
- * test. FAST: the attend_fast slot, all in float with fused multiply-adds:
- * q rounded to the cache type as above; score_t = ((a0 + a1) + (a2 + a3)) *
- * (1 / sqrt(head_dim)), lane a_l = fma(k_t[d], q[d], a_l) over d = l mod 4 in
- * index order; e_t = math_expf_approx(score_t - max); sum = ((s0 + s1) +
- * (s2 + s3)) over the positions below n rounded down to a multiple of four
- * (s_l adds e_t, t = l mod 4, in order), then the rest added in order;
- * w_t = e_t * (1 / sum) rounded to the cache type (as the exact path);
- * out[d] = fma(w_t, v_t[d], ...) summed in position order from 0 in float.
- * Every level computes exactly that, so FAST gives the same bits at
- * every level and core count too. It is not llama.cpp's portable
- * arithmetic, and on SmolLM2 it is far from it: q.k summed in float loses
- * to cancellation on the model's outlier dimensions (logits NMSE against
- * EXACT up to 8.7e-3, greedy text parting; README "Fast attention"), so
- * EXACT is every default and FAST an opt-in.
+ * the path the goldens test. FAST: the attend_fast slot, defined lane by
+ * lane so that every level computes the same bits (at every core count):
+ * - scores, F32/F16 keys: q rounded to the keys' type; score_t = ((a0 + a1)
+ *   + (a2 + a3)) * scale, lane a_l = fma(k_t[d], q[d], a_l) over d = l mod 4
+ *   in index order. Q8_0/Q4_0 keys: as EXACT (integer dots, exact already).
+ * - e_t = math_expf_approx(score_t - max); sum = ((s0 + s1) + (s2 + s3))
+ *   over the row from b below its length rounded down to a multiple of
+ *   four (s_l adds e_t, row index mod 4 = l, in order), then the rest added
+ *   in order; w_t = e_t * (1 / sum), rounded to F16 when the values are F16.
+ * - out, F32/F16 values: out[d] = fma(w_t, v_t[d], ...) in position order
+ *   from b, in float. Q8_0/Q4_0 values (block j of 32 dims, scale d_tj,
+ *   integers v_t[i]): c_tj = w_t * d_tj, C_j = max over t of c_tj; u_tj =
+ *   int(c_tj * (32767 / C_j) + 0.5); out[i] = (sum over chunks of
+ *   KERN_ATTN_CHUNK positions from t0, in order, of float(sum_t u_tj *
+ *   v_t[i] in int32)) * (C_j / 32767), 0 where C_j is 0. Integer
+ *   multiply-adds in place of float ones; each weight keeps 15 bits
+ *   relative to the largest, where EXACT's F16 ones keep 11 relative to
+ *   each.
+ * FAST over F32/F16 keys is not llama.cpp's arithmetic and on SmolLM2 far
+ * from it: q.k summed in float loses to cancellation on the model's
+ * outlier dimensions (logits NMSE against EXACT up to 8.7e-3, greedy text
+ * parting; README "Fast attention"). Over Q8_0 keys the scores are exact
+ * and only the weights' rounding and the value sums differ (bounds in the
+ * README).
  */
+#define KERN_ATTN_CHUNK 256u /* 256 * 32767 * 128 < 2^31 */
+
 typedef enum kern_attn {
     KERN_ATTN_EXACT,
     KERN_ATTN_FAST,
@@ -184,7 +211,7 @@ typedef struct kern_format {
     quant_vec_dot_fn vec_dot;   /* weights of this format (NULL for the activation-only Q8_1, Q8_K) */
     quant_quantize_fn quantize; /* rows into this format (NULL where we never write it: Q2_K ... Q6_K) */
     kern_tile_t tile;           /* 4 weight rows at once (tile.run NULL: none at this level) */
-    kern_attend_fn attend;      /* attention over a KV cache of this format (F32, F16) */
+    kern_attend_fn attend;      /* keys and values both of this format (F32, F16, Q8_0, Q4_0) */
     kern_attend_fn attend_fast; /* the same, KERN_ATTN_FAST */
 } kern_format_t;
 
@@ -267,7 +294,7 @@ void vec_softmax_scalar(float *x, uint32_t n);
 void vec_swiglu_scalar(float *gate, const float *up, uint32_t n);
 void vec_geglu_scalar(float *gate, const float *up, uint32_t n, const uint16_t *gelu_f16);
 void vec_add_scalar(float *x, const float *y, size_t n);
-/* Any cache format with a quantize, dequantize and vec_dot (the table gives it to F32 and F16). */
+/* Any pair of cache formats (the table's F32, F16, Q8_0 and Q4_0 slots; mixed pairs call them directly). */
 void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 

@@ -255,7 +255,7 @@ static ALWAYS_INLINE void dots8(const kern_kv_head_t *h, uint32_t t, const float
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *k[8];
     for (uint32_t j = 0; j < 8; j++)
-        k[j] = h->k + kern_kv_offset(h, t + j < h->n ? t + j : h->n - 1);
+        k[j] = kern_kv_row(h, &h->k, t + j < h->n ? t + j : h->n - 1);
     const uint8_t *k0 = k[0], *k1 = k[1], *k2 = k[2], *k3 = k[3], *k4 = k[4], *k5 = k[5], *k6 = k[6], *k7 = k[7];
     float64x2_t a01 = vdupq_n_f64(0.0), a23 = a01, a45 = a01, a67 = a01;
     uint32_t d = 0;
@@ -289,10 +289,10 @@ static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint3
                                   float *out)
 {
     const size_t eb = f16 ? 2 : 4;
-    const uint8_t *v0 = h->v + (size_t)d0 * eb;
+    const size_t o = (size_t)d0 * eb;
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     for (uint32_t t = h->t0; t < h->n; t++) {
-        const uint8_t *v = v0 + kern_kv_offset(h, t);
+        const uint8_t *v = kern_kv_row(h, &h->v, t) + o;
         float wt = w[t - b];
         float32x4_t p0 = vmulq_n_f32(ld4(v, f16), wt), p1 = vmulq_n_f32(ld4(v + 4 * eb, f16), wt);
         float32x4_t p2 = vmulq_n_f32(ld4(v + 8 * eb, f16), wt), p3 = vmulq_n_f32(ld4(v + 12 * eb, f16), wt);
@@ -315,10 +315,10 @@ static ALWAYS_INLINE void v_sum16(const kern_kv_head_t *h, const float *w, uint3
 static ALWAYS_INLINE void v_sum4(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t d0, bool f16,
                                  float *out)
 {
-    const uint8_t *v0 = h->v + (size_t)d0 * (f16 ? 2 : 4);
+    const size_t o = (size_t)d0 * (f16 ? 2 : 4);
     float64x2_t a0 = vdupq_n_f64(0.0), a1 = a0;
     for (uint32_t t = h->t0; t < h->n; t++) {
-        float32x4_t p = vmulq_n_f32(ld4(v0 + kern_kv_offset(h, t), f16), w[t - b]);
+        float32x4_t p = vmulq_n_f32(ld4(kern_kv_row(h, &h->v, t) + o, f16), w[t - b]);
         a0 = vaddq_f64(a0, vcvt_f64_f32(vget_low_f32(p)));
         a1 = vaddq_f64(a1, vcvt_high_f64_f32(p));
     }
@@ -355,9 +355,9 @@ static ALWAYS_INLINE void attend(const kern_kv_head_t *h, const float *q, float 
         v_sum4(h, scores, b, d, f16, out);
     for (; d < hd; d++) {
         double acc = 0.0;
-        const uint8_t *v = h->v + (size_t)d * (f16 ? 2 : 4);
+        const size_t o = (size_t)d * (f16 ? 2 : 4);
         for (uint32_t t = h->t0; t < h->n; t++)
-            acc += (double)(scores[t - b] * ld1(v + kern_kv_offset(h, t), f16));
+            acc += (double)(scores[t - b] * ld1(kern_kv_row(h, &h->v, t) + o, f16));
         out[d] = (float)acc;
     }
 }
@@ -385,7 +385,7 @@ static ALWAYS_INLINE float32x4_t fast_dots4(const kern_kv_head_t *h, uint32_t t,
     const size_t eb = f16 ? 2 : 4;
     const uint8_t *k[4];
     for (uint32_t j = 0; j < 4; j++)
-        k[j] = h->k + kern_kv_offset(h, t + j < h->n ? t + j : h->n - 1);
+        k[j] = kern_kv_row(h, &h->k, t + j < h->n ? t + j : h->n - 1);
     float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
     for (uint32_t d = 0; d < h->head_dim; d += 4) {
         float32x4_t qv = vld1q_f32(q + d);
@@ -403,10 +403,10 @@ static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, ui
                                      bool f16, float *out)
 {
     const size_t eb = f16 ? 2 : 4;
-    const uint8_t *v0 = h->v + (size_t)d0 * eb;
+    const size_t o = (size_t)d0 * eb;
     float32x4_t a[4] = { vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f) };
     for (uint32_t t = b; t < h->n; t++) {
-        const uint8_t *v = v0 + kern_kv_offset(h, t);
+        const uint8_t *v = kern_kv_row(h, &h->v, t) + o;
         float32x4_t wt = vdupq_n_f32(w[t - b]);
         for (uint32_t i = 0; i < m; i++)
             a[i] = vfmaq_f32(a[i], ld4(v + 4 * i * eb, f16), wt);
@@ -415,21 +415,11 @@ static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, ui
         vst1q_f32(out + d0 + 4 * i, a[i]);
 }
 
-static ALWAYS_INLINE void attend_fast(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
-                                      bool f16)
+/* KERN_ATTN_FAST's softmax and weights (kernels.h) over scores[0 .. n), the first r0 masked. */
+void vec_fast_weights_neon(float *scores, uint32_t n, uint32_t r0, bool f16)
 {
-    uint32_t hd = h->head_dim, b = h->t0 & ~3u, n = h->n - b, body = n - n % 4, r = 0, d = 0;
-    if (hd % 4 != 0)
-        return vec_attend_fast_scalar(h, q, scores, work, out); /* the same bits, lane by lane */
-    const float *qr = q_in_cache_type(work, q, hd, f16);
-    for (r = 0; r < n; r += 4) {
-        float32x4_t s = fast_dots4(h, b + r, qr, f16, h->scale);
-        if (r + 4 <= n)
-            vst1q_f32(scores + r, s);
-        else
-            store_part(scores + r, s, n - r);
-    }
-    for (r = 0; b + r < h->t0; r++)
+    uint32_t body = n - n % 4, r;
+    for (r = 0; r < r0; r++)
         scores[r] = -__builtin_inff(); /* masked: e = 0 */
     float32x4_t mx = vdupq_n_f32(scores[n - 1]);
     for (r = 0; r + 4 <= n; r += 4)
@@ -457,6 +447,23 @@ static ALWAYS_INLINE void attend_fast(const kern_kv_head_t *h, const float *q, f
             w = vcvt_f32_f16(vcvt_f16_f32(w)); /* the weights in the cache type, as the exact path has them */
         store_part(scores + r, w, m);
     }
+}
+
+static ALWAYS_INLINE void attend_fast(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out,
+                                      bool f16)
+{
+    uint32_t hd = h->head_dim, b = h->t0 & ~3u, n = h->n - b, r = 0, d = 0;
+    if (hd % 4 != 0)
+        return vec_attend_fast_scalar(h, q, scores, work, out); /* the same bits, lane by lane */
+    const float *qr = q_in_cache_type(work, q, hd, f16);
+    for (r = 0; r < n; r += 4) {
+        float32x4_t s = fast_dots4(h, b + r, qr, f16, h->scale);
+        if (r + 4 <= n)
+            vst1q_f32(scores + r, s);
+        else
+            store_part(scores + r, s, n - r);
+    }
+    vec_fast_weights_neon(scores, n, h->t0 - b, f16);
     for (; d + 16 <= hd; d += 16)
         fast_v_sum(h, scores, b, d, 4, f16, out);
     for (; d < hd; d += 4)

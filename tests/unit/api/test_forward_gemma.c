@@ -11,6 +11,10 @@
  * prompts run in chunks of CHUNK positions (each position's result does not
  * depend on the batch it is in). forward_gemma_short checks the short
  * prompts and 4 greedy tokens each, for qemu-aarch64's NEON levels.
+ *
+ * forward_kv_q8_0 holds a Q8_0 key cache (F16 values) to llama.cpp's
+ * -ctk q8_0 the same way: SmolLM2 Q4_0 on the same prompts, 32 greedy
+ * tokens each (tests/golden/kvcache/, tests/ref/make_kvcache_goldens.py).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +27,19 @@
 #include "tests/unit/suites.h"
 
 #define GOLDEN_DIR "tests/golden/gemma/"
-#define MODEL_PATH "test_models/gemma-3-270m-q4_k_m.gguf"
+
+/* A model, its goldens and the cache they were made with. */
+typedef struct golden_case {
+    const char *name, *model, *golden;
+    kv_types_t types;
+    bool gelu; /* also check the GELU table against GOLDEN_DIR "gelu_f16.bin" */
+} golden_case_t;
+
+static const golden_case_t gemma = { "gemma-3-270m-q4_k_m", "test_models/gemma-3-270m-q4_k_m.gguf",
+                                     GOLDEN_DIR "gemma-3-270m-q4_k_m.bin", { QUANT_F16, QUANT_F16 }, true };
+static const golden_case_t smollm2_ctk_q8_0 = { "smollm2-135m-q4_0, K cache Q8_0", "test_models/smollm2-135m-q4_0.gguf",
+                                                "tests/golden/kvcache/smollm2-135m-q4_0-ctk-q8_0.bin",
+                                                { QUANT_Q8_0, QUANT_F16 }, false };
 #define N_CTX 1024
 #define CHUNK 64
 #define TOP_K 8
@@ -124,39 +140,39 @@ static bool check_prompt(gemma_run_t *g, reader_t *r, uint32_t index, bool run, 
  * The prompts below max_prompt_tokens (all: UINT32_MAX) and up to max_gen
  * greedy tokens of each; every whole run also checks the GELU table.
  */
-static void check_gemma(uint32_t max_prompt_tokens, uint32_t max_gen)
+static void check_golden(const golden_case_t *c, uint32_t max_prompt_tokens, uint32_t max_gen)
 {
     gemma_run_t g;
     err_t e;
-    CU_ASSERT_EQUAL_FATAL(host_gguf_open(&g.h, "\n  forward_gemma (`make models` fetches the model)", MODEL_PATH,
-                                         32u << 20), 0);
+    CU_ASSERT_EQUAL_FATAL(host_gguf_open(&g.h, "\n  (`make models` fetches the model)", c->model, 32u << 20), 0);
     CU_ASSERT_EQUAL_FATAL(model_load(&g.m, &g.h.file, &g.h.arena, &e), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&g.kv, &g.m.hp, N_CTX, QUANT_F16, &g.h.arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&g.kv, &g.m.hp, N_CTX, c->types, &g.h.arena, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_seq_init(&g.seq, N_CTX, &g.h.arena, &e), ERR_OK);
     host_arena_init(&g.scratch, 256u << 20);
     uint32_t n_vocab = g.m.hp.n_vocab;
     g.logits = malloc((size_t)CHUNK * n_vocab * sizeof *g.logits);
 
-    /* ggml's GELU table, built by the loader with our tanhf */
     size_t size;
-    uint8_t *gelu = host_read_file(GOLDEN_DIR "gelu_f16.bin", &size);
-    CU_ASSERT_TRUE_FATAL(gelu && size == 65536 * 2 && g.m.gelu_f16);
     int gelu_diff = 0, gelu_nan = 0;
-    for (uint32_t i = 0; i < 65536; i++) {
-        uint16_t want = (uint16_t)(gelu[2 * i] | gelu[2 * i + 1] << 8), got = g.m.gelu_f16[i];
-        bool both_nan = (want & 0x7fff) > 0x7c00 && (got & 0x7fff) > 0x7c00; /* NaN payloads may differ */
-        gelu_nan += both_nan && want != got;
-        gelu_diff += want != got && !both_nan;
+    if (c->gelu) { /* ggml's GELU table, built by the loader with our tanhf */
+        uint8_t *gelu = host_read_file(GOLDEN_DIR "gelu_f16.bin", &size);
+        CU_ASSERT_TRUE_FATAL(gelu && size == 65536 * 2 && g.m.gelu_f16);
+        for (uint32_t i = 0; i < 65536; i++) {
+            uint16_t want = (uint16_t)(gelu[2 * i] | gelu[2 * i + 1] << 8), got = g.m.gelu_f16[i];
+            bool both_nan = (want & 0x7fff) > 0x7c00 && (got & 0x7fff) > 0x7c00; /* NaN payloads may differ */
+            gelu_nan += both_nan && want != got;
+            gelu_diff += want != got && !both_nan;
+        }
+        CU_ASSERT_EQUAL(gelu_diff, 0);
+        free(gelu);
     }
-    CU_ASSERT_EQUAL(gelu_diff, 0);
-    free(gelu);
 
     uint8_t digest[SHA256_DIGEST_BYTES];
     sha256_t sh;
     sha256_init(&sh);
     sha256_update(&sh, g.h.blob, g.h.len);
     sha256_final(&sh, digest);
-    uint8_t *blob = host_read_file(GOLDEN_DIR "gemma-3-270m-q4_k_m.bin", &size);
+    uint8_t *blob = host_read_file(c->golden, &size);
     reader_t r = { blob, size, 0, blob != NULL };
     const uint8_t *magic = take(&r, 4);
     CU_ASSERT_TRUE_FATAL(magic && memcmp(magic, "GMLG", 4) == 0 && take_u32(&r) == 1);
@@ -176,9 +192,11 @@ static void check_gemma(uint32_t max_prompt_tokens, uint32_t max_gen)
     }
     CU_ASSERT(n_prompts >= 10 && checked >= 8);
     CU_ASSERT(r.ok && r.off == r.size);
-    fprintf(stderr, "\n  gemma-3-270m-q4_k_m: %u prompts, %d of %d logits rows bit-identical to llama.cpp's, "
-                    "%d greedy tokens equal; GELU table: %d entries differ (and %d NaNs by payload)\n",
-            n_prompts, st.rows_equal, st.rows, st.gen_tokens, gelu_diff, gelu_nan);
+    fprintf(stderr, "\n  %s: %u prompts, %d of %d logits rows bit-identical to llama.cpp's, %d greedy tokens equal",
+            c->name, n_prompts, st.rows_equal, st.rows, st.gen_tokens);
+    if (c->gelu)
+        fprintf(stderr, "; GELU table: %d entries differ (and %d NaNs by payload)", gelu_diff, gelu_nan);
+    fprintf(stderr, "\n");
     CU_ASSERT_EQUAL(st.rows_equal, st.rows);
     free(blob);
     free(g.logits);
@@ -188,17 +206,23 @@ static void check_gemma(uint32_t max_prompt_tokens, uint32_t max_gen)
 
 static void test_gemma(void)
 {
-    check_gemma(UINT32_MAX, UINT32_MAX);
+    check_golden(&gemma, UINT32_MAX, UINT32_MAX);
+}
+
+static void test_kv_q8_0(void)
+{
+    check_golden(&smollm2_ctk_q8_0, UINT32_MAX, UINT32_MAX);
 }
 
 /* The short prompts and 4 greedy tokens each: small enough for qemu-aarch64 at every NEON level. */
 static void test_gemma_short(void)
 {
-    check_gemma(64, 4);
+    check_golden(&gemma, 64, 4);
 }
 
 TEST_REGISTER(test_forward_gemma_register)
 {
     TEST_ADD(test_suite("forward_gemma"), test_gemma);
     TEST_ADD(test_suite("forward_gemma_short"), test_gemma_short);
+    TEST_ADD(test_suite("forward_kv_q8_0"), test_kv_q8_0);
 }

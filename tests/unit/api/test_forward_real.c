@@ -210,12 +210,12 @@ static void check_model(const char *stem, bool fast)
     snprintf(path, sizeof path, "test_models/%s.gguf", stem);
     CU_ASSERT_EQUAL_FATAL(host_gguf_open(&l.h, "\n  forward (`make models` makes the models)", path, 32u << 20), 0);
     CU_ASSERT_EQUAL_FATAL(model_load(&l.m, &l.h.file, &l.h.arena, &e), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&l.kv, &l.m.hp, N_CTX, QUANT_F16, &l.h.arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&l.kv, &l.m.hp, N_CTX, KV_TYPES_DEFAULT, &l.h.arena, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_seq_init(&l.seq, N_CTX, &l.h.arena, &e), ERR_OK);
     l.fast = fast;
     l.kv.attn = fast ? KERN_ATTN_FAST : KERN_ATTN_EXACT;
     if (fast) {
-        CU_ASSERT_EQUAL_FATAL(kv_cache_init(&l.exact_kv, &l.m.hp, N_CTX, QUANT_F16, &l.h.arena, &e), ERR_OK);
+        CU_ASSERT_EQUAL_FATAL(kv_cache_init(&l.exact_kv, &l.m.hp, N_CTX, KV_TYPES_DEFAULT, &l.h.arena, &e), ERR_OK);
         CU_ASSERT_EQUAL_FATAL(kv_seq_init(&l.exact_seq, N_CTX, &l.h.arena, &e), ERR_OK);
     }
     host_arena_init(&l.scratch, 256u << 20);

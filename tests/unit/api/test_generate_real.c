@@ -53,20 +53,23 @@ typedef struct run {
     err_code_t rc;
 } run_t;
 
-static void open_run_with(run_t *r, uint32_t n_ctx, quant_type_t kv_type)
+static void open_run_with(run_t *r, uint32_t n_ctx, kv_types_t types)
 {
     llm_ctx_params_t p;
     err_t e;
     llm_ctx_params_default(&p);
     p.n_ctx = n_ctx;
-    p.kv_type = kv_type;
+    p.type_k = types.k;
+    p.type_v = types.v;
     host_arena_init(&r->arena, CTX_ARENA_BYTES);
     CU_ASSERT_EQUAL_FATAL(llm_ctx_init(&r->ctx, &model, &p, &r->arena, &e), ERR_OK);
 }
 
+#define F32_TYPES ((kv_types_t){ QUANT_F32, QUANT_F32 })
+
 static void open_run(run_t *r)
 {
-    open_run_with(r, 256, QUANT_F16);
+    open_run_with(r, 256, KV_TYPES_DEFAULT);
 }
 
 static void generate(run_t *r, const char *prompt, const llm_gen_config_t *base)
@@ -150,11 +153,11 @@ static void test_f32_kv_cache(void)
 {
     run_t f16, f32;
     open_run(&f16);
-    open_run_with(&f32, 256, QUANT_F32);
+    open_run_with(&f32, 256, F32_TYPES);
     size_t used16 = f16.arena.used_bytes, used32 = f32.arena.used_bytes;
-    size_t block16 = kv_cache_block_bytes(&model.model.hp, QUANT_F16), kv16 = 16 * block16; /* 256 positions */
-    CU_ASSERT_EQUAL(kv_cache_block_bytes(&model.model.hp, QUANT_F32), 2 * block16);
-    CU_ASSERT(kv_cache_bytes(&model.model.hp, 256, QUANT_F16) >= kv16);
+    size_t block16 = kv_cache_block_bytes(&model.model.hp, KV_TYPES_DEFAULT), kv16 = 16 * block16; /* 256 positions */
+    CU_ASSERT_EQUAL(kv_cache_block_bytes(&model.model.hp, F32_TYPES), 2 * block16);
+    CU_ASSERT(kv_cache_bytes(&model.model.hp, 256, KV_TYPES_DEFAULT) >= kv16);
     CU_ASSERT(used32 >= used16 + kv16);
     llm_gen_config_t c = config(0, 40, 1, 12);
     generate(&f16, "The capital of France is", &c);
@@ -165,6 +168,62 @@ static void test_f32_kv_cache(void)
     CU_ASSERT_STRING_EQUAL(f32.text, f16.text);
     host_arena_free(&f16.arena);
     host_arena_free(&f32.arena);
+}
+
+/*
+ * Block-quantized caches (llama.cpp's --cache-type-k/-v q8_0, q4_0): the
+ * bytes per position the formats say, a context that fits in less arena,
+ * and the same answer to a factual prompt with exact and fast attention.
+ */
+static void test_block_kv_caches(void)
+{
+    const model_hparams_t *hp = &model.model.hp;
+    const struct {
+        kv_types_t types;
+        size_t k_block, v_block; /* bytes per 32 values */
+    } cases[] = {
+        { { QUANT_Q8_0, QUANT_Q8_0 }, 34, 34 },
+        { { QUANT_Q4_0, QUANT_Q4_0 }, 18, 18 },
+        { { QUANT_Q8_0, QUANT_F16 }, 34, 64 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t per_pos = (size_t)hp->n_layer * hp->n_head_kv * hp->head_dim / 32 * (cases[i].k_block + cases[i].v_block);
+        CU_ASSERT_EQUAL(kv_cache_pos_bytes(hp, cases[i].types), per_pos);
+        CU_ASSERT(kv_cache_pos_bytes(hp, cases[i].types) < kv_cache_pos_bytes(hp, KV_TYPES_DEFAULT));
+        for (int fast = 0; fast < 2; fast++) {
+            run_t r;
+            err_t e;
+            open_run_with(&r, 256, cases[i].types);
+            CU_ASSERT_EQUAL(llm_ctx_set_attn(&r.ctx, fast ? KERN_ATTN_FAST : KERN_ATTN_EXACT, &e), ERR_OK);
+            llm_gen_config_t c = config(0, 40, 1, 12);
+            generate(&r, "The capital of France is", &c);
+            CU_ASSERT_EQUAL(r.rc, ERR_OK);
+            fprintf(stderr, "  K %s, V %s, %s: \"%s\"\n", quant_type_name(cases[i].types.k),
+                    quant_type_name(cases[i].types.v), fast ? "fast" : "exact", r.text);
+            CU_ASSERT_EQUAL(strncmp(r.text, " Paris", 6), 0);
+            host_arena_free(&r.arena);
+        }
+    }
+}
+
+/* Cache types the engine cannot hold are refused by name, before any allocation. */
+static void test_kv_type_refused(void)
+{
+    llm_ctx_params_t p;
+    llm_ctx_t ctx;
+    arena_t a;
+    err_t e;
+    llm_ctx_params_default(&p);
+    host_arena_init(&a, CTX_ARENA_BYTES);
+    quant_type_t bad[] = { QUANT_Q4_1, QUANT_Q6_K, QUANT_BF16, (quant_type_t)99 };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        p.type_k = i % 2 ? QUANT_F16 : bad[i];
+        p.type_v = i % 2 ? bad[i] : QUANT_F16;
+        CU_ASSERT_EQUAL(llm_ctx_init(&ctx, &model, &p, &a, &e), ERR_INVALID);
+        CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, i % 2 ? "value type" : "key type"));
+        CU_ASSERT_EQUAL(a.used_bytes, 0);
+    }
+    host_arena_free(&a);
 }
 
 typedef struct stream {
@@ -191,7 +250,7 @@ static void test_long_generation(void)
     static stream_t st;
     run_t r;
     err_t e;
-    open_run_with(&r, 600, QUANT_F16);
+    open_run_with(&r, 600, KV_TYPES_DEFAULT);
     size_t used = r.arena.used_bytes;
     llm_gen_config_t c = config(0.8f, 40, 5, 500);
     c.text = text;
@@ -247,5 +306,7 @@ TEST_REGISTER(test_generate_real_register)
     TEST_ADD(s, test_sampling_reproducible);
     TEST_ADD(s, test_threads_share_one_model);
     TEST_ADD(s, test_f32_kv_cache);
+    TEST_ADD(s, test_block_kv_caches);
+    TEST_ADD(s, test_kv_type_refused);
     TEST_ADD(s, test_long_generation);
 }

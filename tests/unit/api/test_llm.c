@@ -355,7 +355,7 @@ static void fixture_logits(quant_type_t t, kern_level_t level, bool tune, float 
     if (tune)
         tune_and_check(&a);
     CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, QUANT_F16, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, KV_TYPES_DEFAULT, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_seq_init(&seq, 16, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, &seq, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
     kern_init(before);

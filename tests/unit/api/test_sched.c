@@ -174,7 +174,7 @@ static void test_forward_batch_logits(void)
     kv_cache_t kv;
     kv_seq_t seq[SEQS];
     err_t e;
-    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, hp, SEQS * 32, QUANT_F16, &arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, hp, SEQS * 32, KV_TYPES_DEFAULT, &arena, &e), ERR_OK);
     for (int i = 0; i < SEQS; i++) {
         CU_ASSERT_EQUAL_FATAL(kv_seq_init(&seq[i], 32, &arena, &e), ERR_OK);
         CU_ASSERT_EQUAL_FATAL(transformer_forward(&model.model, &kv, &seq[i], toks[i], lens[i], 0, true,

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "llm/kernels/kernels.h"
 #include "llm/support/bits.h"
 
 /* Define KERNEL_TEST_SEED before including. */
@@ -42,6 +43,15 @@ static inline void reversed_blocks(uint32_t *table, uint32_t n)
 static inline uint32_t reversed_slot(const uint32_t *table, uint32_t p)
 {
     return table[p / KERN_KV_BLOCK_POS] * KERN_KV_BLOCK_POS + p % KERN_KV_BLOCK_POS;
+}
+
+/* A head whose keys and values (format f, rows of row bytes) lie in k and v under the block table blocks. */
+static inline kern_kv_head_t test_kv_head(const quant_format_t *f, const void *k, const void *v, const uint32_t *blocks,
+                                          size_t row, uint32_t t0, uint32_t n, uint32_t hd, float scale)
+{
+    kern_kv_head_t h = { .k = { f, k, KERN_KV_BLOCK_POS * row, row }, .v = { f, v, KERN_KV_BLOCK_POS * row, row },
+                         .blocks = blocks, .t0 = t0, .n = n, .head_dim = hd, .scale = scale };
+    return h;
 }
 
 #endif

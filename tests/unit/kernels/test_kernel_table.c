@@ -195,7 +195,7 @@ static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s
     for (uint32_t b = 0; b < MAX_BLOCKS; b++)
         in_order[b] = b;
     reversed_blocks(reversed, MAX_BLOCKS);
-    size_t row = HEAD_DIM * f->block_bytes;
+    size_t row = HEAD_DIM / f->block_elems * f->block_bytes;
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
         random_floats(kv[0], MAX_POS * HEAD_DIM, 2.0f);
         random_floats(kv[1], MAX_POS * HEAD_DIM, 2.0f);
@@ -207,12 +207,11 @@ static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s
                 s->formats[f->type].quantize(kv[1] + p * HEAD_DIM, v[c] + slot * row, HEAD_DIM);
             }
         }
-        size_t bs = KERN_KV_BLOCK_POS * row;
         /* every position, then sliding windows starting on and off a multiple of four */
         uint32_t t0s[] = { 0, lens[i] / 2, lens[i] - 1, lens[i] > 8 ? 8 : 0, lens[i] > 9 ? 9 : 0 };
         for (size_t j = 0; j < sizeof t0s / sizeof t0s[0]; j++) {
-            kern_kv_head_t h0 = { f, k[0], v[0], in_order, bs, row, t0s[j], lens[i], HEAD_DIM, 0.125f };
-            kern_kv_head_t h1 = { f, k[1], v[1], reversed, bs, row, t0s[j], lens[i], HEAD_DIM, 0.125f };
+            kern_kv_head_t h0 = test_kv_head(f, k[0], v[0], in_order, row, t0s[j], lens[i], HEAD_DIM, 0.125f);
+            kern_kv_head_t h1 = test_kv_head(f, k[1], v[1], reversed, row, t0s[j], lens[i], HEAD_DIM, 0.125f);
             attend_slot(s, f, fast)(&h0, q, sc[0], work[0], out[0]);
             attend_slot(t, f, fast)(&h1, q, sc[1], work[1], out[1]);
             for (int d = 0; d < HEAD_DIM; d++)
@@ -342,8 +341,9 @@ static void test_scalar_table(void)
             CU_ASSERT_PTR_EQUAL(s.formats[id].quantize, f->quantize);
         }
         CU_ASSERT_PTR_NULL(s.formats[id].tile.run);
-        CU_ASSERT((s.formats[id].attend != NULL) == (id == QUANT_F32 || id == QUANT_F16));
-        CU_ASSERT((s.formats[id].attend_fast != NULL) == (id == QUANT_F32 || id == QUANT_F16));
+        bool cache_type = id == QUANT_F32 || id == QUANT_F16 || id == QUANT_Q8_0 || id == QUANT_Q4_0;
+        CU_ASSERT((s.formats[id].attend != NULL) == cache_type);
+        CU_ASSERT((s.formats[id].attend_fast != NULL) == cache_type);
     }
     kern_table_build(KERN_I8MM, &t); /* the best this build has */
     CU_ASSERT_PTR_NULL(t.formats[4].vec_dot);
@@ -397,7 +397,7 @@ static void test_scalar_references(void)
     float k[3] = { unit(), unit(), unit() }, v[3] = { 0.25f, -3.0f, 7.5f }, q[3] = { 1, 2, 3 }, out[3], sc[1];
     double work[6];
     static const uint32_t block0[1] = { 0 };
-    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, block0, sizeof k * KERN_KV_BLOCK_POS, sizeof k, 0, 1, 3, 1.0f };
+    kern_kv_head_t h = test_kv_head(f, k, v, block0, sizeof k, 0, 1, 3, 1.0f);
     vec_attend_scalar(&h, q, sc, work, out);
     CU_ASSERT(same(out[0], 0.25f) && same(out[1], -3.0f) && same(out[2], 7.5f));
 }
@@ -409,8 +409,14 @@ static void test_scalar_references(void)
  * spreads from flat to peaked. Both round q and the weights to the cache
  * type; what differs is float sums with fused products against double sums.
  */
-/* F32, F16 (measured up to 5.4e-7 and 7.6e-6): F16 allows a weight rounded to its neighbour (2^-11 of it). */
-static const double fast_attn_bound[2] = { 1e-5, 1e-3 };
+/*
+ * F32, F16 (measured up to 5.4e-7 and 7.6e-6): F16 allows a weight rounded
+ * to its neighbour (2^-11 of it). Q8_0, Q4_0: the same softmax as F16's
+ * fast path, weights kept to 15 bits of the largest (measured up to
+ * 8.1e-5 and 1.1e-4).
+ */
+#define N_BOUND_TYPES 4
+static const double fast_attn_bound[N_BOUND_TYPES] = { 1e-5, 1e-3, 1e-3, 1e-3 };
 #define BOUND_MAX_POS 1024
 #define BOUND_MAX_HD 256
 
@@ -420,52 +426,53 @@ static void test_fast_attention_bound(void)
     static uint8_t k[BOUND_MAX_POS * BOUND_MAX_HD * 4], v[BOUND_MAX_POS * BOUND_MAX_HD * 4];
     static double work[KERN_ATTEND_WORK_BYTES(BOUND_MAX_HD) / sizeof(double)];
     static uint32_t blocks[BOUND_MAX_POS / KERN_KV_BLOCK_POS];
-    static const uint32_t hds[] = { 64, 256 }, lens[] = { 1, 7, 100, BOUND_MAX_POS };
+    static const uint32_t hds[] = { 64, 256 }, lens[] = { 1, 7, 100, 300, BOUND_MAX_POS };
     static const float q_scales[] = { 0.1f, 1.0f, 4.0f };
-    static const quant_type_t types[] = { QUANT_F32, QUANT_F16 };
-    double worst[2] = { 0, 0 };
+    static const quant_type_t types[N_BOUND_TYPES] = { QUANT_F32, QUANT_F16, QUANT_Q8_0, QUANT_Q4_0 };
+    double worst[N_BOUND_TYPES] = { 0 };
     for (uint32_t b = 0; b < BOUND_MAX_POS / KERN_KV_BLOCK_POS; b++)
         blocks[b] = b;
-    for (size_t ti = 0; ti < 2; ti++) {
+    for (size_t ti = 0; ti < N_BOUND_TYPES; ti++) {
         const quant_format_t *f;
         CU_ASSERT_EQUAL_FATAL(quant_lookup(types[ti], &f, NULL), ERR_OK);
         for (size_t hi = 0; hi < 2; hi++) {
             uint32_t hd = hds[hi];
-            size_t row = hd * f->block_bytes;
+            size_t row = hd / f->block_elems * f->block_bytes;
             for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
                 uint32_t n = lens[li];
                 random_floats(kv, (size_t)n * hd, 2.0f);
                 f->quantize(kv, k, (size_t)n * hd);
                 random_floats(kv, (size_t)n * hd, 2.0f);
                 f->quantize(kv, v, (size_t)n * hd);
+                f->dequantize(v, kv, (size_t)n * hd); /* the values as the cache holds them */
                 for (size_t qi = 0; qi < sizeof q_scales / sizeof q_scales[0]; qi++) {
                     random_floats(q, hd, q_scales[qi]);
-                    kern_kv_head_t h = { f, k, v, blocks, KERN_KV_BLOCK_POS * row, row, 0, n, hd,
-                                         1.0f / sqrtf((float)hd) };
+                    kern_kv_head_t h = test_kv_head(f, k, v, blocks, row, 0, n, hd, 1.0f / sqrtf((float)hd));
                     vec_attend_scalar(&h, q, sc, work, out[0]);
                     vec_attend_fast_scalar(&h, q, sc, work, out[1]);
                     for (uint32_t d = 0; d < hd; d++) {
-                        float vmax = 0.0f, vt;
-                        for (uint32_t t = 0; t < n; t++) {
-                            f->dequantize(v + t * row + d * f->block_bytes, &vt, 1);
-                            vmax = fabsf(vt) > vmax ? fabsf(vt) : vmax;
-                        }
-                        double r = fabs((double)out[1][d] - out[0][d]) / vmax;
+                        float vmax = 0.0f;
+                        for (uint32_t t = 0; t < n; t++)
+                            vmax = fabsf(kv[(size_t)t * hd + d]) > vmax ? fabsf(kv[(size_t)t * hd + d]) : vmax;
+                        double r = vmax > 0 ? fabs((double)out[1][d] - out[0][d]) / vmax : fabs((double)out[1][d]);
                         worst[ti] = r > worst[ti] ? r : worst[ti];
                     }
                 }
             }
         }
     }
-    fprintf(stderr, "(worst |fast - exact| / max|v|: F32 %.2e, F16 %.2e) ", worst[0], worst[1]);
-    CU_ASSERT(worst[0] <= fast_attn_bound[0] && worst[1] <= fast_attn_bound[1]);
-    CU_ASSERT(worst[0] > 0); /* they are different arithmetic: a fast path equal to the exact one is not running */
+    fprintf(stderr, "(worst |fast - exact| / max|v|: F32 %.2e, F16 %.2e, Q8_0 %.2e, Q4_0 %.2e) ", worst[0], worst[1],
+            worst[2], worst[3]);
+    for (size_t ti = 0; ti < N_BOUND_TYPES; ti++) {
+        CU_ASSERT(worst[ti] <= fast_attn_bound[ti]);
+        CU_ASSERT(worst[ti] > 0); /* they are different arithmetic: a fast path equal to the exact one is not running */
+    }
 
     /* one position: the output is the value row itself, as exactly as the exact path gives it */
     float one_k[4] = { 1, 2, 3, 4 }, one_v[4] = { 0.25f, -3.0f, 7.5f, 1e-3f }, one_q[4] = { 1, 0, 0, 1 }, o[4], s1[1];
     const quant_format_t *f32;
     CU_ASSERT_EQUAL_FATAL(quant_lookup(QUANT_F32, &f32, NULL), ERR_OK);
-    kern_kv_head_t h1 = { f32, (const uint8_t *)one_k, (const uint8_t *)one_v, blocks, 16 * sizeof one_k, sizeof one_k, 0, 1, 4, 0.5f };
+    kern_kv_head_t h1 = test_kv_head(f32, one_k, one_v, blocks, sizeof one_k, 0, 1, 4, 0.5f);
     vec_attend_fast_scalar(&h1, one_q, s1, work, o);
     CU_ASSERT(same(o[0], 0.25f) && same(o[1], -3.0f) && same(o[2], 7.5f) && same(o[3], 1e-3f));
 }
@@ -489,15 +496,14 @@ static void test_attention_window(void)
         kern_attend_fn attend = fast ? vec_attend_fast_scalar : vec_attend_scalar;
         for (uint32_t t0 = 1; t0 < N; t0 += 3) {
             random_floats(k, N * HD, 2.0f), random_floats(v, N * HD, 2.0f), random_floats(q, HD, 2.0f);
-            kern_kv_head_t h = { f, (uint8_t *)k, (uint8_t *)v, blocks, KERN_KV_BLOCK_POS * row, row, t0, N, HD, 0.3f };
+            kern_kv_head_t h = test_kv_head(f, k, v, blocks, row, t0, N, HD, 0.3f);
             attend(&h, q, sc, work, out[0]);
             random_floats(k, t0 * HD, 50.0f), random_floats(v, t0 * HD, 50.0f); /* outside the window */
             attend(&h, q, sc, work, out[1]);
             for (int d = 0; d < HD; d++)
                 CU_ASSERT(same(out[0][d], out[1][d]));
             uint32_t b = t0 & ~3u; /* the same cache seen from b on: a window from b is all of it */
-            kern_kv_head_t whole = { f, (uint8_t *)(k + b * HD), (uint8_t *)(v + b * HD), blocks, KERN_KV_BLOCK_POS * row,
-                                     row, 0, N - b, HD, 0.3f };
+            kern_kv_head_t whole = test_kv_head(f, k + b * HD, v + b * HD, blocks, row, 0, N - b, HD, 0.3f);
             kern_kv_head_t from_b = h;
             from_b.t0 = b;
             attend(&from_b, q, sc, work, out[2]);

@@ -247,7 +247,7 @@ static void forward_all(const fixture_opts_t *o, const int32_t *tokens, uint32_t
     static uint8_t scratch_buf[4u << 20];
     open_fixture(o);
     CU_ASSERT_EQUAL_FATAL(model_load(&m, &file, &arena, &e), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.hp, 32, QUANT_F16, &arena, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.hp, 32, KV_TYPES_DEFAULT, &arena, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_seq_init(&seq, 32, &arena, &e), ERR_OK);
     arena_init(&scratch, scratch_buf, sizeof scratch_buf);
     CU_ASSERT_EQUAL_FATAL(transformer_forward(&m, &kv, &seq, tokens, n, 0, true, out, &scratch, &e), ERR_OK);

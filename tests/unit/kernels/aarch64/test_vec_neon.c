@@ -272,7 +272,9 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     const quant_format_t *f;
     CU_ASSERT_EQUAL_FATAL(quant_lookup(type, &f, NULL), ERR_OK);
     uint32_t heads = 1 + next() % 3, head = next() % heads;
-    size_t stride = (size_t)heads * hd * f->block_bytes;
+    bool blocks_fmt = f->block_elems > 1; /* Q8_0, Q4_0: their quantizers take finite values */
+    kind = blocks_fmt && kind == FILL_SPECIAL ? FILL_UNIT : kind;
+    size_t stride = (size_t)heads * hd / f->block_elems * f->block_bytes;
     for (uint32_t t = 0; t < n; t++) {
         fill(row, (size_t)heads * hd, kind, 3.0f);
         f->quantize(row, k + reversed_slot(blocks, t) * stride, (size_t)heads * hd);
@@ -280,17 +282,22 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
         f->quantize(row, v + reversed_slot(blocks, t) * stride, (size_t)heads * hd);
     }
     fill(q, hd, kind == FILL_SPECIAL ? FILL_UNIT : FILL_WIDE, qscale);
-    size_t off = (size_t)head * hd * f->block_bytes;
+    size_t off = (size_t)head * hd / f->block_elems * f->block_bytes;
     uint32_t t0 = next() % 3 == 0 ? next() % n : 0; /* a sliding window a third of the time */
-    kern_kv_head_t h = { f, k + off, v + off, blocks, KERN_KV_BLOCK_POS * stride, stride, t0, n, hd,
-                         1.0f / sqrtf((float)hd) };
-    vec_attend_scalar(&h, q, scores_a, work_a, want);
-    (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, scores_b, work_b, got);
+    kern_kv_head_t h = test_kv_head(f, k + off, v + off, blocks, stride, t0, n, hd, 1.0f / sqrtf((float)hd));
     char what[40];
-    snprintf(what, sizeof what, "attend %s, head_dim %u", f->name, hd);
-    *bad += compare(what, n, want, got, hd);
+    if (!blocks_fmt) { /* block formats' exact attention is the scalar kernel at every level */
+        vec_attend_scalar(&h, q, scores_a, work_a, want);
+        (type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, scores_b, work_b, got);
+        snprintf(what, sizeof what, "attend %s, head_dim %u", f->name, hd);
+        *bad += compare(what, n, want, got, hd);
+    }
     vec_attend_fast_scalar(&h, q, scores_a, work_a, want);
-    (h.format->type == QUANT_F16 ? vec_attend_fast_f16_neon : vec_attend_fast_f32_neon)(&h, q, scores_b, work_b, got);
+    kern_attend_fn fast = type == QUANT_F16    ? vec_attend_fast_f16_neon
+                          : type == QUANT_F32  ? vec_attend_fast_f32_neon
+                          : type == QUANT_Q8_0 ? vec_attend_fast_q8_0_neon
+                                               : vec_attend_fast_q4_0_neon;
+    fast(&h, q, scores_b, work_b, got);
     snprintf(what, sizeof what, "attend_fast %s, head_dim %u", f->name, hd);
     *bad += compare(what, n, want, got, hd);
 }
@@ -298,10 +305,12 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
 static void test_attention(void)
 {
     static const uint32_t hds[] = { 1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 20, 31, 32, 48, 64, 65, 80, 128, 136 };
-    static const quant_type_t types[] = { QUANT_F16, QUANT_F32 };
+    static const quant_type_t types[] = { QUANT_F16, QUANT_F32, QUANT_Q8_0, QUANT_Q4_0 };
     int bad = 0, runs = 0;
-    for (size_t ti = 0; ti < 2; ti++) {
+    for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
         for (size_t i = 0; i < sizeof hds / sizeof hds[0]; i++) {
+            if (types[ti] != QUANT_F16 && types[ti] != QUANT_F32 && hds[i] % 32 != 0)
+                continue; /* block formats: heads of whole blocks */
             for (uint32_t n = 1; n <= ATT_MAX_POS; n += n < 20 ? 1 : n < 40 ? 3 : 61, runs++) {
                 fill_t kind = (fill_t)(runs % FILL_KINDS);
                 attention_case(types[ti], hds[i], n, kind, 1.0f, &bad);
@@ -346,10 +355,9 @@ static void order_case(uint32_t hd, uint32_t n, bool keys, int *bad)
     for (uint32_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
         blocks[b] = b; /* positions in order: the sums' order is what this case tests */
     size_t stride = (size_t)hd * sizeof(float);
-    kern_kv_head_t h = { f, (const uint8_t *)k, (const uint8_t *)v, blocks, KERN_KV_BLOCK_POS * stride, stride, 0, n,
-                         hd, 1.0f / sqrtf((float)hd) };
+    kern_kv_head_t h = test_kv_head(f, k, v, blocks, stride, 0, n, hd, 1.0f / sqrtf((float)hd));
     vec_attend_scalar(&h, q, sa, wa, want);
-    (h.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, sb, wb, got);
+    (h.k.format->type == QUANT_F16 ? vec_attend_f16_neon : vec_attend_f32_neon)(&h, q, sb, wb, got);
     char what[40];
     snprintf(what, sizeof what, "attend %s sums, head_dim %u", keys ? "key" : "value", hd);
     *bad += compare(what, n, want, got, hd);

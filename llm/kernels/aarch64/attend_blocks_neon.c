@@ -1,0 +1,100 @@
+/*
+ * KERN_ATTN_FAST over a Q8_0 or Q4_0 cache at the NEON level (contract in
+ * kernels.h, scalar twin in attend_scalar.c, the same bits): the scores by
+ * the level's block dot, the softmax by vec_fast_weights_neon, and the
+ * value sums as 16-bit multiply-adds of 15-bit weights with the cache's
+ * 8-bit (or 4-bit) values into eight int32x4 accumulators per 32-value
+ * block. QEMU runs those inline, where every float lane is a soft-float
+ * call.
+ */
+#include "llm/kernels/aarch64/vec_neon.h"
+
+#include "llm/kernels/aarch64/neon_common.h"
+#include "llm/quant/blocks.h"
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* Block j's scale in a Q8_0 or Q4_0 row. */
+static ALWAYS_INLINE float scale_of(const uint8_t *row, uint32_t j, bool q4)
+{
+    const uint8_t *d = q4 ? ((const block_q4_0 *)row)[j].d : ((const block_q8_0 *)row)[j].d;
+    return fp16_to_f32((uint16_t)(d[0] | d[1] << 8));
+}
+
+/* Block j's 32 integers: elements 0-15 and 16-31. */
+static ALWAYS_INLINE int8x16x2_t values_of(const uint8_t *row, uint32_t j, bool q4)
+{
+    int8x16x2_t v;
+    if (q4) {
+        uint8x16_t qs = vld1q_u8(((const block_q4_0 *)row)[j].qs);
+        v.val[0] = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(qs, vdupq_n_u8(0xf))), vdupq_n_s8(8));
+        v.val[1] = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(qs, 4)), vdupq_n_s8(8));
+    } else {
+        const int8_t *qs = ((const block_q8_0 *)row)[j].qs;
+        v.val[0] = vld1q_s8(qs);
+        v.val[1] = vld1q_s8(qs + 16);
+    }
+    return v;
+}
+
+/* out[0 .. 32) of block j of the head (kernels.h, KERN_ATTN_FAST over block values). */
+static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t j, bool q4,
+                                  float *out)
+{
+    float c_max = 0.0f;
+    for (uint32_t t = h->t0; t < h->n; t++) {
+        float c = w[t - b] * scale_of(kern_kv_row(h, &h->v, t), j, q4);
+        c = c < 0.0f ? -c : c;
+        c_max = c > c_max ? c : c_max;
+    }
+    float m = c_max > 0.0f ? 32767.0f / c_max : 0.0f;
+    int32x4_t acc[8];
+    float32x4_t sum[8];
+    for (int i = 0; i < 8; i++) {
+        acc[i] = vdupq_n_s32(0);
+        sum[i] = vdupq_n_f32(0.0f);
+    }
+    for (uint32_t t = h->t0; t < h->n; t++) {
+        const uint8_t *row = kern_kv_row(h, &h->v, t);
+        int16_t u = (int16_t)vcvtns_s32_f32(w[t - b] * scale_of(row, j, q4) * m); /* |u| <= 32767 */
+        int8x16x2_t v = values_of(row, j, q4);
+        int16x8_t x[4] = { vmovl_s8(vget_low_s8(v.val[0])), vmovl_high_s8(v.val[0]), vmovl_s8(vget_low_s8(v.val[1])),
+                           vmovl_high_s8(v.val[1]) };
+        for (int i = 0; i < 4; i++) {
+            acc[2 * i] = vmlal_n_s16(acc[2 * i], vget_low_s16(x[i]), u);
+            acc[2 * i + 1] = vmlal_high_n_s16(acc[2 * i + 1], x[i], u);
+        }
+        if ((t - h->t0) % KERN_ATTN_CHUNK == KERN_ATTN_CHUNK - 1 || t + 1 == h->n)
+            for (int i = 0; i < 8; i++) {
+                sum[i] = vaddq_f32(sum[i], vcvtq_f32_s32(acc[i]));
+                acc[i] = vdupq_n_s32(0);
+            }
+    }
+    float unit = c_max / 32767.0f;
+    for (int i = 0; i < 8; i++)
+        vst1q_f32(out + 4 * i, vmulq_n_f32(sum[i], unit));
+}
+
+static ALWAYS_INLINE void attend_fast_blocks(const kern_kv_head_t *h, const float *q, float *scores, void *work,
+                                             float *out, bool q4)
+{
+    quant_vec_dot_fn dot = kern_format(h->k.format)->vec_dot;
+    uint32_t hd = h->head_dim, b = h->t0 & ~3u;
+    uint8_t *q8 = work;
+    kern()->formats[QUANT_Q8_0].quantize(q, q8, hd); /* the keys' vec_dot_type */
+    for (uint32_t t = h->t0; t < h->n; t++)
+        scores[t - b] = dot(kern_kv_row(h, &h->k, t), q8, hd) * h->scale;
+    vec_fast_weights_neon(scores, h->n - b, h->t0 - b, false);
+    for (uint32_t j = 0; j < hd / 32; j++)
+        v_block(h, scores, b, j, q4, out + 32 * j);
+}
+
+void vec_attend_fast_q8_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    attend_fast_blocks(h, q, scores, work, out, false);
+}
+
+void vec_attend_fast_q4_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    attend_fast_blocks(h, q, scores, work, out, true);
+}

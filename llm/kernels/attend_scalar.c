@@ -1,0 +1,159 @@
+/*
+ * Attention over a paged KV cache, the scalar reference of the attend and
+ * attend_fast slots (contracts in kernels.h): keys and values of any cache
+ * type the engine writes (F32, F16, Q8_0, Q4_0), mixed pairs included.
+ * Block dot products and the softmax go through the selected level's
+ * table, whose twins give the same bits as the scalar kernels.
+ */
+#include "llm/kernels/kernels.h"
+
+#include "llm/quant/blocks.h"
+#include "llm/support/mathf.h"
+
+/* The row base of an attention: t0 rounded down to a multiple of four (kernels.h). */
+static uint32_t row_base(const kern_kv_head_t *h)
+{
+    return h->t0 & ~3u;
+}
+
+static bool block_quantized(const quant_format_t *f)
+{
+    return f->block_elems == QUANT_QK;
+}
+
+/* scores[r] = float(k_{b+r} . q) * scale for the unmasked r, q in the keys' vec_dot_type (in q_kv). */
+static void exact_scores(const kern_kv_head_t *h, const float *q, uint8_t *q_kv, float *scores)
+{
+    const quant_format_t *kf = h->k.format, *qf = NULL;
+    quant_lookup(kf->vec_dot_type, &qf, NULL);
+    /* Block dots: the level's twin, the same bits. Float dots: the scalar one (their twins differ within a bound). */
+    quant_vec_dot_fn dot = block_quantized(kf) ? kern_format(kf)->vec_dot : kf->vec_dot;
+    uint32_t hd = h->head_dim, b = row_base(h);
+    qf->quantize(q, q_kv, hd); /* llama.cpp multiplies Q in the keys' type */
+    for (uint32_t t = h->t0; t < h->n; t++)
+        scores[t - b] = dot(kern_kv_row(h, &h->k, t), q_kv, hd) * h->scale;
+}
+
+/* w rounded to F16 when the values are F16 (ggml's product converts it), else as it is. */
+static float weight_in_v_type(const kern_kv_head_t *h, float w)
+{
+    return h->v.format->type == QUANT_F16 ? quant_fp16_to_f32(quant_f32_to_fp16(w)) : w;
+}
+
+void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    uint32_t hd = h->head_dim, b = row_base(h), n = h->n - b;
+    double *acc = work;
+    float *v_row = (float *)(acc + hd);
+    exact_scores(h, q, (uint8_t *)(v_row + hd), scores); /* room for head_dim F32 elements */
+    for (uint32_t t = b; t < h->t0; t++)
+        scores[t - b] = -__builtin_inff(); /* masked, as ggml's row */
+    kern()->softmax(scores, n);
+    for (uint32_t d = 0; d < hd; d++)
+        acc[d] = 0.0;
+    for (uint32_t t = h->t0; t < h->n; t++) {
+        float w = weight_in_v_type(h, scores[t - b]);
+        h->v.format->dequantize(kern_kv_row(h, &h->v, t), v_row, hd);
+        for (uint32_t d = 0; d < hd; d++)
+            acc[d] += (double)(w * v_row[d]);
+    }
+    for (uint32_t d = 0; d < hd; d++)
+        out[d] = (float)acc[d];
+}
+
+/* Block j's scale and its i-th integer (i < 32) in a Q8_0 or Q4_0 row. */
+static float block_scale(const uint8_t *row, uint32_t j, bool q4)
+{
+    const uint8_t *d = q4 ? ((const block_q4_0 *)row)[j].d : ((const block_q8_0 *)row)[j].d;
+    return quant_fp16_to_f32((uint16_t)(d[0] | d[1] << 8));
+}
+
+static int32_t block_value(const uint8_t *row, uint32_t j, uint32_t i, bool q4)
+{
+    if (!q4)
+        return ((const block_q8_0 *)row)[j].qs[i];
+    uint8_t byte = ((const block_q4_0 *)row)[j].qs[i % 16];
+    return (int32_t)(i < 16 ? byte & 0xf : byte >> 4) - 8;
+}
+
+/* x rounded to the nearest integer, ties to even (|x| < 2^22), as FCVTNS. */
+static int32_t round_even(float x)
+{
+    return (int32_t)((x + 12582912.0f) - 12582912.0f);
+}
+
+/* The FAST value sums over Q8_0/Q4_0 values (kernels.h): 15-bit weights, integer multiply-adds. */
+static void v_sum_blocks(const kern_kv_head_t *h, const float *w, uint32_t b, float *out)
+{
+    bool q4 = h->v.format->type == QUANT_Q4_0;
+    for (uint32_t j = 0; j < h->head_dim / QUANT_QK; j++) {
+        float c_max = 0.0f;
+        for (uint32_t t = h->t0; t < h->n; t++) {
+            float c = w[t - b] * block_scale(kern_kv_row(h, &h->v, t), j, q4);
+            c = c < 0.0f ? -c : c;
+            c_max = c > c_max ? c : c_max;
+        }
+        float *o = out + j * QUANT_QK, m = c_max > 0.0f ? 32767.0f / c_max : 0.0f;
+        int32_t acc[QUANT_QK] = { 0 };
+        for (uint32_t i = 0; i < QUANT_QK; i++)
+            o[i] = 0.0f;
+        for (uint32_t t = h->t0; t < h->n; t++) {
+            const uint8_t *row = kern_kv_row(h, &h->v, t);
+            int32_t u = round_even(w[t - b] * block_scale(row, j, q4) * m);
+            for (uint32_t i = 0; i < QUANT_QK; i++)
+                acc[i] += u * block_value(row, j, i, q4);
+            if ((t - h->t0) % KERN_ATTN_CHUNK == KERN_ATTN_CHUNK - 1 || t + 1 == h->n)
+                for (uint32_t i = 0; i < QUANT_QK; i++) {
+                    o[i] += (float)acc[i];
+                    acc[i] = 0;
+                }
+        }
+        float unit = c_max / 32767.0f;
+        for (uint32_t i = 0; i < QUANT_QK; i++)
+            o[i] *= unit;
+    }
+}
+
+void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)
+{
+    const quant_format_t *kf = h->k.format, *vf = h->v.format;
+    uint32_t hd = h->head_dim, b = row_base(h), n = h->n - b, body = n - n % 4, r0 = h->t0 - b;
+    float *row = work, *acc = row + hd, *qr = acc + hd;
+    float max = 0.0f;
+    if (block_quantized(kf)) {
+        exact_scores(h, q, (uint8_t *)qr, scores);
+    } else {
+        kf->quantize(q, (uint8_t *)acc, hd); /* q in the keys' values, as the exact path has it */
+        kf->dequantize((const uint8_t *)acc, qr, hd);
+        for (uint32_t r = r0; r < n; r++) {
+            float lane[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+            kf->dequantize(kern_kv_row(h, &h->k, b + r), row, hd);
+            for (uint32_t d = 0; d < hd; d++)
+                lane[d % 4] = math_fmaf(row[d], qr[d], lane[d % 4]);
+            scores[r] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) * h->scale;
+        }
+    }
+    for (uint32_t r = r0; r < n; r++)
+        max = r == r0 || scores[r] > max ? scores[r] : max;
+    float part[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+    for (uint32_t r = 0; r < n; r++) {
+        scores[r] = r < r0 ? 0.0f : math_expf_approx(scores[r] - max);
+        if (r < body)
+            part[r % 4] += scores[r];
+    }
+    float sum = (part[0] + part[1]) + (part[2] + part[3]);
+    for (uint32_t r = body; r < n; r++)
+        sum += scores[r];
+    float inv = 1.0f / sum;
+    for (uint32_t r = 0; r < n; r++)
+        scores[r] = weight_in_v_type(h, scores[r] * inv);
+    if (block_quantized(vf))
+        return v_sum_blocks(h, scores, b, out);
+    for (uint32_t d = 0; d < hd; d++)
+        out[d] = 0.0f;
+    for (uint32_t r = 0; r < n; r++) {
+        vf->dequantize(kern_kv_row(h, &h->v, b + r), row, hd);
+        for (uint32_t d = 0; d < hd; d++)
+            out[d] = math_fmaf(scores[r], row[d], out[d]);
+    }
+}
