@@ -80,6 +80,21 @@ static void print_split(const char *what)
     fprintf(stderr, " of %.2f s\n", total * 1e-9);
 }
 
+/* The shares of the forward passes' time since the last call (kv_cache.h's phases), on stdout (what NULL: none); then resets them. */
+static void print_phases(kv_cache_t *kv, const char *what)
+{
+    double total = 0;
+    for (int i = 0; i < KV_PHASES; i++)
+        total += (double)kv->phase_us[i];
+    if (what && total > 0)
+        printf("phases %s: matmul %.1f%%, attention %.1f%%, other %.1f%% of %.2f s\n", what,
+               100.0 * (double)kv->phase_us[KV_PHASE_MATMUL] / total,
+               100.0 * (double)kv->phase_us[KV_PHASE_ATTENTION] / total,
+               100.0 * (double)kv->phase_us[KV_PHASE_OTHER] / total, total * 1e-6);
+    for (int i = 0; i < KV_PHASES; i++)
+        kv->phase_us[i] = 0;
+}
+
 /* The bench's settings: sizes, the depth both tests start at (llama-bench -d), the attention mode. */
 typedef struct settings {
     uint32_t n_pp, n_tg, depth;
@@ -118,12 +133,15 @@ static int bench(const llm_model_t *m, const settings_t *st, const int32_t *toke
     if (measure(m, &kv, &seq, tokens, 1, 1, 0, logits, a, &warm) || fill_depth(m, &kv, &seq, tokens, st->depth, logits, a))
         return -1;
     host_threads_stats((host_worker_stats_t[HOST_MAX_THREADS]){ 0 }, true);
+    print_phases(&kv, NULL);
     if (measure(m, &kv, &seq, run, st->n_pp, st->n_pp, st->depth, logits, a, &pp))
         return -1;
     print_split("pp");
+    print_phases(&kv, "pp");
     if (measure(m, &kv, &seq, run, st->n_tg, 1, st->depth, logits, a, &tg))
         return -1;
     print_split("tg");
+    print_phases(&kv, "tg");
     printf("pp %u: %.3f tok/s\n", st->n_pp, pp);
     printf("tg %u: %.3f tok/s\n", st->n_tg, tg);
     return 0;

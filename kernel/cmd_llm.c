@@ -116,6 +116,13 @@ static void cmd_info(int argc, char **argv)
     kprintf("file type     %s\nparameters    %llu\nweight bytes  %llu\n", mi.file_type,
             (unsigned long long)mi.n_params, (unsigned long long)mi.weight_bytes);
     kprintf("chat          %s\n", mi.chat_template ? mi.chat_template : mi.chat_error);
+    const model_hparams_t *hp = &s->model.model.hp;
+    kprintf("KV cache      keys %s, values %s: %zu bytes per position (f16 %zu, f32 %zu, q8_0 %zu, q4_0 %zu; "
+            "`llm gen -q TYPE`)\n", quant_type_name(s->types_asked.k), quant_type_name(s->types_asked.v),
+            kv_cache_pos_bytes(hp, s->types_asked), kv_cache_pos_bytes(hp, KV_TYPES_DEFAULT),
+            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_F32, QUANT_F32 }),
+            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_Q8_0, QUANT_Q8_0 }),
+            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_Q4_0, QUANT_Q4_0 }));
     kprintf("arena         %zu KiB used of %zu KiB, high-water %zu KiB\n", kernel.arena.used_bytes >> 10,
             kernel.arena.capacity_bytes >> 10, kernel.arena.high_water_bytes >> 10);
 }
@@ -147,7 +154,7 @@ static const subcommand_t SUBCOMMANDS[] = {
     { "unload", "", "free the loaded model's memory", 0, cmd_unload },
     { "info", "", "the loaded model's shape and memory", 0, cmd_info },
     { "verify", "NAME", "check a model against its .sha256 file", 1, cmd_verify },
-    { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] [-a exact|fast] \"PROMPT\"",
+    { "gen", "[-n N] [-t TEMP] [-k K] [-p TOP_P] [-m MIN_P] [-r REPEAT] [-s SEED] [-c CTX] [-q f16|f32|q8_0|q4_0] [-a exact|fast] \"PROMPT\"",
       "generate text", -1, cmd_llm_gen },
     { "chat", "[-n N] [-f FMT]", "talk with the model, N tokens per reply at most (/reset, /exit); FMT: "
                                   "chat format instead of the file's (chatml, gemma, llama3, ...)", -1, cmd_llm_chat },

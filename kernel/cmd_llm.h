@@ -31,9 +31,12 @@ void cmd_llm_cancel(int argc, char **argv);
 void cmd_llm_stats(int argc, char **argv);
 void cmd_llm_batch(int argc, char **argv);
 
-/* gen's flags and one prompt (or several with many): false after the error line. attn NULL: -a is refused. */
+/*
+ * gen's flags and one prompt (or several with many): false after the error
+ * line. attn NULL: -a is refused; types NULL: -q (the cache type) is refused.
+ */
 bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ctx, kern_attn_t *attn,
-                      const char **prompts, int *n, int max);
+                      kv_types_t *types, const char **prompts, int *n, int max);
 
 /* True (after the error line) while background jobs would be lost by remaking the session. */
 bool cmd_llm_jobs_busy(ksession_t *s);

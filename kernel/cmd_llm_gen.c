@@ -38,8 +38,12 @@ static void print_stats(const llm_result_t *r)
             r->arena_high_water >> 10);
 }
 
-/* One "-x VALUE" flag of gen into c / n_ctx / attn (NULL: -a not taken); false (after the error line) if bad. */
-static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *n_ctx, kern_attn_t *attn)
+/*
+ * One "-x VALUE" flag of gen into c / n_ctx / attn / types (attn NULL: -a
+ * and -q not taken); false (after the error line) if bad.
+ */
+static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *n_ctx, kern_attn_t *attn,
+                     kv_types_t *types)
 {
     uint64_t u;
     float f;
@@ -61,6 +65,13 @@ static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *
         }
         ok = kern_attn_parse(val, attn);
         break;
+    case 'q':
+        if (!types) {
+            kprintf("error: -q is not taken here (jobs share the scheduler's cache)\n");
+            return false;
+        }
+        ok = kv_type_parse(val, &types->k), types->v = types->k;
+        break;
     default: kprintf("error: unknown flag '-%c'; see `llm`\n", flag); return false;
     }
     if (!ok)
@@ -69,11 +80,13 @@ static bool gen_flag(char flag, const char *val, llm_gen_config_t *c, uint32_t *
 }
 
 bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ctx, kern_attn_t *attn,
-                      const char **prompts, int *n, int max)
+                      kv_types_t *types, const char **prompts, int *n, int max)
 {
     llm_gen_config_default(c);
     if (attn)
         *attn = KERN_ATTN_EXACT;
+    if (types)
+        *types = KV_TYPES_DEFAULT;
     c->max_tokens = DEFAULT_MAX_TOKENS;
     *n_ctx = 0;
     *n = 0;
@@ -84,7 +97,7 @@ bool cmd_llm_gen_args(int argc, char **argv, llm_gen_config_t *c, uint32_t *n_ct
                 kprintf("error: flag %s needs a value\n", a);
                 return false;
             }
-            if (!gen_flag(a[1], argv[++i], c, n_ctx, attn))
+            if (!gen_flag(a[1], argv[++i], c, n_ctx, attn, types))
                 return false;
         } else if (*n < max && *a) {
             prompts[(*n)++] = a;
@@ -104,13 +117,14 @@ void cmd_llm_gen(int argc, char **argv)
     llm_gen_config_t c;
     uint32_t n_ctx;
     kern_attn_t attn;
+    kv_types_t types;
     const char *prompt;
     int n;
-    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, &attn, &prompt, &n, 1) || !cmd_llm_need_model(&s))
+    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, &attn, &types, &prompt, &n, 1) || !cmd_llm_need_model(&s))
         return;
     err_t err;
     llm_result_t r;
-    if (ksession_use_ctx(s, n_ctx, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, attn, &err) != ERR_OK ||
+    if (ksession_use_ctx(s, n_ctx, types, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, attn, &err) != ERR_OK ||
         llm_generate(&s->ctx, prompt, strlen(prompt), &c, stream, NULL, &r, &err) != ERR_OK) {
         kprintf("error: %s\n", err.msg);
         return;
@@ -198,8 +212,9 @@ void cmd_llm_chat(int argc, char **argv)
     if (!cmd_llm_need_model(&s))
         return;
     err_t err;
-    /* the default context and attention, whatever `gen -c`/`-a` left; the format stays for this model */
-    if (ksession_use_ctx(s, 0, &err) != ERR_OK || llm_ctx_set_attn(&s->ctx, KERN_ATTN_EXACT, &err) != ERR_OK ||
+    /* the default context, cache and attention, whatever `gen -c`/`-q`/`-a` left; the format stays for this model */
+    if (ksession_use_ctx(s, 0, KV_TYPES_DEFAULT, &err) != ERR_OK ||
+        llm_ctx_set_attn(&s->ctx, KERN_ATTN_EXACT, &err) != ERR_OK ||
         (format && llm_model_set_chat(&s->model, format, &err) != ERR_OK)) {
         kprintf("error: %s\n", err.msg);
         return;

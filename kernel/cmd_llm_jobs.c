@@ -85,7 +85,7 @@ void cmd_llm_submit(int argc, char **argv)
     const char *prompt;
     int n;
     llm_sched_t *sc;
-    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, NULL, &prompt, &n, 1) || !(sc = need_sched()))
+    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, NULL, NULL, &prompt, &n, 1) || !(sc = need_sched()))
         return;
     if (n_ctx)
         kprintf("note: -c does not apply to jobs (each holds up to %u positions)\n", sc->p.max_seq_pos);
@@ -231,7 +231,7 @@ void cmd_llm_batch(int argc, char **argv)
     const char *prompts[BATCH_MAX];
     int n;
     llm_sched_t *sc;
-    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, NULL, prompts, &n, BATCH_MAX) || !(sc = need_sched()))
+    if (!cmd_llm_gen_args(argc, argv, &c, &n_ctx, NULL, NULL, prompts, &n, BATCH_MAX) || !(sc = need_sched()))
         return;
     llm_sched_stats_t before, after;
     llm_sched_stats(sc, &before);

@@ -19,15 +19,19 @@ void ksession_unload(ksession_t *s)
     s->has_sched = false;
 }
 
-static err_code_t make_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
+static err_code_t make_ctx(ksession_t *s, uint32_t n_ctx, kv_types_t types, err_t *err)
 {
     llm_ctx_params_t p;
     llm_ctx_params_default(&p);
     p.n_ctx = n_ctx;
+    p.type_k = types.k;
+    p.type_v = types.v;
     s->before_ctx = arena_mark(s->arena);
     err_code_t rc = llm_ctx_init(&s->ctx, &s->model, &p, s->arena, err);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK) {
         s->n_ctx_asked = n_ctx;
+        s->types_asked = types;
+    }
     return rc;
 }
 
@@ -42,7 +46,7 @@ err_code_t ksession_load(ksession_t *s, const model_entry_t *e, err_t *err)
     s->before_model = arena_mark(s->arena);
     err_code_t rc = llm_model_load(&s->model, e->data, e->size, s->arena, err);
     if (rc == ERR_OK)
-        rc = make_ctx(s, 0, err);
+        rc = make_ctx(s, 0, KV_TYPES_DEFAULT, err);
     if (rc != ERR_OK) {
         ARENA_RELEASE_OR_PANIC(s->arena, s->before_model);
         return rc;
@@ -51,16 +55,16 @@ err_code_t ksession_load(ksession_t *s, const model_entry_t *e, err_t *err)
     return ERR_OK;
 }
 
-err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err)
+err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, kv_types_t types, err_t *err)
 {
-    if (n_ctx == s->n_ctx_asked)
+    if (n_ctx == s->n_ctx_asked && types.k == s->types_asked.k && types.v == s->types_asked.v)
         return ERR_OK;
     ARENA_RELEASE_OR_PANIC(s->arena, s->before_ctx); /* the scheduler, below the context, stays */
-    err_code_t rc = make_ctx(s, n_ctx, err);
+    err_code_t rc = make_ctx(s, n_ctx, types, err);
     if (rc != ERR_OK) {
         err_t ignored;
         ARENA_RELEASE_OR_PANIC(s->arena, s->before_ctx);
-        make_ctx(s, s->n_ctx_asked, &ignored); /* back to the context there was (it fitted before) */
+        make_ctx(s, s->n_ctx_asked, s->types_asked, &ignored); /* back to the context there was (it fitted before) */
     }
     return rc;
 }
@@ -96,12 +100,12 @@ err_code_t ksession_sched(ksession_t *s, llm_sched_t **out, err_t *err)
         arena_init(&s->sched_arena, buf, bytes);
         rc = llm_sched_init(&s->sched, &s->model, &p, &s->sched_arena, err);
         if (rc == ERR_OK)
-            rc = make_ctx(s, s->n_ctx_asked, err);
+            rc = make_ctx(s, s->n_ctx_asked, s->types_asked, err);
     }
     if (rc != ERR_OK) {
         err_t ignored, why = *err;
         ARENA_RELEASE_OR_PANIC(s->arena, before);
-        make_ctx(s, s->n_ctx_asked, &ignored); /* the context there was (it fitted before) */
+        make_ctx(s, s->n_ctx_asked, s->types_asked, &ignored); /* the context there was (it fitted before) */
         return err_set(err, rc, "no room for background jobs beside a %u-position context (`llm gen -c N` makes it "
                        "smaller): %s", llm_ctx_n_ctx(&s->ctx), why.msg);
     }

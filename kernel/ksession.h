@@ -23,6 +23,7 @@ typedef struct ksession {
     llm_model_t model;
     llm_ctx_t ctx;
     uint32_t n_ctx_asked;       /* what the context was made for (0: the default) */
+    kv_types_t types_asked;     /* and its cache's key and value types */
     llm_sched_t sched;          /* the background jobs, in an arena of their own below the context */
     arena_t sched_arena;
     bool has_sched;
@@ -41,8 +42,12 @@ err_code_t ksession_load(ksession_t *s, const model_entry_t *e, err_t *err);
 
 void ksession_unload(ksession_t *s);
 
-/* Remakes the context for n_ctx positions (0: the default) unless it already is; ERR_NOMEM says the bytes needed. */
-err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, err_t *err);
+/*
+ * Remakes the context for n_ctx positions (0: the default) and a cache of
+ * these types unless it already is; ERR_NOMEM says the bytes needed,
+ * ERR_INVALID a type the model cannot take (the old context stays then).
+ */
+err_code_t ksession_use_ctx(ksession_t *s, uint32_t n_ctx, kv_types_t types, err_t *err);
 
 /*
  * The scheduler for background jobs, made on first use in an arena of its

@@ -101,6 +101,8 @@ err_code_t kv_cache_init(kv_cache_t *kv, const model_hparams_t *hp, uint32_t n_p
     side_init(&kv->k, hp, types.k);
     side_init(&kv->v, hp, types.v);
     kv->attn = KERN_ATTN_EXACT;
+    for (int i = 0; i < KV_PHASES; i++)
+        kv->phase_us[i] = 0;
     kv->n_layer = hp->n_layer;
     kv->n_blocks = kv_blocks_for(n_pos);
     kv->head_dim = hp->head_dim;

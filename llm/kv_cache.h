@@ -38,6 +38,13 @@ static inline uint32_t kv_blocks_for(uint32_t n_pos)
     return n_pos / KV_BLOCK_POS + (n_pos % KV_BLOCK_POS != 0);
 }
 
+/*
+ * The phases of a forward pass, as transformer.c times them: the matrix
+ * products (activation quantization included), attention over the cache,
+ * and the rest (norms, RoPE and cache stores, activations, embeddings).
+ */
+enum { KV_PHASE_MATMUL, KV_PHASE_ATTENTION, KV_PHASE_OTHER, KV_PHASES };
+
 /* The types of a cache's keys and values. */
 typedef struct kv_types {
     quant_type_t k, v;
@@ -54,6 +61,8 @@ typedef struct kv_side {
 typedef struct kv_cache {
     kv_side_t k, v;
     kern_attn_t attn;             /* how the forward pass reads it: KERN_ATTN_EXACT after init (kernels.h) */
+    uint64_t phase_us[KV_PHASES]; /* microseconds the forward passes over this cache spent per phase (0 after
+                                     init; transformer.c adds, anyone may reset) */
     uint32_t n_layer, n_blocks;
     uint32_t head_dim;
     uint32_t row_elems;           /* n_head_kv * head_dim: one position's keys (or values) */

@@ -22,6 +22,7 @@
 #include "llm/support/mathf.h"
 #include "llm/kernels/matmul.h"
 #include "llm/kernels/kernels.h"
+#include "llm/platform.h"
 #include "llm/support/parallel.h"
 
 /* Smaller pieces than these are not worth a hand-off to another core. */
@@ -207,9 +208,10 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
  * once for each run of tensors of one format and input width, and each run
  * is one split over the workers (matmul_many).
  */
-static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, uint32_t count, const float *x,
-                          uint32_t n, arena_t *a, err_t *err)
+static err_code_t project(const buffers_t *b, const gguf_tensor_t *const *ws, float *const *outs, uint32_t count,
+                          const float *x, uint32_t n, arena_t *a, err_t *err)
 {
+    uint64_t t0 = platform_now_us();
     act_rows_t act;
     arena_mark_t mark = arena_mark(a);
     err_code_t rc = ERR_OK;
@@ -224,6 +226,7 @@ static err_code_t project(const gguf_tensor_t *const *ws, float *const *outs, ui
             matmul_many(ws + i, outs + i, run, &act);
     }
     arena_release(a, mark, NULL);
+    b->kv->phase_us[KV_PHASE_MATMUL] += platform_now_us() - t0;
     return rc;
 }
 
@@ -235,7 +238,7 @@ static err_code_t attention_block(const model_t *m, uint32_t il, uint32_t n, buf
     rmsnorm(b->ops, b->xb, b->x, l->attn_norm, b->norm_w, n, e, hp->rms_eps);
     const gguf_tensor_t *qkv[] = { l->attn_q, l->attn_k, l->attn_v };
     float *qkv_out[] = { b->q, b->k, b->v };
-    err_code_t rc = project(qkv, qkv_out, 3, b->xb, n, a, err);
+    err_code_t rc = project(b, qkv, qkv_out, 3, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
     b->layer = il;
@@ -244,8 +247,10 @@ static err_code_t attention_block(const model_t *m, uint32_t il, uint32_t n, buf
         l->attn_k_norm->format->dequantize(l->attn_k_norm->data, b->qk_norm_w + hp->head_dim, hp->head_dim);
     }
     par_range(n, 1, ROPE_MIN_TOKENS, rope_store_rows, b);
+    uint64_t t0 = platform_now_us();
     par_range(n * hp->n_head, 1, 1, attend_heads, b);
-    rc = project(&l->attn_output, &b->xb, 1, b->att, n, a, err);
+    b->kv->phase_us[KV_PHASE_ATTENTION] += platform_now_us() - t0;
+    rc = project(b, &l->attn_output, &b->xb, 1, b->att, n, a, err);
     if (rc != ERR_OK)
         return rc;
     if (l->attn_post_norm)
@@ -272,11 +277,11 @@ static err_code_t ffn_block(const model_t *m, uint32_t il, uint32_t n, buffers_t
     rmsnorm(b->ops, b->xb, b->x, l->ffn_norm, b->norm_w, n, hp->n_embd, hp->rms_eps);
     const gguf_tensor_t *gate_up[] = { l->ffn_gate, l->ffn_up };
     float *gate_up_out[] = { b->gate, b->up };
-    err_code_t rc = project(gate_up, gate_up_out, 2, b->xb, n, a, err);
+    err_code_t rc = project(b, gate_up, gate_up_out, 2, b->xb, n, a, err);
     if (rc != ERR_OK)
         return rc;
     par_range(n * hp->n_ff, GLU_ALIGN, GLU_MIN_ELEMS, glu_elems, b);
-    rc = project(&l->ffn_down, &b->xb, 1, b->gate, n, a, err);
+    rc = project(b, &l->ffn_down, &b->xb, 1, b->gate, n, a, err);
     if (rc != ERR_OK)
         return rc;
     if (l->ffn_post_norm)
@@ -318,6 +323,7 @@ err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_
     err_code_t rc = check_batch(hp, batch, &max_pos, err);
     if (rc != ERR_OK)
         return rc;
+    uint64_t t0 = platform_now_us(), timed = kv->phase_us[KV_PHASE_MATMUL] + kv->phase_us[KV_PHASE_ATTENTION];
     arena_mark_t mark = arena_mark(scratch);
     buffers_t b = { .hp = hp, .m = m, .kv = kv, .batch = batch, .n_rope_sets = hp->n_swa_layers ? 2 : 1 };
     if ((rc = alloc_buffers(hp, n, max_pos, scratch, &b, err)) != ERR_OK) {
@@ -345,11 +351,14 @@ err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_
         for (uint32_t i = 0; i < batch->n_out; i++)
             rmsnorm(b.ops, b.xb + (size_t)i * hp->n_embd, b.x + (size_t)batch->out[i] * hp->n_embd, m->output_norm,
                     b.norm_w, 1, hp->n_embd, hp->rms_eps);
-        rc = project(&m->output, &logits, 1, b.xb, batch->n_out, scratch, err);
+        rc = project(&b, &m->output, &logits, 1, b.xb, batch->n_out, scratch, err);
         if (rc == ERR_OK && hp->final_logit_softcap > 0.0f)
             softcap(logits, (size_t)batch->n_out * hp->n_vocab, hp->final_logit_softcap);
     }
     arena_release(scratch, mark, NULL);
+    uint64_t total = platform_now_us() - t0,
+             phases = kv->phase_us[KV_PHASE_MATMUL] + kv->phase_us[KV_PHASE_ATTENTION] - timed;
+    kv->phase_us[KV_PHASE_OTHER] += total > phases ? total - phases : 0;
     return rc;
 }
 

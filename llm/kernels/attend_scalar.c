@@ -21,16 +21,32 @@ static bool block_quantized(const quant_format_t *f)
     return f->block_elems == QUANT_QK;
 }
 
-/* scores[r] = float(k_{b+r} . q) * scale for the unmasked r, q in the keys' vec_dot_type (in q_kv). */
-static void exact_scores(const kern_kv_head_t *h, const float *q, uint8_t *q_kv, float *scores)
+void vec_attend_scores(const kern_kv_head_t *h, const float *q, void *work, float *scores)
 {
     const quant_format_t *kf = h->k.format, *qf = NULL;
     quant_lookup(kf->vec_dot_type, &qf, NULL);
-    /* Block dots: the level's twin, the same bits. Float dots: the scalar one (their twins differ within a bound). */
-    quant_vec_dot_fn dot = block_quantized(kf) ? kern_format(kf)->vec_dot : kf->vec_dot;
-    uint32_t hd = h->head_dim, b = row_base(h);
+    uint32_t hd = h->head_dim, b = row_base(h), t = h->t0;
+    uint8_t *q_kv = work;
     qf->quantize(q, q_kv, hd); /* llama.cpp multiplies Q in the keys' type */
-    for (uint32_t t = h->t0; t < h->n; t++)
+    const kern_format_t *lk = kern_format(kf);
+    if (block_quantized(kf) && lk->tile.run) {
+        /* Four positions at a time: a group from a multiple of four lies in one block of the cache. */
+        const uint8_t *act = q_kv;
+        if (lk->tile.widen) {
+            uint8_t *wide = q_kv + hd / QUANT_QK * qf->block_bytes;
+            lk->tile.widen(q_kv, wide, hd);
+            act = wide;
+        }
+        for (t = b; t + 4 <= h->n; t += 4) {
+            lk->tile.run(kern_kv_row(h, &h->k, t), h->k.stride, act, 0, 1, hd, scores + (t - b), 4);
+            for (uint32_t j = 0; j < 4; j++)
+                scores[t - b + j] *= h->scale;
+        }
+        t = t > h->t0 ? t : h->t0;
+    }
+    /* Block dots: the level's twin, the same bits. Float dots: the scalar one (their twins differ within a bound). */
+    quant_vec_dot_fn dot = block_quantized(kf) ? lk->vec_dot : kf->vec_dot;
+    for (; t < h->n; t++)
         scores[t - b] = dot(kern_kv_row(h, &h->k, t), q_kv, hd) * h->scale;
 }
 
@@ -45,7 +61,7 @@ void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, v
     uint32_t hd = h->head_dim, b = row_base(h), n = h->n - b;
     double *acc = work;
     float *v_row = (float *)(acc + hd);
-    exact_scores(h, q, (uint8_t *)(v_row + hd), scores); /* room for head_dim F32 elements */
+    vec_attend_scores(h, q, v_row + hd, scores); /* room for 4 * head_dim bytes */
     for (uint32_t t = b; t < h->t0; t++)
         scores[t - b] = -__builtin_inff(); /* masked, as ggml's row */
     kern()->softmax(scores, n);
@@ -76,10 +92,10 @@ static int32_t block_value(const uint8_t *row, uint32_t j, uint32_t i, bool q4)
     return (int32_t)(i < 16 ? byte & 0xf : byte >> 4) - 8;
 }
 
-/* x rounded to the nearest integer, ties to even (|x| < 2^22), as FCVTNS. */
+/* x rounded to the nearest integer, ties to even (|x| < 2^22), as FCVTNS; 0 for NaN, as FCVTNS. */
 static int32_t round_even(float x)
 {
-    return (int32_t)((x + 12582912.0f) - 12582912.0f);
+    return x != x ? 0 : (int32_t)((x + 12582912.0f) - 12582912.0f);
 }
 
 /* The FAST value sums over Q8_0/Q4_0 values (kernels.h): 15-bit weights, integer multiply-adds. */
@@ -91,7 +107,7 @@ static void v_sum_blocks(const kern_kv_head_t *h, const float *w, uint32_t b, fl
         for (uint32_t t = h->t0; t < h->n; t++) {
             float c = w[t - b] * block_scale(kern_kv_row(h, &h->v, t), j, q4);
             c = c < 0.0f ? -c : c;
-            c_max = c > c_max ? c : c_max;
+            c_max = c > c_max || c != c ? c : c_max; /* a NaN stays, as FMAX */
         }
         float *o = out + j * QUANT_QK, m = c_max > 0.0f ? 32767.0f / c_max : 0.0f;
         int32_t acc[QUANT_QK] = { 0 };
@@ -121,7 +137,7 @@ void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scor
     float *row = work, *acc = row + hd, *qr = acc + hd;
     float max = 0.0f;
     if (block_quantized(kf)) {
-        exact_scores(h, q, (uint8_t *)qr, scores);
+        vec_attend_scores(h, q, qr, scores);
     } else {
         kf->quantize(q, (uint8_t *)acc, hd); /* q in the keys' values, as the exact path has it */
         kf->dequantize((const uint8_t *)acc, qr, hd);

@@ -297,5 +297,13 @@ void vec_add_scalar(float *x, const float *y, size_t n);
 /* Any pair of cache formats (the table's F32, F16, Q8_0 and Q4_0 slots; mixed pairs call them directly). */
 void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+/*
+ * The EXACT scores of every attention (kernels.h, kern_attend_fn) into
+ * scores[t - b] for t = t0 .. n-1 (and maybe some of b .. t0-1, to be
+ * masked): q in the keys' vec_dot_type in work (4 * head_dim bytes), block
+ * keys four positions at a time through the level's tile when it has one
+ * (the same bits as its dot).
+ */
+void vec_attend_scores(const kern_kv_head_t *h, const float *q, void *work, float *scores);
 
 #endif

@@ -102,9 +102,9 @@ def generated_text(out):
     return out[echo_end + 1:stats]
 
 
-def hosted(llm_run, model, prompt, n):
+def hosted(llm_run, model, prompt, n, extra=()):
     """llm-run's greedy text (stdout, less the newline it ends with) and its statistics (stderr)."""
-    cmd = [llm_run, "-m", model, "-p", prompt, "-n", str(n), "--temp", "0"]
+    cmd = [llm_run, "-m", model, "-p", prompt, "-n", str(n), "--temp", "0", *extra]
     p = subprocess.run(cmd, capture_output=True, timeout=300)
     if p.returncode != 0:
         raise Failure(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.decode(errors='replace')}")
@@ -114,8 +114,8 @@ def hosted(llm_run, model, prompt, n):
     return text[:-1], p.stderr.decode()
 
 
-def check_greedy(con, n, want, timeout):
-    out = command(con, f'llm gen -n {n} -t 0 "{GREEDY_PROMPT}"', timeout)
+def check_greedy(con, n, want, timeout, flags=""):
+    out = command(con, f'llm gen -n {n} -t 0 {flags}"{GREEDY_PROMPT}"', timeout)
     got = generated_text(out)
     if got != want:
         raise Failure(f"in-kernel greedy text differs from llm-run's:\n  kernel:  {got!r}\n  llm-run: {want!r}")
@@ -187,6 +187,14 @@ def session_initrd(con, step, args):
     want_full, _ = hosted(args.llm_run, full_path, GREEDY_PROMPT, 16)
     step("greedy 16 tokens with the full model equal llm-run's, byte for byte",
          lambda: check_greedy(con, 16, want_full, FULL_TIMEOUT_S))
+
+    def q8_cache():
+        want, _ = hosted(args.llm_run, full_path, GREEDY_PROMPT, 8, ("-ctk", "q8_0", "-ctv", "q8_0", "--attn", "fast"))
+        check_greedy(con, 8, want, FULL_TIMEOUT_S, "-q q8_0 -a fast ")
+        require(command(con, "llm info"), r"\nKV cache +keys Q8_0, values Q8_0: 12240 bytes per position \(f16 23040,")
+        error_line(command(con, 'llm gen -q q6_k "x"'), r"^error: bad value 'q6_k' for -q")
+    step("a Q8_0 cache with fast attention (-q q8_0 -a fast): greedy text equals llm-run -ctk/-ctv q8_0's; "
+         "llm info shows its bytes per position", q8_cache)
 
     def chat():
         con.send("llm chat -n 12\r")

@@ -37,15 +37,47 @@ static ALWAYS_INLINE int8x16x2_t values_of(const uint8_t *row, uint32_t j, bool 
     return v;
 }
 
-/* out[0 .. 32) of block j of the head (kernels.h, KERN_ATTN_FAST over block values). */
+/* Lane i: block j's scale in the rows of positions t .. t+3. */
+static ALWAYS_INLINE float32x4_t scales4(const kern_kv_head_t *h, uint32_t t, uint32_t j, bool q4)
+{
+    uint16_t d[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        const uint8_t *row = kern_kv_row(h, &h->v, t + i);
+        const uint8_t *p = q4 ? ((const block_q4_0 *)row)[j].d : ((const block_q8_0 *)row)[j].d;
+        d[i] = (uint16_t)(p[0] | p[1] << 8);
+    }
+    return fp16x4_to_f32(vld1_u16(d));
+}
+
+/* acc += u * (the 32 integers of block j of row), eight int32x4 lanes in element order. */
+static ALWAYS_INLINE void mla_block(int32x4_t acc[8], const uint8_t *row, uint32_t j, bool q4, int16_t u)
+{
+    int8x16x2_t v = values_of(row, j, q4);
+    int16x8_t x[4] = { vmovl_s8(vget_low_s8(v.val[0])), vmovl_high_s8(v.val[0]), vmovl_s8(vget_low_s8(v.val[1])),
+                       vmovl_high_s8(v.val[1]) };
+    for (int i = 0; i < 4; i++) {
+        acc[2 * i] = vmlal_n_s16(acc[2 * i], vget_low_s16(x[i]), u);
+        acc[2 * i + 1] = vmlal_high_n_s16(acc[2 * i + 1], x[i], u);
+    }
+}
+
+/*
+ * out[0 .. 32) of block j of the head (kernels.h, KERN_ATTN_FAST over block
+ * values): the weights' float work four positions to a vector, then one
+ * integer multiply-add per value.
+ */
 static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t j, bool q4,
                                   float *out)
 {
-    float c_max = 0.0f;
-    for (uint32_t t = h->t0; t < h->n; t++) {
+    uint32_t t, end4 = h->t0 + (h->n - h->t0) / 4 * 4;
+    float32x4_t cm = vdupq_n_f32(0.0f);
+    for (t = h->t0; t < end4; t += 4)
+        cm = vmaxq_f32(cm, vabsq_f32(vmulq_f32(vld1q_f32(w + (t - b)), scales4(h, t, j, q4))));
+    float c_max = vmaxvq_f32(cm);
+    for (; t < h->n; t++) {
         float c = w[t - b] * scale_of(kern_kv_row(h, &h->v, t), j, q4);
         c = c < 0.0f ? -c : c;
-        c_max = c > c_max ? c : c_max;
+        c_max = c > c_max || c != c ? c : c_max; /* a NaN stays, as FMAX */
     }
     float m = c_max > 0.0f ? 32767.0f / c_max : 0.0f;
     int32x4_t acc[8];
@@ -54,21 +86,21 @@ static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, uint3
         acc[i] = vdupq_n_s32(0);
         sum[i] = vdupq_n_f32(0.0f);
     }
-    for (uint32_t t = h->t0; t < h->n; t++) {
-        const uint8_t *row = kern_kv_row(h, &h->v, t);
-        int16_t u = (int16_t)vcvtns_s32_f32(w[t - b] * scale_of(row, j, q4) * m); /* |u| <= 32767 */
-        int8x16x2_t v = values_of(row, j, q4);
-        int16x8_t x[4] = { vmovl_s8(vget_low_s8(v.val[0])), vmovl_high_s8(v.val[0]), vmovl_s8(vget_low_s8(v.val[1])),
-                           vmovl_high_s8(v.val[1]) };
-        for (int i = 0; i < 4; i++) {
-            acc[2 * i] = vmlal_n_s16(acc[2 * i], vget_low_s16(x[i]), u);
-            acc[2 * i + 1] = vmlal_high_n_s16(acc[2 * i + 1], x[i], u);
+    for (t = h->t0; t < h->n;) {
+        int16_t u[4];
+        uint32_t k = t + 4 <= end4 ? 4 : 1;
+        if (k == 4)
+            vst1_s16(u, vmovn_s32(vcvtnq_s32_f32(vmulq_n_f32(vmulq_f32(vld1q_f32(w + (t - b)), scales4(h, t, j, q4)), m))));
+        else
+            u[0] = (int16_t)vcvtns_s32_f32(w[t - b] * scale_of(kern_kv_row(h, &h->v, t), j, q4) * m);
+        for (uint32_t i = 0; i < k; i++, t++) { /* |u| <= 32767 */
+            mla_block(acc, kern_kv_row(h, &h->v, t), j, q4, u[i]);
+            if ((t - h->t0) % KERN_ATTN_CHUNK == KERN_ATTN_CHUNK - 1 || t + 1 == h->n)
+                for (int a = 0; a < 8; a++) {
+                    sum[a] = vaddq_f32(sum[a], vcvtq_f32_s32(acc[a]));
+                    acc[a] = vdupq_n_s32(0);
+                }
         }
-        if ((t - h->t0) % KERN_ATTN_CHUNK == KERN_ATTN_CHUNK - 1 || t + 1 == h->n)
-            for (int i = 0; i < 8; i++) {
-                sum[i] = vaddq_f32(sum[i], vcvtq_f32_s32(acc[i]));
-                acc[i] = vdupq_n_s32(0);
-            }
     }
     float unit = c_max / 32767.0f;
     for (int i = 0; i < 8; i++)
@@ -78,12 +110,8 @@ static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, uint3
 static ALWAYS_INLINE void attend_fast_blocks(const kern_kv_head_t *h, const float *q, float *scores, void *work,
                                              float *out, bool q4)
 {
-    quant_vec_dot_fn dot = kern_format(h->k.format)->vec_dot;
     uint32_t hd = h->head_dim, b = h->t0 & ~3u;
-    uint8_t *q8 = work;
-    kern()->formats[QUANT_Q8_0].quantize(q, q8, hd); /* the keys' vec_dot_type */
-    for (uint32_t t = h->t0; t < h->n; t++)
-        scores[t - b] = dot(kern_kv_row(h, &h->k, t), q8, hd) * h->scale;
+    vec_attend_scores(h, q, work, scores);
     vec_fast_weights_neon(scores, h->n - b, h->t0 - b, false);
     for (uint32_t j = 0; j < hd / 32; j++)
         v_block(h, scores, b, j, q4, out + 32 * j);

@@ -14,7 +14,8 @@
  *
  * forward_kv_q8_0 holds a Q8_0 key cache (F16 values) to llama.cpp's
  * -ctk q8_0 the same way: SmolLM2 Q4_0 on the same prompts, 32 greedy
- * tokens each (tests/golden/kvcache/, tests/ref/make_kvcache_goldens.py).
+ * tokens each (tests/golden/kvcache/, tests/ref/make_kvcache_goldens.py);
+ * forward_kv_q8_0_short its short prompts, for qemu-aarch64.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,12 @@ static void test_kv_q8_0(void)
     check_golden(&smollm2_ctk_q8_0, UINT32_MAX, UINT32_MAX);
 }
 
+/* Its short prompts and 4 greedy tokens each, for qemu-aarch64 (the keys' scores through the level's tiles). */
+static void test_kv_q8_0_short(void)
+{
+    check_golden(&smollm2_ctk_q8_0, 64, 4);
+}
+
 /* The short prompts and 4 greedy tokens each: small enough for qemu-aarch64 at every NEON level. */
 static void test_gemma_short(void)
 {
@@ -225,4 +232,5 @@ TEST_REGISTER(test_forward_gemma_register)
     TEST_ADD(test_suite("forward_gemma"), test_gemma);
     TEST_ADD(test_suite("forward_gemma_short"), test_gemma_short);
     TEST_ADD(test_suite("forward_kv_q8_0"), test_kv_q8_0);
+    TEST_ADD(test_suite("forward_kv_q8_0_short"), test_kv_q8_0_short);
 }

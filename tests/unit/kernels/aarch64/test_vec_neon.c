@@ -272,8 +272,7 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     const quant_format_t *f;
     CU_ASSERT_EQUAL_FATAL(quant_lookup(type, &f, NULL), ERR_OK);
     uint32_t heads = 1 + next() % 3, head = next() % heads;
-    bool blocks_fmt = f->block_elems > 1; /* Q8_0, Q4_0: their quantizers take finite values */
-    kind = blocks_fmt && kind == FILL_SPECIAL ? FILL_UNIT : kind;
+    bool blocks_fmt = f->block_elems > 1; /* Q8_0, Q4_0 */
     size_t stride = (size_t)heads * hd / f->block_elems * f->block_bytes;
     for (uint32_t t = 0; t < n; t++) {
         fill(row, (size_t)heads * hd, kind, 3.0f);
