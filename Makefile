@@ -375,13 +375,15 @@ fuzz: setup
 # level (test-unit-arm64). forward_gemma (Gemma 3 270M, every logits row
 # bit-identical to llama.cpp's, about 4 minutes on 2 threads) and
 # tokenizer_gemma (its 262k-token vocabulary) start first, in a run of their own.
+# forward_kv_q8_0: SmolLM2 with a Q8_0 key cache against llama.cpp's -ctk q8_0.
 REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 \
-	forward_fast_q4_0 forward_fast_q8_0_l1 forward_gemma tokenizer_gemma forward_gemma_short
+	forward_fast_q4_0 forward_fast_q8_0_l1 forward_gemma tokenizer_gemma forward_gemma_short forward_kv_q8_0 \
+	forward_kv_q8_0_short
 SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
 REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
 REAL_SUITES_b := smollm2_generate forward_q4_1 $(SMALL_FORWARD)
 REAL_SUITES_c := forward_q8_0 smollm2_sched $(SMALL_FORWARD)
-REAL_SUITES_d := forward_q8_0_l1 forward_fast_q4_0 forward_fast_q8_0_l1
+REAL_SUITES_d := forward_q8_0_l1 forward_fast_q4_0 forward_fast_q8_0_l1 forward_kv_q8_0
 REAL_SUITES_e := forward_gemma tokenizer_gemma
 REAL_THREADS_a := 2
 REAL_THREADS_b := 4
@@ -411,7 +413,7 @@ test-host-tools: $(BUILD)/host/tools/llm-run
 # The kernel-table suites: each runs every level the emulated CPU has.
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's,
 # forward_gemma_short (at -cpu max only, for time) Gemma 3's short prompts (its NEON RoPE, K-quant and
-# Q5_0 kernels) bit for bit;
+# Q5_0 kernels) and forward_kv_q8_0_short the Q8_0 key cache's short prompts (keys through the tiles) bit for bit;
 # smollm2_sched the scheduler's texts and logits on the full SmolLM2 against each request alone.
 NEON_SUITES := --only kernel_table --only neon_fp16 --only quant_neon --only quant_neon_kquant --only vec_neon --only matmul \
 	--only llm --only sched --only bench_batch --only forward_q8_0_l1 --only forward_fast_q8_0_l1 --only smollm2_sched
@@ -423,9 +425,9 @@ test-unit-arm64: $(ARM64_TESTS)
 	QEMU_CPU=cortex-a72 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 4 $(NEON_SUITES)
 	@echo "== the same on an ARMv8.2 CPU (qemu-aarch64 -cpu cortex-a76: SDOT, no I8MM), 2 threads"
 	QEMU_CPU=cortex-a76 qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 2 $(NEON_SUITES)
-	@echo "== matrix products, the 1-layer model and Gemma's short prompts at every level up to i8mm on 2 threads (qemu-aarch64 -cpu max)"
+	@echo "== matrix products, the 1-layer model, Gemma's and the Q8_0 key cache's short prompts at every level up to i8mm on 2 threads (qemu-aarch64 -cpu max)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(ARM64_TESTS) --threads 2 --only matmul --only forward_q8_0_l1 \
-		--only forward_gemma_short
+		--only forward_gemma_short --only forward_kv_q8_0_short
 
 test-freestanding: $(BUILD)/kernel.elf
 	@echo "== freestanding link check"
