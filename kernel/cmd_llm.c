@@ -120,9 +120,9 @@ static void cmd_info(int argc, char **argv)
     kprintf("KV cache      keys %s, values %s: %zu bytes per position (f16 %zu, f32 %zu, q8_0 %zu, q4_0 %zu; "
             "`llm gen -q TYPE`)\n", quant_type_name(s->types_asked.k), quant_type_name(s->types_asked.v),
             kv_cache_pos_bytes(hp, s->types_asked), kv_cache_pos_bytes(hp, KV_TYPES_DEFAULT),
-            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_F32, QUANT_F32 }),
-            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_Q8_0, QUANT_Q8_0 }),
-            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_Q4_0, QUANT_Q4_0 }));
+            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_F32, QUANT_F32, false }),
+            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_Q8_0, QUANT_Q8_0, false }),
+            kv_cache_pos_bytes(hp, (kv_types_t){ QUANT_Q4_0, QUANT_Q4_0, false }));
     kprintf("arena         %zu KiB used of %zu KiB, high-water %zu KiB\n", kernel.arena.used_bytes >> 10,
             kernel.arena.capacity_bytes >> 10, kernel.arena.high_water_bytes >> 10);
 }

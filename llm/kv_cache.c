@@ -106,6 +106,13 @@ err_code_t kv_cache_init(kv_cache_t *kv, const model_hparams_t *hp, uint32_t n_p
     kv->n_layer = hp->n_layer;
     kv->n_blocks = kv_blocks_for(n_pos);
     kv->head_dim = hp->head_dim;
+    bool rotate = !types.plain && hp->head_dim % 64 == 0; /* as llama.cpp: whole rows of 64 or more */
+    kv->rot_k = kv->rot_v = 0;
+    if (rotate && kv->k.format->block_elems > 1)
+        for (kv->rot_k = 64; hp->head_dim % (2 * kv->rot_k) == 0; kv->rot_k *= 2)
+            ;
+    if (rotate && kv->v.format->block_elems > 1)
+        kv->rot_v = 64;
     kv->row_elems = hp->n_head_kv * hp->head_dim;
     size_t per = (size_t)kv->n_blocks * hp->n_layer; /* fits: total did not overflow */
     arena_mark_t mark = arena_mark(arena);

@@ -45,9 +45,18 @@ static inline uint32_t kv_blocks_for(uint32_t n_pos)
  */
 enum { KV_PHASE_MATMUL, KV_PHASE_ATTENTION, KV_PHASE_OTHER, KV_PHASES };
 
-/* The types of a cache's keys and values. */
+/*
+ * The types of a cache's keys and values. A block-quantized side is
+ * rotated as llama.cpp rotates it (since 2026): keys (and so queries) by a
+ * Walsh-Hadamard matrix of the largest power of two from 64 up that
+ * divides the head size, values (and the attention's output back) by one
+ * of 64, when the head size is a multiple of 64; the dot products are
+ * unchanged and the quantization spreads over the outlier dimensions.
+ * plain: no rotation (llama.cpp's LLAMA_ATTN_ROT_DISABLE=1).
+ */
 typedef struct kv_types {
     quant_type_t k, v;
+    bool plain;
 } kv_types_t;
 
 /* One side of the pool (keys or values). */
@@ -65,6 +74,7 @@ typedef struct kv_cache {
                                      init; transformer.c adds, anyone may reset) */
     uint32_t n_layer, n_blocks;
     uint32_t head_dim;
+    uint32_t rot_k, rot_v;        /* rows of the Hadamard rotation of keys and queries, values and outputs (0: none) */
     uint32_t row_elems;           /* n_head_kv * head_dim: one position's keys (or values) */
     uint32_t *free_ids;           /* [n_blocks]: free block ids, a stack of n_free */
     uint32_t n_free;
@@ -85,7 +95,7 @@ typedef struct kv_seq {
 bool kv_type_parse(const char *s, quant_type_t *out);
 
 /* F16 keys and values, llama.cpp's default. */
-#define KV_TYPES_DEFAULT ((kv_types_t){ QUANT_F16, QUANT_F16 })
+#define KV_TYPES_DEFAULT ((kv_types_t){ QUANT_F16, QUANT_F16, false })
 
 /*
  * ERR_OK if a cache of these types can hold this model's heads; else

@@ -117,7 +117,7 @@ err_code_t llm_ctx_init(llm_ctx_t *ctx, const llm_model_t *m, const llm_ctx_para
     bool fit = n_ctx == 0;
     if (fit)
         n_ctx = hp->n_ctx_train < LLM_DEFAULT_N_CTX ? hp->n_ctx_train : LLM_DEFAULT_N_CTX;
-    kv_types_t types = { p->type_k, p->type_v };
+    kv_types_t types = { p->type_k, p->type_v, p->kv_plain };
     err_code_t rc = kv_types_check(hp, types, err);
     if (rc != ERR_OK)
         return rc;

@@ -119,6 +119,8 @@ typedef struct llm_ctx_params {
     uint32_t n_ctx;       /* positions; 0: LLM_DEFAULT_N_CTX (at most the model's), smaller if the arena is */
     quant_type_t type_k;  /* the KV cache's keys: QUANT_F16 (default), QUANT_F32, QUANT_Q8_0 or QUANT_Q4_0 */
     quant_type_t type_v;  /* its values, the same choice (kv_cache.h: bytes; kernels.h: the arithmetic) */
+    bool kv_plain;        /* true: no Hadamard rotation of a quantized cache (default false: rotated, as
+                             llama.cpp; kv_cache.h) */
     uint32_t n_batch;     /* prompt tokens per forward pass (default LLM_DEFAULT_N_BATCH) */
     kern_attn_t attn;     /* KERN_ATTN_EXACT (default: llama.cpp's portable arithmetic, the logits the goldens
                              test) or KERN_ATTN_FAST (float sums: faster at depth, not exact; kernels.h and

@@ -86,7 +86,7 @@ static err_code_t settle(llm_sched_params_t *p, const model_hparams_t *hp, err_t
                        p->queue_cap, p->keep_done);
     if (p->attn != KERN_ATTN_EXACT && p->attn != KERN_ATTN_FAST)
         return err_set(err, ERR_INVALID, "scheduler: attention mode %d is neither exact nor fast", (int)p->attn);
-    err_code_t rc = kv_types_check(hp, (kv_types_t){ p->type_k, p->type_v }, err);
+    err_code_t rc = kv_types_check(hp, (kv_types_t){ p->type_k, p->type_v, p->kv_plain }, err);
     if (rc != ERR_OK)
         return rc;
     if (p->max_seq_pos < 2 || p->max_seq_pos > (1u << 24))
@@ -106,7 +106,7 @@ static size_t need_bytes(const model_hparams_t *hp, const llm_sched_params_t *p)
     size_t per_slot = sizeof(sched_slot_t) + slot_bytes(hp, p->max_seq_pos) +
                       (size_t)kv_blocks_for(p->max_seq_pos) * sizeof(uint32_t) + 128;
     size_t work = llm_work_bytes(hp, p->max_seq_pos, p->step_tokens);
-    return kv_cache_bytes(hp, p->pool_positions, (kv_types_t){ p->type_k, p->type_v }) + n_reqs * per_req + p->max_running * per_slot +
+    return kv_cache_bytes(hp, p->pool_positions, (kv_types_t){ p->type_k, p->type_v, p->kv_plain }) + n_reqs * per_req + p->max_running * per_slot +
            (size_t)p->max_running * hp->n_vocab * sizeof(float) + 64 + work;
 }
 
@@ -134,7 +134,7 @@ err_code_t llm_sched_init(llm_sched_t *s, const llm_model_t *m, const llm_sched_
 
     arena_mark_t mark = arena_mark(arena);
     *s = (llm_sched_t){ .model = m, .p = p, .arena = arena, .n_reqs = n_reqs, .next_id = 1 };
-    rc = kv_cache_init(&s->kv, hp, p.pool_positions, (kv_types_t){ p.type_k, p.type_v }, arena, err);
+    rc = kv_cache_init(&s->kv, hp, p.pool_positions, (kv_types_t){ p.type_k, p.type_v, p.kv_plain }, arena, err);
     s->kv.attn = p.attn;
     if (rc == ERR_OK && (!(s->reqs = arena_alloc_zero(arena, n_reqs * sizeof *s->reqs, 64, err)) ||
                          !(s->slots = arena_alloc_zero(arena, p.max_running * sizeof *s->slots, 64, err)) ||

@@ -46,6 +46,7 @@ typedef struct llm_sched_params {
                                 (default LLM_DEFAULT_N_BATCH; at least max_running) */
     quant_type_t type_k;     /* the KV pool's keys and values: QUANT_F16 (default), QUANT_F32, QUANT_Q8_0 */
     quant_type_t type_v;     /* or QUANT_Q4_0, as llm_ctx_params_t */
+    bool kv_plain;           /* no Hadamard rotation of a quantized cache, as llm_ctx_params_t */
     kern_attn_t attn;        /* KERN_ATTN_EXACT (default) or KERN_ATTN_FAST, as llm_ctx_params_t */
     uint32_t text_cap;       /* bytes of generated text kept per request (default 4096) */
 } llm_sched_params_t;

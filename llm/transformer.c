@@ -170,6 +170,12 @@ static void rope_store_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker
         rotate(k, hp->n_head_kv, hp->head_dim, cs, hp->n_rot);
         if (fam->q_prescale)
             scale_rows(q, qd, hp->attn_scale);
+        if (b->kv->rot_k) { /* before a quantized cache, as llama.cpp (kv_cache.h) */
+            vec_hadamard_scalar(q, qd / b->kv->rot_k, b->kv->rot_k);
+            vec_hadamard_scalar(k, kvd / b->kv->rot_k, b->kv->rot_k);
+        }
+        if (b->kv->rot_v)
+            vec_hadamard_scalar(b->v + t * kvd, kvd / b->kv->rot_v, b->kv->rot_v);
         kv_cache_store(b->kv, b->batch->seqs[t], b->layer, b->batch->pos[t], k, b->v + t * kvd);
     }
 }
@@ -199,6 +205,8 @@ static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
         kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, h / group,
                                           window && n > window ? n - window : 0, n, scale);
         attend(&kh, b->q + off, scores, work, b->att + off);
+        if (kv->rot_v) /* the values were rotated: their weighted sum turns back */
+            vec_hadamard_scalar(b->att + off, hd / kv->rot_v, kv->rot_v);
     }
 }
 

@@ -294,6 +294,14 @@ void vec_softmax_scalar(float *x, uint32_t n);
 void vec_swiglu_scalar(float *gate, const float *up, uint32_t n);
 void vec_geglu_scalar(float *gate, const float *up, uint32_t n, const uint16_t *gelu_f16);
 void vec_add_scalar(float *x, const float *y, size_t n);
+/*
+ * Each of n_rows rows of n floats (n a power of two) rotated by the
+ * orthonormal Walsh-Hadamard matrix, as ggml's fast transform: scaled by
+ * 1 / sqrt(n), then for spans 1, 2, ..., n/2 the butterflies u + v, u - v
+ * in float. Its own inverse. llama.cpp rotates queries, keys and values
+ * this way before a block-quantized cache stores them (kv_cache.h).
+ */
+void vec_hadamard_scalar(float *x, size_t n_rows, uint32_t n);
 /* Any pair of cache formats (the table's F32, F16, Q8_0 and Q4_0 slots; mixed pairs call them directly). */
 void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);

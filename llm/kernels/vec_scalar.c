@@ -84,6 +84,23 @@ void vec_geglu_scalar(float *gate, const float *up, uint32_t n, const uint16_t *
     }
 }
 
+void vec_hadamard_scalar(float *x, size_t n_rows, uint32_t n)
+{
+    const float scale = 1.0f / math_sqrtf((float)n);
+    for (size_t r = 0; r < n_rows; r++) {
+        float *row = x + r * n;
+        for (uint32_t j = 0; j < n; j++)
+            row[j] *= scale;
+        for (uint32_t len = 1; len < n; len <<= 1)
+            for (uint32_t i = 0; i < n; i += 2 * len)
+                for (uint32_t j = i; j < i + len; j++) {
+                    float u = row[j], v = row[j + len];
+                    row[j] = u + v;
+                    row[j + len] = u - v;
+                }
+    }
+}
+
 void vec_add_scalar(float *x, const float *y, size_t n)
 {
     for (size_t i = 0; i < n; i++)

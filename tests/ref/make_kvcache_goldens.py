@@ -12,10 +12,11 @@ flash attention llama.cpp refuses a quantized V cache):
           n_threads_batch=2, logits_all=True, flash_attn=False, swa_full=True,
           type_k=8)                          # GGML_TYPE_Q8_0
 
-(swa_full is harmless: SmolLM2 has no sliding-window layers.) With
-LLAMA_ATTN_ROT_DISABLE=1 set: llama.cpp otherwise rotates Q and K by a
-Hadamard matrix before a quantized K cache stores them (attn_rot_k, since
-2026); the goldens hold the plain Q8_0 arithmetic, which is what we run.
+(swa_full is harmless: SmolLM2 has no sliding-window layers.) Two sets:
+llama.cpp's default, which rotates Q and K by a 64x64 Walsh-Hadamard matrix
+before the quantized K cache stores them (attn_rot_k, since 2026; files
+with a -rot suffix, --rotation), and with LLAMA_ATTN_ROT_DISABLE=1 set, the
+plain Q8_0 arithmetic (our kv_types_t.plain).
 
 For every prompt of tests/ref/gemma_prompts.txt on smollm2-135m-q4_0.gguf:
 llama.cpp's tokens (add_bos=True, special=True), evaluated in one llama_eval
@@ -36,7 +37,8 @@ logits, top 8 ids and logits) and u32 n_gen x { i32 id, row }.
 Also written: versions.txt and continuations.txt.
 
 Usage (the venv of make_logits_goldens.py; `make models` fetches the model):
-    /tmp/scalar-venv/bin/python tests/ref/make_kvcache_goldens.py
+    /tmp/scalar-venv/bin/python tests/ref/make_kvcache_goldens.py              # plain
+    /tmp/scalar-venv/bin/python tests/ref/make_kvcache_goldens.py --rotation   # -rot files
 """
 import argparse
 import hashlib
@@ -118,9 +120,14 @@ def main():
     ap.add_argument("--model", default=os.path.join(REPO, "test_models", MODEL))
     ap.add_argument("--prompts", default=os.path.join(REPO, "tests/ref/gemma_prompts.txt"))
     ap.add_argument("--out", default=os.path.join(REPO, "tests/golden/kvcache"))
+    ap.add_argument("--rotation", action="store_true",
+                    help="llama.cpp's default Hadamard rotation of Q and K (files with a -rot suffix)")
     args = ap.parse_args()
     os.environ.setdefault("GGML_NO_BACKTRACE", "1")
-    os.environ["LLAMA_ATTN_ROT_DISABLE"] = "1"  # read when the cache is made: no Hadamard rotation of Q and K
+    suffix = "-rot" if args.rotation else ""
+    out_name = OUT_NAME.replace(".bin", suffix + ".bin")
+    if not args.rotation:
+        os.environ["LLAMA_ATTN_ROT_DISABLE"] = "1"  # read when the cache is made: no Hadamard rotation of Q and K
     versions = base.check_versions()
     from llama_cpp import Llama
 
@@ -172,28 +179,29 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     blob = b"".join(out)
-    with open(os.path.join(args.out, OUT_NAME), "wb") as f:
+    with open(os.path.join(args.out, out_name), "wb") as f:
         f.write(blob)
-    with open(os.path.join(args.out, "continuations.txt"), "w", encoding="utf-8") as f:
+    with open(os.path.join(args.out, f"continuations{suffix}.txt"), "w", encoding="utf-8") as f:
         f.writelines(texts)
-    with open(os.path.join(args.out, "versions.txt"), "w", encoding="utf-8") as f:
+    with open(os.path.join(args.out, f"versions{suffix}.txt"), "w", encoding="utf-8") as f:
         f.write("made by tests/ref/make_kvcache_goldens.py\n")
         for k, v in versions.items():
             f.write(f"{k} {v}\n")
         f.write(f"python {platform.python_version()} on {platform.machine()} {platform.system()}\n")
         f.write(f"llama.cpp build: CMAKE_ARGS={base.LLAMA_CPP_CMAKE_ARGS}\n")
         f.write(f"settings: {SETTINGS} (type_k 8 = GGML_TYPE_Q8_0; type_v default F16)\n")
-        f.write("environment: LLAMA_ATTN_ROT_DISABLE=1 (no Hadamard rotation of Q and K)\n")
+        f.write("environment: llama.cpp's default (Hadamard rotation of Q and K before the Q8_0 cache)\n" if args.rotation
+                else "environment: LLAMA_ATTN_ROT_DISABLE=1 (no Hadamard rotation of Q and K)\n")
         f.write(f"tokenize: add_bos=True, special=True; generation: {N_GEN} greedy tokens "
                 "(argmax, lowest id on ties), no stop at end-of-turn\n")
         f.write(f"model {MODEL} sha256 {model_sha}\n")
-        f.write(f"{OUT_NAME} sha256 {hashlib.sha256(blob).hexdigest()} ({len(blob)} bytes)\n")
+        f.write(f"{out_name} sha256 {hashlib.sha256(blob).hexdigest()} ({len(blob)} bytes)\n")
         f.write("\n".join(report) + "\n")
         f.write(f"rows with a top-2 gap below {NEAR_TIE}: {len(ties)}\n")
         f.writelines(f"  {t}\n" for t in ties)
         f.write(cache_note + "\n")
         f.write("prompt 0 on one thread: identical to two threads\n")
-    print(f"wrote {OUT_NAME} ({len(blob)} bytes), near ties: {len(ties)}", file=sys.stderr)
+    print(f"wrote {out_name} ({len(blob)} bytes), near ties: {len(ties)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@
  * prompts and 4 greedy tokens each, for qemu-aarch64's NEON levels.
  *
  * forward_kv_q8_0 holds a Q8_0 key cache (F16 values) to llama.cpp's
- * -ctk q8_0 the same way: SmolLM2 Q4_0 on the same prompts, 32 greedy
- * tokens each (tests/golden/kvcache/, tests/ref/make_kvcache_goldens.py);
+ * -ctk q8_0 the same way, queries and keys rotated as llama.cpp rotates
+ * them by default: SmolLM2 Q4_0 on the same prompts, 32 greedy tokens each
+ * (tests/golden/kvcache/, tests/ref/make_kvcache_goldens.py);
+ * forward_kv_q8_0_plain without the rotation (LLAMA_ATTN_ROT_DISABLE=1);
  * forward_kv_q8_0_short its short prompts, for qemu-aarch64.
  */
 #include <stdio.h>
@@ -37,10 +39,15 @@ typedef struct golden_case {
 } golden_case_t;
 
 static const golden_case_t gemma = { "gemma-3-270m-q4_k_m", "test_models/gemma-3-270m-q4_k_m.gguf",
-                                     GOLDEN_DIR "gemma-3-270m-q4_k_m.bin", { QUANT_F16, QUANT_F16 }, true };
-static const golden_case_t smollm2_ctk_q8_0 = { "smollm2-135m-q4_0, K cache Q8_0", "test_models/smollm2-135m-q4_0.gguf",
-                                                "tests/golden/kvcache/smollm2-135m-q4_0-ctk-q8_0.bin",
-                                                { QUANT_Q8_0, QUANT_F16 }, false };
+                                     GOLDEN_DIR "gemma-3-270m-q4_k_m.bin", { QUANT_F16, QUANT_F16, false }, true };
+static const golden_case_t smollm2_ctk_q8_0 = { "smollm2-135m-q4_0, K cache Q8_0 (rotated)",
+                                                "test_models/smollm2-135m-q4_0.gguf",
+                                                "tests/golden/kvcache/smollm2-135m-q4_0-ctk-q8_0-rot.bin",
+                                                { QUANT_Q8_0, QUANT_F16, false }, false };
+static const golden_case_t smollm2_ctk_q8_0_plain = { "smollm2-135m-q4_0, K cache Q8_0 (plain)",
+                                                      "test_models/smollm2-135m-q4_0.gguf",
+                                                      "tests/golden/kvcache/smollm2-135m-q4_0-ctk-q8_0.bin",
+                                                      { QUANT_Q8_0, QUANT_F16, true }, false };
 #define N_CTX 1024
 #define CHUNK 64
 #define TOP_K 8
@@ -215,6 +222,11 @@ static void test_kv_q8_0(void)
     check_golden(&smollm2_ctk_q8_0, UINT32_MAX, UINT32_MAX);
 }
 
+static void test_kv_q8_0_plain(void)
+{
+    check_golden(&smollm2_ctk_q8_0_plain, UINT32_MAX, UINT32_MAX);
+}
+
 /* Its short prompts and 4 greedy tokens each, for qemu-aarch64 (the keys' scores through the level's tiles). */
 static void test_kv_q8_0_short(void)
 {
@@ -232,5 +244,6 @@ TEST_REGISTER(test_forward_gemma_register)
     TEST_ADD(test_suite("forward_gemma"), test_gemma);
     TEST_ADD(test_suite("forward_gemma_short"), test_gemma_short);
     TEST_ADD(test_suite("forward_kv_q8_0"), test_kv_q8_0);
+    TEST_ADD(test_suite("forward_kv_q8_0_plain"), test_kv_q8_0_plain);
     TEST_ADD(test_suite("forward_kv_q8_0_short"), test_kv_q8_0_short);
 }

@@ -61,11 +61,12 @@ static void open_run_with(run_t *r, uint32_t n_ctx, kv_types_t types)
     p.n_ctx = n_ctx;
     p.type_k = types.k;
     p.type_v = types.v;
+    p.kv_plain = types.plain;
     host_arena_init(&r->arena, CTX_ARENA_BYTES);
     CU_ASSERT_EQUAL_FATAL(llm_ctx_init(&r->ctx, &model, &p, &r->arena, &e), ERR_OK);
 }
 
-#define F32_TYPES ((kv_types_t){ QUANT_F32, QUANT_F32 })
+#define F32_TYPES ((kv_types_t){ QUANT_F32, QUANT_F32, false })
 
 static void open_run(run_t *r)
 {
@@ -182,9 +183,9 @@ static void test_block_kv_caches(void)
         kv_types_t types;
         size_t k_block, v_block; /* bytes per 32 values */
     } cases[] = {
-        { { QUANT_Q8_0, QUANT_Q8_0 }, 34, 34 },
-        { { QUANT_Q4_0, QUANT_Q4_0 }, 18, 18 },
-        { { QUANT_Q8_0, QUANT_F16 }, 34, 64 },
+        { { QUANT_Q8_0, QUANT_Q8_0, false }, 34, 34 },
+        { { QUANT_Q4_0, QUANT_Q4_0, false }, 18, 18 },
+        { { QUANT_Q8_0, QUANT_F16, false }, 34, 64 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         size_t per_pos = (size_t)hp->n_layer * hp->n_head_kv * hp->head_dim / 32 * (cases[i].k_block + cases[i].v_block);
