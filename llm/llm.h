@@ -124,7 +124,7 @@ typedef struct llm_ctx_params {
     uint32_t n_batch;     /* prompt tokens per forward pass (default LLM_DEFAULT_N_BATCH) */
     kern_attn_t attn;     /* KERN_ATTN_EXACT (default: llama.cpp's portable arithmetic, the logits the goldens
                              test) or KERN_ATTN_FAST (float sums: faster at depth, not exact; kernels.h and
-                             README "Fast attention" give its measured distance) */
+                             README "Long contexts" give its measured distance) */
 } llm_ctx_params_t;
 
 /*

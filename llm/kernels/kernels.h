@@ -191,7 +191,7 @@ typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *s
  * FAST over F32/F16 keys is not llama.cpp's arithmetic and on SmolLM2 far
  * from it: q.k summed in float loses to cancellation on the model's
  * outlier dimensions (logits NMSE against EXACT up to 8.7e-3, greedy text
- * parting; README "Fast attention"). Over Q8_0 keys the scores are exact
+ * parting; README "Long contexts"). Over Q8_0 keys the scores are exact
  * and only the weights' rounding and the value sums differ (bounds in the
  * README).
  */

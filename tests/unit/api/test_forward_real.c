@@ -33,7 +33,7 @@
  * NMSE bound and argmax margin, as measured (worst NMSE 8.7e-3 on Q4_0,
  * from q.k summed in float: SmolLM2's outlier dimensions cancel; 0 argmax
  * changes). These guard what the fast path is today; the issue's goal
- * (1e-5) is not met (README "Fast attention").
+ * (1e-5) is not met (README "Long contexts").
  */
 #define FAST_MAX_NMSE 2e-2
 #define FAST_MARGIN 2e-2f
