@@ -3,7 +3,8 @@
 # and chat input as a user (or a script) drives them: integer flags parsed as
 # integers (fractions, signs, exponents refused; a seed up to 2^64-1 taken),
 # a chat line longer than the buffer refused whole (never split into two
-# turns), an explicit chat format chosen by name, an unknown one refused.
+# turns), an explicit chat format chosen by name, an unknown one refused,
+# KV cache types by llama.cpp's names (an unknown one refused).
 # Each refusal: one line naming the value, exit 2 (flags) or 1 (load).
 set -u
 run=$1
@@ -34,6 +35,10 @@ t "exponent for -n" 2 "bad value '1e3' for -n" -m "$small" -p hi -n 1e3
 t "negative seed" 2 "bad value '-1' for --seed" -m "$small" -p hi --seed -1
 t "signed top-k" 2 "bad value '\+5' for --top-k" -m "$small" -p hi --top-k +5
 t "context too large" 2 "bad value '2000000' for --ctx" -m "$small" -p hi --ctx 2000000
+t "unknown cache type" 2 "a cache type is f16, f32, q8_0 or q4_0, not 'q6_k'" -m "$small" -p hi -ctk q6_k
+t "cache type without a value" 2 "a cache type is f16, f32, q8_0 or q4_0, not ''" -m "$small" -p hi --cache-type-v
+t "Q8_0 keys, Q4_0 values, fast" 0 "generated 2, stop: max tokens" -m "$small" -p hi -n 2 -ctk q8_0 \
+    --cache-type-v q4_0 --attn fast
 t "largest seed" 0 "generated 2, stop: max tokens" -m "$small" -p hi -n 2 --seed 18446744073709551615
 # 2^53 and 2^53 + 1 are one double: parsed as integers they are two seeds, two texts.
 sample() { "$run" -m "$small" -p "Once upon a time" -n 24 --temp 1.5 --top-k 0 --top-p 1 --min-p 0 --seed "$1" 2>/dev/null; }
