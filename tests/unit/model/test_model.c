@@ -174,6 +174,7 @@ static fixture_opts_t gemma_opts(void)
     o.n_layer = 7;
     o.head_dim = 32; /* not n_embd / n_head = 16 */
     o.n_swa = 8;
+    o.rope_base = 1e6f; /* global layers; windowed ones take rope.freq_base_swa's default, 10000 */
     return o;
 }
 
@@ -193,14 +194,14 @@ static void test_gemma3_family(void)
     CU_ASSERT_EQUAL(m.hp.n_swa_layers, 6); /* layers 0-4 and 6 windowed, 5 global (pattern 6) */
     for (uint32_t il = 0; il < 7; il++) {
         CU_ASSERT_EQUAL(m.layers[il].swa, il != 5);
-        CU_ASSERT(m.layers[il].rope_freq_base == (il == 5 ? 10000.0f : 10000.0f)); /* file base 1e4, swa default 1e4 */
+        CU_ASSERT(m.layers[il].rope_freq_base == (il == 5 ? 1e6f : 10000.0f)); /* file base 1e6, swa default 1e4 */
         CU_ASSERT_PTR_NOT_NULL(m.layers[il].attn_q_norm);
         CU_ASSERT_PTR_NOT_NULL(m.layers[il].ffn_post_norm);
     }
     CU_ASSERT_PTR_NOT_NULL(m.gelu_f16);
     char d[192];
     model_describe_family(&m, d, sizeof d);
-    CU_ASSERT_STRING_EQUAL(d, "rope neox base 10000, window 8 on 6 of 7 layers (base 10000), ffn gelu, qk-norm, "
+    CU_ASSERT_STRING_EQUAL(d, "rope neox base 1000000, window 8 on 6 of 7 layers (base 10000), ffn gelu, qk-norm, "
                               "post-norms, embd x sqrt(64), head 32, query scale 0.176777, tied output");
     close_fixture();
 
