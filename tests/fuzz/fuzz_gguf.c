@@ -3,7 +3,8 @@
  * the model loader (every family), the tokenizer tables and the chat
  * template detection run on the input; a file that loads and is small
  * enough (seeds: tests/fuzz/corpus/gguf, a few KiB each) also gets a
- * context, a tokenized prompt and two greedy tokens, so hostile-but-valid
+ * context (its KV cache types and attention path chosen by the file's
+ * size), a tokenized prompt and two greedy tokens, so hostile-but-valid
  * weights and shapes reach the forward pass. Nothing may crash, leak or
  * touch memory it does not own; refusals are fine.
  */
@@ -43,6 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             llm_ctx_t ctx;
             llm_ctx_params_default(&p);
             p.n_ctx = 16;
+            /* the cache's types, rotation and attention path from the file's size: every pair gets its turn */
+            static const quant_type_t types[4] = { QUANT_F16, QUANT_F32, QUANT_Q8_0, QUANT_Q4_0 };
+            p.type_k = types[size % 4];
+            p.type_v = types[size / 4 % 4];
+            p.attn = size / 16 % 2 ? KERN_ATTN_FAST : KERN_ATTN_EXACT;
+            p.kv_plain = size / 32 % 2;
             if (llm_ctx_init(&ctx, &model, &p, &arena, &err) == ERR_OK) {
                 llm_gen_config_t gen;
                 llm_result_t res;
