@@ -8,6 +8,7 @@
 #include "llm/kernels/kernels.h"
 
 #include "llm/quant/blocks.h"
+#include "llm/support/bits.h"
 #include "llm/support/mathf.h"
 
 /* The row base of an attention: t0 rounded down to a multiple of four (kernels.h). */
@@ -98,14 +99,31 @@ static int32_t round_even(float x)
     return x != x ? 0 : (int32_t)((x + 12582912.0f) - 12582912.0f);
 }
 
-/* The FAST value sums over Q8_0/Q4_0 values (kernels.h): 15-bit weights, integer multiply-adds. */
-static void v_sum_blocks(const kern_kv_head_t *h, const float *w, uint32_t b, float *out)
+/* The larger of a and b, a NaN if either is one (as FMAX). */
+static float max_nan(float a, float b)
+{
+    return a != a ? a : b != b ? b : a > b ? a : b;
+}
+
+/* e^x for x <= 0 from kern_exp2_table (kernels.h, KERN_ATTN_FAST over block values). */
+static float exp2_from_table(float x)
+{
+    float p = x * KERN_EXP2_SCALE;
+    p = p > -1048576.0f ? p : -1048576.0f; /* a NaN too */
+    uint32_t y = (uint32_t)-round_even(p);
+    if (y >= 126 * KERN_EXP2_STEPS)
+        return 0.0f;
+    return f32_from_bits(kern_exp2_table[y % KERN_EXP2_STEPS] - (y / KERN_EXP2_STEPS << 23));
+}
+
+/* The FAST value sums over Q8_0/Q4_0 values (kernels.h): 15-bit weights from e, integer multiply-adds. */
+static void v_sum_blocks(const kern_kv_head_t *h, const float *e, float inv, uint32_t b, float *out)
 {
     bool q4 = h->v.format->type == QUANT_Q4_0;
     for (uint32_t j = 0; j < h->head_dim / QUANT_QK; j++) {
         float c_max = 0.0f;
         for (uint32_t t = h->t0; t < h->n; t++) {
-            float c = w[t - b] * block_scale(kern_kv_row(h, &h->v, t), j, q4);
+            float c = e[t - b] * block_scale(kern_kv_row(h, &h->v, t), j, q4);
             c = c < 0.0f ? -c : c;
             c_max = c > c_max || c != c ? c : c_max; /* a NaN stays, as FMAX */
         }
@@ -115,7 +133,7 @@ static void v_sum_blocks(const kern_kv_head_t *h, const float *w, uint32_t b, fl
             o[i] = 0.0f;
         for (uint32_t t = h->t0; t < h->n; t++) {
             const uint8_t *row = kern_kv_row(h, &h->v, t);
-            int32_t u = round_even(w[t - b] * block_scale(row, j, q4) * m);
+            int32_t u = round_even(e[t - b] * block_scale(row, j, q4) * m);
             for (uint32_t i = 0; i < QUANT_QK; i++)
                 acc[i] += u * block_value(row, j, i, q4);
             if ((t - h->t0) % KERN_ATTN_CHUNK == KERN_ATTN_CHUNK - 1 || t + 1 == h->n)
@@ -124,7 +142,7 @@ static void v_sum_blocks(const kern_kv_head_t *h, const float *w, uint32_t b, fl
                     acc[i] = 0;
                 }
         }
-        float unit = c_max / 32767.0f;
+        float unit = (c_max / 32767.0f) * inv;
         for (uint32_t i = 0; i < QUANT_QK; i++)
             o[i] *= unit;
     }
@@ -150,10 +168,11 @@ void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scor
         }
     }
     for (uint32_t r = r0; r < n; r++)
-        max = r == r0 || scores[r] > max ? scores[r] : max;
+        max = r == r0 ? scores[r] : max_nan(max, scores[r]);
+    bool table = block_quantized(vf);
     float part[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
     for (uint32_t r = 0; r < n; r++) {
-        scores[r] = r < r0 ? 0.0f : math_expf_approx(scores[r] - max);
+        scores[r] = r < r0 ? 0.0f : table ? exp2_from_table(scores[r] - max) : math_expf_approx(scores[r] - max);
         if (r < body)
             part[r % 4] += scores[r];
     }
@@ -161,10 +180,10 @@ void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scor
     for (uint32_t r = body; r < n; r++)
         sum += scores[r];
     float inv = 1.0f / sum;
+    if (table)
+        return v_sum_blocks(h, scores, inv, b, out);
     for (uint32_t r = 0; r < n; r++)
         scores[r] = weight_in_v_type(h, scores[r] * inv);
-    if (block_quantized(vf))
-        return v_sum_blocks(h, scores, b, out);
     for (uint32_t d = 0; d < hd; d++)
         out[d] = 0.0f;
     for (uint32_t r = 0; r < n; r++) {

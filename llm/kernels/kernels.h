@@ -175,19 +175,26 @@ typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *s
  * - scores, F32/F16 keys: q rounded to the keys' type; score_t = ((a0 + a1)
  *   + (a2 + a3)) * scale, lane a_l = fma(k_t[d], q[d], a_l) over d = l mod 4
  *   in index order. Q8_0/Q4_0 keys: as EXACT (integer dots, exact already).
- * - e_t = math_expf_approx(score_t - max); sum = ((s0 + s1) + (s2 + s3))
- *   over the row from b below its length rounded down to a multiple of
- *   four (s_l adds e_t, row index mod 4 = l, in order), then the rest added
- *   in order; w_t = e_t * (1 / sum), rounded to F16 when the values are F16.
- * - out, F32/F16 values: out[d] = fma(w_t, v_t[d], ...) in position order
- *   from b, in float. Q8_0/Q4_0 values (block j of 32 dims, scale d_tj,
- *   integers v_t[i]): c_tj = w_t * d_tj, C_j = max over t of c_tj; u_tj =
- *   int(c_tj * (32767 / C_j) + 0.5); out[i] = (sum over chunks of
- *   KERN_ATTN_CHUNK positions from t0, in order, of float(sum_t u_tj *
- *   v_t[i] in int32)) * (C_j / 32767), 0 where C_j is 0. Integer
- *   multiply-adds in place of float ones; each weight keeps 15 bits
- *   relative to the largest, where EXACT's F16 ones keep 11 relative to
- *   each.
+ * - e_t (masked positions 0): over F32/F16 values math_expf_approx(score_t
+ *   - max); over Q8_0/Q4_0 values from kern_exp2_table: p = (score_t - max)
+ *   * (KERN_EXP2_STEPS * log2 e), at least -2^20 (a NaN becomes -2^20), y =
+ *   -round_even(p), e_t = 0 if y >= 126 * KERN_EXP2_STEPS, else the float
+ *   whose bits are kern_exp2_table[y % KERN_EXP2_STEPS] - (y /
+ *   KERN_EXP2_STEPS << 23): 2^(-y / KERN_EXP2_STEPS), within about 5e-5 of
+ *   exp(score_t - max) and integer work but for two float operations.
+ * - sum = ((s0 + s1) + (s2 + s3)) over the row from b below its length
+ *   rounded down to a multiple of four (s_l adds e_t, row index mod 4 = l,
+ *   in order), then the rest added in order; inv = 1 / sum.
+ * - out, F32/F16 values: w_t = e_t * inv, rounded to F16 when the values
+ *   are F16; out[d] = fma(w_t, v_t[d], ...) in position order from b, in
+ *   float. Q8_0/Q4_0 values (block j of 32 dims, scale d_tj, integers
+ *   v_t[i]): c_tj = e_t * d_tj, C_j = max over t of |c_tj| (a NaN stays);
+ *   u_tj = round_even(c_tj * (32767 / C_j)) (0 for a NaN; 32767 / C_j taken
+ *   as 0 unless C_j > 0); out[i] = (sum over chunks of KERN_ATTN_CHUNK
+ *   positions from t0, in order, of float(sum_t u_tj * v_t[i] in int32)) *
+ *   ((C_j / 32767) * inv). Integer multiply-adds in place of float ones;
+ *   each weight keeps 15 bits relative to the largest, where EXACT's F16
+ *   ones keep 11 relative to each.
  * FAST over F32/F16 keys is not llama.cpp's arithmetic and on SmolLM2 far
  * from it: q.k summed in float loses to cancellation on the model's
  * outlier dimensions (logits NMSE against EXACT up to 8.7e-3, greedy text
@@ -196,6 +203,11 @@ typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *s
  * README).
  */
 #define KERN_ATTN_CHUNK 256u /* 256 * 32767 * 128 < 2^31 */
+#define KERN_EXP2_STEPS 8192u
+/* The float bit patterns of 2^(-f / KERN_EXP2_STEPS) (exp2_table.c, made by tools/gen_exp2_table.py). */
+extern const uint32_t kern_exp2_table[KERN_EXP2_STEPS];
+/* KERN_EXP2_STEPS * log2(e) (log2 e as a float, scaled exactly). */
+#define KERN_EXP2_SCALE ((float)KERN_EXP2_STEPS * 0x1.715476p+0f)
 
 typedef enum kern_attn {
     KERN_ATTN_EXACT,

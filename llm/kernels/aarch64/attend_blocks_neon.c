@@ -1,7 +1,7 @@
 /*
  * KERN_ATTN_FAST over a Q8_0 or Q4_0 cache at the NEON level (contract in
  * kernels.h, scalar twin in attend_scalar.c, the same bits): the scores by
- * the level's block dot, the softmax by vec_fast_weights_neon, and the
+ * the level's block dot, exponentials from kern_exp2_table, and the
  * value sums as 16-bit multiply-adds of 15-bit weights with the cache's
  * 8-bit (or 4-bit) values into eight int32x4 accumulators per 32-value
  * block. QEMU runs those inline, where every float lane is a soft-float
@@ -37,6 +37,56 @@ static ALWAYS_INLINE int8x16x2_t values_of(const uint8_t *row, uint32_t j, bool 
     return v;
 }
 
+/* e for four scores against max, from kern_exp2_table (kernels.h, KERN_ATTN_FAST over block values). */
+static ALWAYS_INLINE float32x4_t exp2_table4(float32x4_t s, float32x4_t max)
+{
+    _Static_assert(KERN_EXP2_STEPS == 1u << 13, "y / KERN_EXP2_STEPS is y >> 13");
+    float32x4_t p = vmaxnmq_f32(vmulq_n_f32(vsubq_f32(s, max), KERN_EXP2_SCALE), vdupq_n_f32(-1048576.0f));
+    uint32x4_t y = vreinterpretq_u32_s32(vnegq_s32(vcvtnq_s32_f32(p)));
+    uint32_t i[4];
+    vst1q_u32(i, vandq_u32(y, vdupq_n_u32(KERN_EXP2_STEPS - 1)));
+    uint32x4_t t = vdupq_n_u32(0);
+    t = vld1q_lane_u32(&kern_exp2_table[i[0]], t, 0);
+    t = vld1q_lane_u32(&kern_exp2_table[i[1]], t, 1);
+    t = vld1q_lane_u32(&kern_exp2_table[i[2]], t, 2);
+    t = vld1q_lane_u32(&kern_exp2_table[i[3]], t, 3);
+    uint32x4_t bits = vsubq_u32(t, vshlq_n_u32(vshrq_n_u32(y, 13), 23));
+    return vreinterpretq_f32_u32(vandq_u32(bits, vcltq_u32(y, vdupq_n_u32(126 * KERN_EXP2_STEPS))));
+}
+
+/* scores[0 .. n) (the first r0 masked) become their e, masked 0; returns 1 / sum, summed as kernels.h says. */
+static ALWAYS_INLINE float exp_weights(float *scores, uint32_t n, uint32_t r0)
+{
+    uint32_t body = n - n % 4, r;
+    for (r = 0; r < r0; r++)
+        scores[r] = -__builtin_inff(); /* masked: e = 0 */
+    float32x4_t mx = vdupq_n_f32(scores[n - 1]);
+    for (r = 0; r + 4 <= n; r += 4)
+        mx = vmaxq_f32(mx, vld1q_f32(scores + r));
+    for (; r < n; r++)
+        mx = vmaxq_f32(mx, vdupq_n_f32(scores[r]));
+    const float32x4_t max = vdupq_n_f32(vmaxvq_f32(mx));
+    float32x4_t part = vdupq_n_f32(0.0f);
+    for (r = 0; r < body; r += 4) {
+        float32x4_t e = exp2_table4(vld1q_f32(scores + r), max);
+        vst1q_f32(scores + r, e);
+        part = vaddq_f32(part, e);
+    }
+    part = vpaddq_f32(part, part);
+    float sum = vgetq_lane_f32(vpaddq_f32(part, part), 0); /* (s0 + s1) + (s2 + s3) */
+    if (r < n) {
+        float rest[4] = { 0.0f, 0.0f, 0.0f, 0.0f };
+        for (uint32_t j = 0; r + j < n; j++)
+            rest[j] = scores[r + j];
+        vst1q_f32(rest, exp2_table4(vld1q_f32(rest), max));
+        for (uint32_t j = 0; r + j < n; j++) {
+            scores[r + j] = rest[j];
+            sum += rest[j];
+        }
+    }
+    return 1.0f / sum;
+}
+
 /* Lane i: block j's scale in the rows of positions t .. t+3. */
 static ALWAYS_INLINE float32x4_t scales4(const kern_kv_head_t *h, uint32_t t, uint32_t j, bool q4)
 {
@@ -66,8 +116,8 @@ static ALWAYS_INLINE void mla_block(int32x4_t acc[8], const uint8_t *row, uint32
  * values): the weights' float work four positions to a vector, then one
  * integer multiply-add per value.
  */
-static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t j, bool q4,
-                                  float *out)
+static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, float inv, uint32_t b, uint32_t j,
+                                  bool q4, float *out)
 {
     uint32_t t, end4 = h->t0 + (h->n - h->t0) / 4 * 4;
     float32x4_t cm = vdupq_n_f32(0.0f);
@@ -102,7 +152,7 @@ static ALWAYS_INLINE void v_block(const kern_kv_head_t *h, const float *w, uint3
                 }
         }
     }
-    float unit = c_max / 32767.0f;
+    float unit = (c_max / 32767.0f) * inv;
     for (int i = 0; i < 8; i++)
         vst1q_f32(out + 4 * i, vmulq_n_f32(sum[i], unit));
 }
@@ -112,9 +162,9 @@ static ALWAYS_INLINE void attend_fast_blocks(const kern_kv_head_t *h, const floa
 {
     uint32_t hd = h->head_dim, b = h->t0 & ~3u;
     vec_attend_scores(h, q, work, scores);
-    vec_fast_weights_neon(scores, h->n - b, h->t0 - b, false);
+    float inv = exp_weights(scores, h->n - b, h->t0 - b);
     for (uint32_t j = 0; j < hd / 32; j++)
-        v_block(h, scores, b, j, q4, out + 32 * j);
+        v_block(h, scores, inv, b, j, q4, out + 32 * j);
 }
 
 void vec_attend_fast_q8_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out)

@@ -415,8 +415,8 @@ static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, ui
         vst1q_f32(out + d0 + 4 * i, a[i]);
 }
 
-/* KERN_ATTN_FAST's softmax and weights (kernels.h) over scores[0 .. n), the first r0 masked. */
-void vec_fast_weights_neon(float *scores, uint32_t n, uint32_t r0, bool f16)
+/* KERN_ATTN_FAST's softmax and weights (kernels.h) over scores[0 .. n), the first r0 masked; F16 rounds them. */
+static void fast_weights(float *scores, uint32_t n, uint32_t r0, bool f16)
 {
     uint32_t body = n - n % 4, r;
     for (r = 0; r < r0; r++)
@@ -463,7 +463,7 @@ static ALWAYS_INLINE void attend_fast(const kern_kv_head_t *h, const float *q, f
         else
             store_part(scores + r, s, n - r);
     }
-    vec_fast_weights_neon(scores, n, h->t0 - b, f16);
+    fast_weights(scores, n, h->t0 - b, f16);
     for (; d + 16 <= hd; d += 16)
         fast_v_sum(h, scores, b, d, 4, f16, out);
     for (; d < hd; d += 4)

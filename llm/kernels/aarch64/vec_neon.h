@@ -11,7 +11,6 @@
 #ifndef LLM_KERNELS_AARCH64_VEC_NEON_H
 #define LLM_KERNELS_AARCH64_VEC_NEON_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,11 +31,6 @@ void vec_attend_f32_neon(const kern_kv_head_t *h, const float *q, float *scores,
 /* KERN_ATTN_FAST over an F16 and an F32 cache: vec_attend_fast_scalar's bits (fused lanes as it defines them). */
 void vec_attend_fast_f16_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_fast_f32_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
-/*
- * KERN_ATTN_FAST's softmax over scores[0 .. n), the first r0 masked, then
- * the weights e * (1 / sum), rounded to F16 if f16 (kernels.h); in place.
- */
-void vec_fast_weights_neon(float *scores, uint32_t n, uint32_t r0, bool f16);
 /* KERN_ATTN_FAST over Q8_0 and Q4_0 keys and values (attend_blocks_neon.c). */
 void vec_attend_fast_q8_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_fast_q4_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
