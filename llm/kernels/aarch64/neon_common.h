@@ -88,4 +88,21 @@ NEON_DOTPROD static inline int32x4_t sdot16(int32x4_t acc, int8x16_t a, int8x16_
     return vdotq_s32(acc, a, b);
 }
 
+/*
+ * Attention rows: scores[0 .. r0) set to -inf (masked, so e = 0), then the
+ * largest of scores[0 .. n) in every lane (a NaN if any is one, as FMAX).
+ */
+static inline float32x4_t masked_max(float *scores, uint32_t n, uint32_t r0)
+{
+    uint32_t r;
+    for (r = 0; r < r0; r++)
+        scores[r] = -__builtin_inff();
+    float32x4_t mx = vdupq_n_f32(scores[n - 1]);
+    for (r = 0; r + 4 <= n; r += 4)
+        mx = vmaxq_f32(mx, vld1q_f32(scores + r));
+    for (; r < n; r++)
+        mx = vmaxq_f32(mx, vdupq_n_f32(scores[r]));
+    return vdupq_n_f32(vmaxvq_f32(mx));
+}
+
 #endif

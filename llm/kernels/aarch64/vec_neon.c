@@ -419,14 +419,7 @@ static ALWAYS_INLINE void fast_v_sum(const kern_kv_head_t *h, const float *w, ui
 static void fast_weights(float *scores, uint32_t n, uint32_t r0, bool f16)
 {
     uint32_t body = n - n % 4, r;
-    for (r = 0; r < r0; r++)
-        scores[r] = -__builtin_inff(); /* masked: e = 0 */
-    float32x4_t mx = vdupq_n_f32(scores[n - 1]);
-    for (r = 0; r + 4 <= n; r += 4)
-        mx = vmaxq_f32(mx, vld1q_f32(scores + r));
-    for (; r < n; r++)
-        mx = vmaxq_f32(mx, vdupq_n_f32(scores[r]));
-    const float32x4_t max = vdupq_n_f32(vmaxvq_f32(mx));
+    const float32x4_t max = masked_max(scores, n, r0);
     float32x4_t part = vdupq_n_f32(0.0f);
     for (r = 0; r < body; r += 4) {
         float32x4_t e = expf4(vsubq_f32(vld1q_f32(scores + r), max));
