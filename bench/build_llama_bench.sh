@@ -54,7 +54,7 @@ python3 -m pip --version >/dev/null 2>&1 || { echo "llama-bench: python3 -m pip 
 mkdir -p "$BUILD_DIR"
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
 LOG=$BUILD_DIR/build.log
-SDIST=$BUILD_DIR/llama_cpp_python-$VERSION.tar.gz
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SRC=$BUILD_DIR/src
 OUT=$BUILD_DIR/cmake
 : >"$LOG"
@@ -80,10 +80,8 @@ if $same_stamp && [ -f "$OUT/CMakeCache.txt" ]; then
     exit 0
 fi
 
-if [ ! -f "$SDIST" ]; then
-    echo "llama-bench: downloading the llama-cpp-python $VERSION source distribution from PyPI"
-    step python3 -m pip download --no-deps --no-binary :all: "llama-cpp-python==$VERSION" -d "$BUILD_DIR"
-fi
+# Downloaded once into test_models/cache and checked against its pinned SHA-256.
+SDIST=$("$ROOT/tools/fetch_llama_sdist.sh" "$ROOT/test_models/cache")
 
 echo "llama-bench: unpacking vendor/llama.cpp into $SRC"
 rm -rf "$SRC" "$OUT"

