@@ -1,5 +1,5 @@
 /*
- * UTF-8, codepoint flags, lowercase and the GPT-2 byte alphabet: the small
+ * UTF-8, codepoint flags, lowercase, first-codepoint NFD and the GPT-2 byte alphabet: the small
  * pure functions the tokenizers and pre-tokenizers build on. The bad-input
  * rules copy llama.cpp's behaviour (see llm/tokenizer/unicode.h), because the point is
  * to produce its tokens for any byte string, not to be a validator.
@@ -171,6 +171,21 @@ uint32_t unicode_tolower(uint32_t cp)
     if (cp < run->first || (cp - run->first) % (uint32_t)run->stride != 0)
         return cp;
     return (uint32_t)((int32_t)cp + run->delta);
+}
+
+uint32_t unicode_nfd_first(uint32_t cp)
+{
+    size_t lo = 0, hi = unicode_nfd_range_count;
+    while (lo < hi) { /* first range whose last >= cp */
+        size_t mid = lo + (hi - lo) / 2;
+        if (unicode_nfd_ranges[mid].last < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == unicode_nfd_range_count || cp < unicode_nfd_ranges[lo].first)
+        return cp;
+    return unicode_nfd_ranges[lo].nfd;
 }
 
 /* ------------------------------------------------------------ GPT-2 bytes */
