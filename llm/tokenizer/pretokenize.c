@@ -1,38 +1,24 @@
 /*
- * The pre-tokenizer regexes of llm/tokenizer/pretokenize.h as hand-written scanners.
- * llama.cpp runs the GPT-2 and LLaMA-3 expressions through hand-written code
- * (unicode_regex_split_custom_*) and the others (SmolLM's \p{N}, Qwen2's
- * expression) through std::regex over text whose non-ASCII codepoints are
- * collapsed to one byte per category. All of them behave as the regex with
- * leftmost-first alternation and greedy backtracking would, given llama.cpp's
- * flags, so each scanner here follows the regex alternatives in order, at
- * each position taking the first that matches. Text no alternative matches
- * becomes a word of its own, as llama.cpp keeps the gaps between matches.
+ * The pre-tokenizers of llm/tokenizer/pretokenize.h: each kind's list of
+ * expressions run in order, and the GPT-2 / LLaMA-3 family of expressions
+ * (GPT-2, LLaMA-3, Qwen2, Qwen3.5), for which llama.cpp has hand-written
+ * code (unicode_regex_split_custom_*), as scanners that follow the regex
+ * alternatives in order, at each position taking the first that matches.
+ * Text no alternative matches becomes a word of its own, as llama.cpp keeps
+ * the gaps between matches. The other expressions are in pretok_isolate.c.
  *
  * A "piece" is the range one expression works on: its ends act as the ends
  * of the text (lookahead (?!\S) succeeds there, nothing reaches across).
+ * Expressions refine pieces by marking where words end (pretok_internal.h),
+ * in place in the caller's ends array, which is compacted at the end.
  */
 #include "llm/tokenizer/pretokenize.h"
 
 #include "llm/platform.h"
+#include "llm/tokenizer/pretok_internal.h"
 #include "llm/tokenizer/unicode.h"
 
-typedef struct piece {
-    const uint32_t *cpts;
-    size_t end; /* one past the last codepoint of the piece */
-} piece_t;
-
-typedef struct words {
-    uint32_t *ends;
-    size_t n;
-} words_t;
-
-static void emit(words_t *w, size_t end)
-{
-    w->ends[w->n++] = (uint32_t)end;
-}
-
-/* What the regexes tell apart: \p{L}, \p{N}, \s, anything else, and "past the piece". */
+/* What the regexes tell apart: \p{L} (with \p{M} for Qwen3.5), \p{N}, \s, anything else, and "past the piece". */
 typedef enum cls { CLS_END, CLS_LETTER, CLS_NUMBER, CLS_SPACE, CLS_OTHER } cls_t;
 
 static cls_t cls_at(const piece_t *p, size_t pos)
@@ -40,7 +26,7 @@ static cls_t cls_at(const piece_t *p, size_t pos)
     if (pos >= p->end)
         return CLS_END;
     unsigned f = unicode_flags(p->cpts[pos]);
-    if (f & UNICODE_LETTER)
+    if ((f & UNICODE_LETTER) || (p->marks_letters && (f & UNICODE_ACCENT_MARK)))
         return CLS_LETTER;
     if (f & UNICODE_NUMBER)
         return CLS_NUMBER;
@@ -143,114 +129,71 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, size_t max_digits)
     return end;
 }
 
-static void split_gpt2(const piece_t *p, size_t pos, words_t *w)
+static void split_gpt2(const piece_t *p, size_t pos)
 {
     while (pos < p->end) {
         pos = gpt2_word_end(p, pos);
-        emit(w, pos);
+        pretok_cut(p, pos);
     }
 }
 
-static void split_llama3(const piece_t *p, size_t max_digits, words_t *w)
+static void split_llama3_digits(const piece_t *p, size_t pos, size_t max_digits)
 {
-    for (size_t pos = 0; pos < p->end;) {
+    while (pos < p->end) {
         pos = llama3_word_end(p, pos, max_digits);
-        emit(w, pos);
+        pretok_cut(p, pos);
     }
 }
 
-/* \p{N} (every number codepoint its own piece), then GPT-2 inside each piece between them. */
-static void split_smollm(const uint32_t *cpts, size_t n, words_t *w)
+static void split_llama3(const piece_t *p, size_t pos)
 {
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && !unicode_is_number(cpts[i]))
-            continue;
-        if (i > start) {
-            piece_t gap = { cpts, i };
-            split_gpt2(&gap, start, w);
-        }
-        if (i < n)
-            emit(w, i + 1);
-        start = i + 1;
-    }
+    split_llama3_digits(p, pos, 3);
 }
+
+static void split_qwen2(const piece_t *p, size_t pos)
+{
+    split_llama3_digits(p, pos, 1); /* Qwen3.5 too: the piece says marks join letters */
+}
+
+#define MAX_STEPS 6
+
+/* Each kind's expressions in llama.cpp's order. */
+static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
+    [PRETOK_GPT2] = { split_gpt2 },
+    [PRETOK_SMOLLM] = { pretok_number_each, split_gpt2 },
+    [PRETOK_LLAMA3] = { split_llama3 },
+    [PRETOK_QWEN2] = { split_qwen2 },
+    [PRETOK_QWEN35] = { split_qwen2 },
+    [PRETOK_DEFAULT] = { pretok_punct_default, split_gpt2, pretok_number_runs, pretok_digit_triples },
+    [PRETOK_FALCON] = { pretok_punct_falcon, split_gpt2, pretok_digit_triples },
+    [PRETOK_DEEPSEEK_CODER] = { pretok_newline_each, pretok_space_letters, pretok_space_punct, pretok_cjk_runs,
+                                pretok_number_each },
+    [PRETOK_DEEPSEEK_LLM] = { pretok_newline_each, pretok_space_cased, pretok_space_symbols, pretok_trailing_space,
+                              pretok_cjk_runs, pretok_number_runs },
+    [PRETOK_NEWLINES] = { pretok_newline_runs },
+};
 
 size_t pretok_split(pretok_kind_t kind, const uint32_t *cpts, size_t n, uint32_t *ends)
 {
-    words_t w = { ends, 0 };
-    piece_t all = { cpts, n };
-    switch (kind) {
-    case PRETOK_GPT2:
-        split_gpt2(&all, 0, &w);
-        break;
-    case PRETOK_SMOLLM:
-        split_smollm(cpts, n, &w);
-        break;
-    case PRETOK_LLAMA3:
-        split_llama3(&all, 3, &w);
-        break;
-    case PRETOK_QWEN2:
-        split_llama3(&all, 1, &w);
-        break;
-    }
-    return w.n;
-}
-
-/* ------------------------------------------------------------ names */
-
-/* Each tokenizer.ggml.pre value llama.cpp (llama-vocab.cpp) gives one of our regex lists. */
-static const struct {
-    const char *name;
-    pretok_kind_t kind;
-} pretok_names[] = {
-    /* LLAMA_VOCAB_PRE_TYPE_GPT2, _MPT, _OLMO, _JAIS, _TRILLION, _GRANITE_DOCLING ("gpt2" is ours) */
-    { "gpt2", PRETOK_GPT2 }, { "gpt-2", PRETOK_GPT2 }, { "phi-2", PRETOK_GPT2 },
-    { "jina-es", PRETOK_GPT2 }, { "jina-de", PRETOK_GPT2 }, { "gigachat", PRETOK_GPT2 },
-    { "jina-v2-es", PRETOK_GPT2 }, { "jina-v2-de", PRETOK_GPT2 }, { "a.x-4.0", PRETOK_GPT2 },
-    { "mellum", PRETOK_GPT2 }, { "modern-bert", PRETOK_GPT2 }, { "exaone4", PRETOK_GPT2 },
-    { "jina-v1-en", PRETOK_GPT2 }, { "jina-v2-code", PRETOK_GPT2 }, { "roberta-bpe", PRETOK_GPT2 },
-    { "mpt", PRETOK_GPT2 }, { "olmo", PRETOK_GPT2 }, { "jais", PRETOK_GPT2 },
-    { "trillion", PRETOK_GPT2 }, { "granite-docling", PRETOK_GPT2 },
-    /* _SMOLLM, _STARCODER, _REFACT, _COMMAND_R, _CODESHELL, _EXAONE, _MINERVA, _MELLUM2 */
-    { "smollm", PRETOK_SMOLLM }, { "starcoder", PRETOK_SMOLLM }, { "refact", PRETOK_SMOLLM },
-    { "command-r", PRETOK_SMOLLM }, { "codeshell", PRETOK_SMOLLM }, { "exaone", PRETOK_SMOLLM },
-    { "minerva-7b", PRETOK_SMOLLM }, { "mellum2", PRETOK_SMOLLM },
-    /* _LLAMA3, _DBRX, _SMAUG, _CHATGLM4 */
-    { "llama3", PRETOK_LLAMA3 }, { "llama-v3", PRETOK_LLAMA3 }, { "llama-bpe", PRETOK_LLAMA3 },
-    { "falcon3", PRETOK_LLAMA3 }, { "falcon-h1", PRETOK_LLAMA3 }, { "pixtral", PRETOK_LLAMA3 },
-    { "midm-2.0", PRETOK_LLAMA3 }, { "lfm2", PRETOK_LLAMA3 }, { "jina-v5-nano", PRETOK_LLAMA3 },
-    { "dbrx", PRETOK_LLAMA3 }, { "smaug-bpe", PRETOK_LLAMA3 }, { "glm4", PRETOK_LLAMA3 },
-    { "chatglm-bpe", PRETOK_LLAMA3 },
-    /* _QWEN2, _STABLELM2, _HUNYUAN, _SOLAR_OPEN, _GROK_2 */
-    { "qwen2", PRETOK_QWEN2 }, { "deepseek-r1-qwen", PRETOK_QWEN2 }, { "kormo", PRETOK_QWEN2 },
-    { "f2llmv2", PRETOK_QWEN2 }, { "megrez", PRETOK_QWEN2 }, { "stablelm2", PRETOK_QWEN2 },
-    { "hunyuan", PRETOK_QWEN2 }, { "solar-open", PRETOK_QWEN2 }, { "grok-2", PRETOK_QWEN2 },
-};
-
-bool pretok_kind_from_name(const char *name, size_t len, pretok_kind_t *out)
-{
-    for (size_t i = 0; i < sizeof pretok_names / sizeof pretok_names[0]; i++) {
-        const char *candidate = pretok_names[i].name;
-        if (strlen(candidate) == len && memcmp(candidate, name, len) == 0) {
-            *out = pretok_names[i].kind;
-            return true;
+    if (n == 0 || (unsigned)kind >= PRETOK_KIND_COUNT)
+        return 0;
+    memset(ends, 0, n * sizeof *ends);
+    ends[n - 1] = 1; /* the whole text is one piece to begin with */
+    for (size_t k = 0; k < MAX_STEPS && kind_steps[kind][k]; k++) {
+        size_t start = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!ends[i])
+                continue;
+            /* The step marks ends inside [start, i], which this loop has passed. */
+            piece_t p = { cpts, i + 1, kind == PRETOK_QWEN35, ends };
+            kind_steps[kind][k](&p, start);
+            start = i + 1;
         }
     }
-    return false;
-}
-
-const char *pretok_kind_name(pretok_kind_t kind)
-{
-    switch (kind) {
-    case PRETOK_GPT2:
-        return "gpt2";
-    case PRETOK_SMOLLM:
-        return "smollm";
-    case PRETOK_LLAMA3:
-        return "llama3";
-    case PRETOK_QWEN2:
-        return "qwen2";
+    size_t n_words = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ends[i])
+            ends[n_words++] = (uint32_t)(i + 1); /* n_words <= i: never overwrites a mark not yet read */
     }
-    return "unknown";
+    return n_words;
 }

@@ -1,8 +1,7 @@
 /*
- * Pre-tokenizers of byte-level BPE vocabularies: how llama.cpp cuts text
- * into words before BPE merges run inside each word, for the
- * tokenizer.ggml.pre families that share the GPT-2, SmolLM, LLaMA-3 and
- * Qwen2 regexes. Works on codepoints (decode with utf8_to_cpts first, as
+ * Pre-tokenizers of BPE vocabularies: how llama.cpp cuts text into words
+ * before BPE merges run inside each word, for the tokenizer.ggml.pre
+ * families whose regex lists are listed below. Works on codepoints (decode with utf8_to_cpts first, as
  * llama.cpp does) and only reports word boundaries; the GPT-2 byte mapping
  * and the merges are the tokenizer's job. No allocation, linear time.
  */
@@ -22,21 +21,65 @@
  *   PRETOK_LLAMA3  (?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+
  *                  |\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
  *   PRETOK_QWEN2   the LLaMA-3 expression with \p{N} (single digits) for \p{N}{1,3}
- * \p{L}, \p{N} and \s are unicode_flags()'s LETTER, NUMBER and WHITESPACE.
+ *   PRETOK_QWEN35  the Qwen2 expression with [\p{L}\p{M}]+ for \p{L}+ and [^\s\p{L}\p{M}\p{N}] for
+ *                  [^\s\p{L}\p{N}] (combining marks join letters)
+ *   PRETOK_DEFAULT [\p{P}\$\+<=>\^~\|]+, GPT-2, \p{N}+, [0-9][0-9][0-9] (no or "default" name)
+ *   PRETOK_FALCON  [\p{P}\$\+<=>\^~\|`]+, GPT-2, [0-9][0-9][0-9]
+ *   PRETOK_DEEPSEEK_CODER  [\r\n], \s?\p{L}+, \s?\p{P}+, [U+4E00-U+9FA5 U+0800-U+4E00 U+AC00-U+D7FF]+, \p{N}
+ *   PRETOK_DEEPSEEK_LLM    [\r\n], \s?[87 ranges of cased letters]+, \s?[!-/:-~ U+FF01-U+FF0F U+FF1A-U+FF5E
+ *                  U+2018-U+201F U+3000-U+3002]+, \s+$, the CJK runs as deepseek-coder, \p{N}+
+ *   PRETOK_NEWLINES        [^\n]+|[\n]+ (Gemma 4's SPM-style BPE: runs of newlines and the rest)
+ * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
+ * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
+ * std::regex sees them); the bracket ranges without \p{..} are plain
+ * codepoint ranges in which, as in llama.cpp's std::wregex, a non-ASCII
+ * whitespace codepoint never matches (it stands for U+000B there).
  */
-typedef enum pretok_kind { PRETOK_GPT2, PRETOK_SMOLLM, PRETOK_LLAMA3, PRETOK_QWEN2 } pretok_kind_t;
+typedef enum pretok_kind {
+    PRETOK_GPT2,
+    PRETOK_SMOLLM,
+    PRETOK_LLAMA3,
+    PRETOK_QWEN2,
+    PRETOK_QWEN35,
+    PRETOK_DEFAULT,
+    PRETOK_FALCON,
+    PRETOK_DEEPSEEK_CODER,
+    PRETOK_DEEPSEEK_LLM,
+    PRETOK_NEWLINES,
+} pretok_kind_t;
+
+#define PRETOK_KIND_COUNT 10
 
 /*
- * Maps a tokenizer.ggml.pre value (name[0..len), not NUL-terminated) to the
- * kind whose regexes llama.cpp uses for it: every name llama.cpp maps to one
- * of these four regex lists (e.g. "gpt-2", "olmo", "smollm", "starcoder",
- * "llama-bpe", "llama3", "dbrx", "qwen2", "stablelm2"), plus "gpt2". Only the
- * split follows from the kind: llama.cpp's per-name settings (add_bos,
- * ignore_merges, clean_spaces, ...) are the caller's. False for other names.
+ * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre
+ * name beside the split: defaults the file's own keys may override, and
+ * behaviour of the BPE tokenizer and its detokenizer.
  */
+typedef struct pretok_name_info {
+    pretok_kind_t kind;
+    bool ignore_merges; /* a word that is a whole token is that token, before any merge */
+    bool clean_spaces;  /* the detokenizer's clean_up_tokenization_spaces passes */
+    bool add_bos;       /* default of tokenizer.ggml.add_bos_token */
+    bool no_bos;        /* no default BOS token (chatglm-bpe, glm4, glm5) */
+    bool escape_spaces; /* SPM-style BPE: spaces become U+2581, words stay raw UTF-8 (no GPT-2 byte map) */
+    bool gemma4;        /* Gemma 4's rules: add_bos forced on; a word of newlines that is a token is that token */
+} pretok_name_info_t;
+
+/*
+ * Looks up a tokenizer.ggml.pre value (name[0..len), not NUL-terminated)
+ * among the names llama.cpp maps to one of the kinds above (pretok_names.c
+ * lists them with llama.cpp's enum for each; e.g. "gpt-2", "olmo",
+ * "smollm", "starcoder", "llama-bpe", "qwen2", "qwen35", "falcon",
+ * "deepseek-coder", "deepseek-llm", "gemma4", "default"), plus "gpt2".
+ * False for other names, including the ones llama.cpp maps to regex lists
+ * we do not implement.
+ */
+bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out);
+
+/* The kind alone of pretok_info_from_name. */
 bool pretok_kind_from_name(const char *name, size_t len, pretok_kind_t *out);
 
-/* A short constant name of the kind ("gpt2", "smollm", "llama3", "qwen2"); never NULL. */
+/* A short constant name of the kind ("gpt2", "smollm", "llama3", "qwen2", "qwen35", "default", ...); never NULL. */
 const char *pretok_kind_name(pretok_kind_t kind);
 
 /*

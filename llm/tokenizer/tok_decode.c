@@ -57,38 +57,99 @@ static void put_bpe_text(sink_t *s, str_view_t t)
     }
 }
 
+/* A byte token's byte: "<0xNN>" (either case of hex digit); -1 for any other text. */
+static int byte_token_value(str_view_t t)
+{
+    if (t.len != 6 || memcmp(t.ptr, "<0x", 3) != 0 || t.ptr[5] != '>')
+        return -1;
+    int value = 0;
+    for (size_t i = 3; i < 5; i++) {
+        char c = t.ptr[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        value = value << 4 | d;
+    }
+    return value;
+}
+
+/* As llama.cpp's token_to_piece: by the token's type, then by the tokenizer. */
 static void put_piece(const tok_vocab_t *v, int32_t id, bool render_special, sink_t *s)
 {
     str_view_t t = v->text[id];
     switch (v->types[id]) {
     case TOK_TYPE_CONTROL:
     case TOK_TYPE_UNKNOWN:
-        if (!render_special)
-            return;
-        if (v->kind == TOK_SPM && v->types[id] == TOK_TYPE_UNKNOWN)
-            put(s, "\xe2\x96\x85", 3); /* llama.cpp shows <unk> as U+2585 */
-        else
+        if (render_special)
             put(s, t.ptr, t.len);
         return;
     case TOK_TYPE_USER_DEFINED:
         put(s, t.ptr, t.len);
         return;
-    case TOK_TYPE_BYTE:
-        if (v->kind == TOK_SPM && t.len == 6) { /* "<0xNN>" */
-            unsigned hi = (unsigned)t.ptr[3], lo = (unsigned)t.ptr[4];
-            uint8_t byte = (uint8_t)(((hi <= '9' ? hi - '0' : (hi | 0x20) - 'a' + 10) << 4) |
-                                     (lo <= '9' ? lo - '0' : (lo | 0x20) - 'a' + 10));
+    case TOK_TYPE_BYTE: {
+        int b = byte_token_value(t);
+        if (b >= 0) {
+            uint8_t byte = (uint8_t)b;
             put(s, &byte, 1);
-            return;
         }
-        break;
-    default:
-        break;
+        return;
     }
-    if (v->kind == TOK_SPM)
-        put_spm_text(s, t);
-    else
-        put_bpe_text(s, t);
+    case TOK_TYPE_NORMAL:
+        if (v->kind == TOK_BPE && !v->escape_spaces)
+            put_bpe_text(s, t);
+        else
+            put_spm_text(s, t); /* SentencePiece, WordPiece, Gemma 4 */
+        return;
+    default:
+        return; /* unused and undefined tokens: llama.cpp gives nothing */
+    }
+}
+
+/*
+ * llama.cpp's clean_up_tokenization_spaces on text[0 .. n), in place, in
+ * its three passes; returns the new length. Each pass keeps the first byte
+ * and reads the bytes as they were before it (a pass may drop the first).
+ */
+static size_t clean_spaces(char *text, size_t n)
+{
+    /* 1: " ?", " !", " .", " ," lose the space */
+    size_t out = n ? 1 : 0;
+    for (size_t i = 1; i < n; i++) {
+        char x = text[i];
+        if (text[i - 1] == ' ' && (x == '?' || x == '!' || x == '.' || x == ',') && out > 0)
+            out--;
+        text[out++] = x;
+    }
+    /* 2: " ' " becomes "'" (the byte after it is then skipped, and the next check sees it as not a space) */
+    n = out;
+    out = n ? 1 : 0;
+    bool prev_dropped = false;
+    for (size_t i = 1; i < n; i++) {
+        char x = text[i];
+        bool prev_space = text[i - 1] == ' ' && !prev_dropped;
+        prev_dropped = false;
+        if (x == '\'' && i + 1 < n && prev_space && text[i + 1] == ' ') {
+            out--;
+            text[out++] = x;
+            i++;
+            prev_dropped = true;
+            continue;
+        }
+        text[out++] = x;
+    }
+    /* 3: " 's", " 'm", " 're", " 've" lose the space (" 't", " 'd", " 'll" keep it) */
+    n = out;
+    out = n ? 1 : 0;
+    for (size_t i = 1; i < n; i++) {
+        char x = text[i];
+        if (text[i - 1] == ' ' && x == '\'' && i + 1 < n) {
+            char x1 = text[i + 1], x2 = i + 2 < n ? text[i + 2] : 0;
+            if (x1 == 's' || x1 == 'm' || (i + 2 < n && ((x1 == 'r' && x2 == 'e') || (x1 == 'v' && x2 == 'e'))))
+                out--;
+        }
+        text[out++] = x;
+    }
+    return out;
 }
 
 static err_code_t finish(const sink_t *s, size_t *n_out, err_t *err)
@@ -115,8 +176,9 @@ err_code_t tok_piece(const tok_vocab_t *v, int32_t id, bool render_special, char
     return finish(&s, n_out, err);
 }
 
-err_code_t tok_decode(const tok_vocab_t *v, const int32_t *ids, size_t n, bool render_special, char *buf,
-                      size_t size, size_t *n_out, err_t *err)
+/* tok_decode, with clean_spaces' passes or without them (the streaming decoder's first piece). */
+static err_code_t decode(const tok_vocab_t *v, const int32_t *ids, size_t n, bool render_special, bool clean,
+                         char *buf, size_t size, size_t *n_out, err_t *err)
 {
     sink_t s = { buf, size, 0, false };
     *n_out = 0;
@@ -127,7 +189,15 @@ err_code_t tok_decode(const tok_vocab_t *v, const int32_t *ids, size_t n, bool r
         s.skip_space = i == 0 && v->add_space_prefix; /* the space SentencePiece put before the text */
         put_piece(v, ids[i], render_special, &s);
     }
+    if (clean && v->clean_spaces && s.n <= s.size)
+        s.n = clean_spaces(buf, s.n);
     return finish(&s, n_out, err);
+}
+
+err_code_t tok_decode(const tok_vocab_t *v, const int32_t *ids, size_t n, bool render_special, char *buf,
+                      size_t size, size_t *n_out, err_t *err)
+{
+    return decode(v, ids, n, render_special, true, buf, size, n_out, err);
 }
 
 void tok_stream_init(tok_stream_t *s)
@@ -157,7 +227,7 @@ err_code_t tok_stream_push(const tok_vocab_t *v, tok_stream_t *st, int32_t id, c
     *n_out = 0;
     char *piece = (char *)joined + st->n_held;
     /* The first token is decoded as a sequence's first: without SentencePiece's leading space. */
-    err_code_t rc = st->at_start ? tok_decode(v, &id, 1, false, piece, TOK_STREAM_PIECE_MAX, &n, err)
+    err_code_t rc = st->at_start ? decode(v, &id, 1, false, false, piece, TOK_STREAM_PIECE_MAX, &n, err)
                                  : tok_piece(v, id, false, piece, TOK_STREAM_PIECE_MAX, &n, err);
     if (rc != ERR_OK)
         return rc;

@@ -2,25 +2,21 @@
  * Text to token ids (see tokenizer.h), in llama.cpp's order: special tokens
  * are cut out of the text first, then each remaining piece is tokenized by
  * SentencePiece (spaces escaped as U+2581, characters merged by score, byte
- * fallback) or byte-level BPE (pre-tokenizer split, bytes mapped to printable
- * characters, merged by rank).
+ * fallback), BPE (pre-tokenizer split, bytes mapped to printable characters
+ * or, for Gemma 4, spaces escaped as U+2581 over raw UTF-8; merged by rank)
+ * or WordPiece (tok_wpm.c).
  */
 #include "llm/support/bits.h"
 #include "llm/tokenizer/tok_merge.h"
+#include "llm/tokenizer/tok_output.h"
 #include "llm/tokenizer/tokenizer.h"
 #include "llm/tokenizer/unicode.h"
 
-typedef struct output {
-    int32_t *ids;
-    size_t max;
-    size_t n;
-} output_t;
+typedef tok_output_t output_t;
 
 static void emit(output_t *o, int32_t id)
 {
-    if (o->n < o->max)
-        o->ids[o->n] = id;
-    o->n++;
+    tok_output_push(o, id);
 }
 
 /* A piece of the text, or a special token cut out of it. */
@@ -190,13 +186,21 @@ static bool bpe_pair(const void *ctx, const char *word, uint32_t start, uint32_t
     return true;
 }
 
-/* The word's codepoints as UTF-8 of their bytes' GPT-2 printable characters. */
-static uint32_t byte_encode(const uint32_t *cpts, uint32_t n, char *out)
+/*
+ * The word's codepoints as UTF-8 of their bytes' GPT-2 printable characters,
+ * or as plain UTF-8 when raw (Gemma 4).
+ */
+static uint32_t byte_encode(const uint32_t *cpts, uint32_t n, bool raw_utf8, char *out)
 {
     uint32_t len = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint8_t raw[4], enc[4];
         size_t k = utf8_encode(cpts[i], raw);
+        if (raw_utf8) {
+            memcpy(out + len, raw, k);
+            len += (uint32_t)k;
+            continue;
+        }
         for (size_t j = 0; j < k; j++) {
             size_t m = utf8_encode(unicode_byte_to_cpt(raw[j]), enc);
             memcpy(out + len, enc, m);
@@ -214,9 +218,22 @@ static void bpe_emit_symbol(const tok_vocab_t *v, const char *sym, uint32_t len,
         return;
     }
     for (uint32_t b = 0; b < len; b++) { /* as llama.cpp: each byte as a one-byte token, if there is one */
-        if (str_index_find(&v->by_text, sym + b, 1, &id))
+        if (v->escape_spaces) {
+            if (v->byte_token[(uint8_t)sym[b]] != TOK_NONE) /* Gemma 4: <0xNN> */
+                emit(o, v->byte_token[(uint8_t)sym[b]]);
+        } else if (str_index_find(&v->by_text, sym + b, 1, &id)) {
             emit(o, (int32_t)id);
+        }
     }
+}
+
+static bool all_newlines(const char *word, uint32_t len)
+{
+    for (uint32_t i = 0; i < len; i++) {
+        if (word[i] != '\n')
+            return false;
+    }
+    return true;
 }
 
 static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len, output_t *o, arena_t *arena,
@@ -227,6 +244,10 @@ static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len
     if (!ends)
         return ERR_NOMEM;
     uint32_t n = (uint32_t)utf8_to_cpts((const uint8_t *)text, len, cpts);
+    for (uint32_t i = 0; v->escape_spaces && i < n; i++) {
+        if (cpts[i] == ' ')
+            cpts[i] = 0x2581; /* as llama.cpp escapes the bytes: 0x20 is never inside a sequence */
+    }
     size_t n_words = pretok_split(v->pre, cpts, n, ends);
     uint32_t longest = 0;
     for (size_t w = 0, start = 0; w < n_words; start = ends[w++])
@@ -238,10 +259,11 @@ static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len
         return ERR_NOMEM;
 
     for (size_t w = 0, start = 0; w < n_words; start = ends[w++]) {
-        uint32_t wlen = byte_encode(cpts + start, ends[w] - (uint32_t)start, word);
+        uint32_t wlen = byte_encode(cpts + start, ends[w] - (uint32_t)start, v->escape_spaces, word);
         uint32_t id;
-        if (v->pre == PRETOK_LLAMA3 && str_index_find(&v->by_text, word, wlen, &id)) {
-            emit(o, (int32_t)id); /* llama3's ignore_merges: a whole-word token wins */
+        bool whole = v->ignore_merges || (v->whole_newlines && all_newlines(word, wlen));
+        if (whole && str_index_find(&v->by_text, word, wlen, &id)) {
+            emit(o, (int32_t)id); /* ignore_merges, Gemma 4's newlines: a whole-word token wins */
             continue;
         }
         arena_mark_t mark = arena_mark(arena);
@@ -267,8 +289,9 @@ err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const 
     fragments_t fs;
     err_code_t rc = partition(v, text, (uint32_t)len, opts->parse_special, &fs, scratch, err);
 
-    if (rc == ERR_OK && opts->add_special && v->add_bos)
-        emit(&o, v->bos);
+    bool wpm = v->kind == TOK_WPM;
+    if (rc == ERR_OK && opts->add_special && (v->add_bos || wpm) && v->bos != TOK_NONE)
+        emit(&o, v->bos); /* WordPiece: [CLS] whatever add_bos says, as llama.cpp */
     bool prev_special = true; /* SentencePiece puts a space before the text and after each special token */
     for (size_t k = 0; rc == ERR_OK && k < fs.n; k++) {
         const fragment_t *f = &fs.f[k];
@@ -279,13 +302,17 @@ err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const 
         } else if (v->kind == TOK_SPM) {
             rc = spm_piece(v, text + f->offset, f->len, v->add_space_prefix && prev_special, &o, scratch, err);
             prev_special = false;
+        } else if (wpm) {
+            rc = tok_wpm_piece(v, text + f->offset, f->len, &o, scratch, err);
         } else {
             rc = bpe_piece(v, text + f->offset, f->len, &o, scratch, err);
         }
         arena_release(scratch, piece_mark, NULL);
     }
-    if (rc == ERR_OK && opts->add_special && v->add_eos)
+    if (rc == ERR_OK && opts->add_special && v->add_eos && !wpm)
         emit(&o, v->eos);
+    if (rc == ERR_OK && opts->add_special && wpm && v->sep != TOK_NONE)
+        emit(&o, v->sep); /* [SEP] */
     arena_release(scratch, mark, NULL);
     if (rc != ERR_OK)
         return rc;

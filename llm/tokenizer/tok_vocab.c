@@ -30,27 +30,43 @@ static str_view_t *string_views(const gguf_kv_t *kv, arena_t *arena, err_t *err)
     return views;
 }
 
-static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, err_t *err)
+/* tokenizer.ggml.model and, for BPE, tokenizer.ggml.pre: the kind, the split and the name's settings. */
+static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, pretok_name_info_t *info, bool *gemma4,
+                                  err_t *err)
 {
     str_view_t model, pre;
     char name[ESC_BUF_BYTES(32)];
     err_code_t rc = gguf_get_str(f, "tokenizer.ggml.model", &model, err);
     if (rc != ERR_OK)
         return rc;
+    *gemma4 = str_view_eq_cstr(model, "gemma4");
     if (str_view_eq_cstr(model, "llama"))
         v->kind = TOK_SPM;
-    else if (str_view_eq_cstr(model, "gpt2"))
+    else if (str_view_eq_cstr(model, "bert"))
+        v->kind = TOK_WPM;
+    else if (str_view_eq_cstr(model, "gpt2") || *gemma4)
         v->kind = TOK_BPE;
     else
-        return err_set(err, ERR_UNSUPPORTED, "tokenizer: tokenizer.ggml.model '%s' is not supported (only llama and gpt2)",
-                       esc_text(name, sizeof name, model.ptr, model.len, 32));
-    v->pre = PRETOK_GPT2; /* no tokenizer.ggml.pre: the original GPT-2 split */
-    if (v->kind == TOK_BPE && gguf_get_str(f, "tokenizer.ggml.pre", &pre, NULL) == ERR_OK &&
-        !pretok_kind_from_name(pre.ptr, pre.len, &v->pre))
         return err_set(err, ERR_UNSUPPORTED,
-                       "tokenizer: pre-tokenizer '%s' (tokenizer.ggml.pre) is not supported "
-                       "(gpt2, smollm, llama3, llama-bpe, qwen2)",
+                       "tokenizer: tokenizer.ggml.model '%s' is not supported (llama, gpt2, gemma4, bert)",
+                       esc_text(name, sizeof name, model.ptr, model.len, 32));
+    *info = (pretok_name_info_t){ .kind = PRETOK_DEFAULT, .clean_spaces = v->kind == TOK_WPM };
+    if (v->kind != TOK_BPE)
+        return ERR_OK;
+    /* llama.cpp: a gemma4 model is pre-tokenizer "gemma4" whatever the file says; no name is "default" */
+    if (*gemma4)
+        pre = (str_view_t){ "gemma4", 6 };
+    else if (gguf_get_str(f, "tokenizer.ggml.pre", &pre, NULL) != ERR_OK)
+        pre = (str_view_t){ "default", 7 };
+    if (!pretok_info_from_name(pre.ptr, pre.len, info))
+        return err_set(err, ERR_UNSUPPORTED,
+                       "tokenizer: pre-tokenizer '%s' (tokenizer.ggml.pre) is not supported (README.md, "
+                       "\"Tokenizers\", lists the names)",
                        esc_text(name, sizeof name, pre.ptr, pre.len, 32));
+    v->pre = info->kind;
+    v->ignore_merges = info->ignore_merges;
+    v->escape_spaces = info->escape_spaces;
+    v->whole_newlines = info->gemma4;
     return ERR_OK;
 }
 
@@ -91,8 +107,11 @@ static err_code_t read_tokens(tok_vocab_t *v, const gguf_file_t *f, arena_t *are
     }
     if ((rc = str_index_init(&v->by_text, v->n_tokens, token_text, v, arena, err)) != ERR_OK)
         return rc;
-    for (uint32_t i = 0; i < v->n_tokens; i++)
+    for (uint32_t i = 0; i < v->n_tokens; i++) {
         str_index_upsert(&v->by_text, i);
+        if (v->text[i].len > v->max_token_len)
+            v->max_token_len = (uint32_t)v->text[i].len;
+    }
     return ERR_OK;
 }
 
@@ -140,39 +159,67 @@ static err_code_t read_flag(const gguf_file_t *f, const char *key, bool *flag, e
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }
 
-static err_code_t read_specials(tok_vocab_t *v, const gguf_file_t *f, err_t *err)
+/* llama.cpp's defaults for the model, then the file's keys. */
+static err_code_t read_specials(tok_vocab_t *v, const gguf_file_t *f, const pretok_name_info_t *info, bool gemma4,
+                                err_t *err)
 {
-    bool spm = v->kind == TOK_SPM;
-    v->bos = spm ? 1 : TOK_NONE; /* llama.cpp's SentencePiece defaults */
-    v->eos = spm ? 2 : TOK_NONE;
-    v->unk = spm ? 0 : TOK_NONE;
-    v->eot = v->pad = TOK_NONE;
-    v->add_bos = spm || v->pre == PRETOK_LLAMA3;
+    v->eot = v->pad = v->sep = TOK_NONE;
     v->add_eos = false;
-    v->add_space_prefix = spm;
+    switch (v->kind) {
+    case TOK_SPM:
+        v->bos = 1, v->eos = 2, v->unk = 0;
+        v->add_bos = v->add_space_prefix = true;
+        break;
+    case TOK_WPM:
+        v->bos = 101, v->eos = TOK_NONE, v->unk = 100, v->sep = 102, v->pad = 0;
+        v->add_bos = true;
+        v->add_space_prefix = false;
+        break;
+    case TOK_BPE:
+        v->bos = v->eos = gemma4 ? TOK_NONE : 11; /* model gpt2: 11; gemma4: none */
+        v->unk = TOK_NONE;
+        if (info->no_bos)
+            v->bos = TOK_NONE;
+        v->add_bos = info->add_bos;
+        v->add_space_prefix = false;
+        break;
+    }
+    v->clean_spaces = info->clean_spaces;
+    int32_t *defaults[] = { &v->bos, &v->eos, &v->unk, &v->pad, &v->sep };
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+        if (*defaults[i] != TOK_NONE && (uint32_t)*defaults[i] >= v->n_tokens)
+            *defaults[i] = TOK_NONE; /* a default that this small vocabulary does not have */
+    }
     const struct {
         const char *key;
         int32_t *id;
     } ids[] = {
         { "tokenizer.ggml.bos_token_id", &v->bos },     { "tokenizer.ggml.eos_token_id", &v->eos },
         { "tokenizer.ggml.unknown_token_id", &v->unk }, { "tokenizer.ggml.padding_token_id", &v->pad },
-        { "tokenizer.ggml.eot_token_id", &v->eot },
+        { "tokenizer.ggml.eot_token_id", &v->eot },     { "tokenizer.ggml.seperator_token_id", &v->sep },
     };
     err_code_t rc = ERR_OK;
     for (size_t i = 0; i < sizeof ids / sizeof ids[0] && rc == ERR_OK; i++)
         rc = read_id(v, f, ids[i].key, ids[i].id, err);
+    const struct {
+        const char *key;
+        bool *flag;
+    } flags[] = {
+        { "tokenizer.ggml.add_bos_token", &v->add_bos },
+        { "tokenizer.ggml.add_eos_token", &v->add_eos },
+        { "tokenizer.ggml.add_space_prefix", &v->add_space_prefix },
+        { "tokenizer.ggml.normalizer.lowercase", &v->lowercase },
+    };
+    v->lowercase = true;
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0] && rc == ERR_OK; i++)
+        rc = read_flag(f, flags[i].key, flags[i].flag, err);
+    v->strip_accents = v->lowercase;
     if (rc == ERR_OK)
-        rc = read_flag(f, "tokenizer.ggml.add_bos_token", &v->add_bos, err);
-    if (rc == ERR_OK)
-        rc = read_flag(f, "tokenizer.ggml.add_eos_token", &v->add_eos, err);
-    if (rc == ERR_OK)
-        rc = read_flag(f, "tokenizer.ggml.add_space_prefix", &v->add_space_prefix, err);
+        rc = read_flag(f, "tokenizer.ggml.normalizer.strip_accents", &v->strip_accents, err);
     if (rc != ERR_OK)
         return rc;
-    if (v->bos != TOK_NONE && (uint32_t)v->bos >= v->n_tokens)
-        v->bos = TOK_NONE; /* a default that this small vocabulary does not have */
-    if (v->eos != TOK_NONE && (uint32_t)v->eos >= v->n_tokens)
-        v->eos = TOK_NONE;
+    if (info->gemma4)
+        v->add_bos = true; /* llama.cpp's Gemma 4 workaround */
     if (v->add_bos && v->bos == TOK_NONE)
         return err_set(err, ERR_FORMAT, "tokenizer: add_bos_token is set but there is no bos_token_id");
     if (v->add_eos && v->eos == TOK_NONE)
@@ -218,13 +265,15 @@ err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *f, arena_t *arena, err_t 
 {
     arena_mark_t mark = arena_mark(arena);
     *v = (tok_vocab_t){ 0 };
-    err_code_t rc = read_model_kind(v, f, err);
+    pretok_name_info_t info;
+    bool gemma4;
+    err_code_t rc = read_model_kind(v, f, &info, &gemma4, err);
     if (rc == ERR_OK)
         rc = read_tokens(v, f, arena, err);
     if (rc == ERR_OK && v->kind == TOK_BPE)
         rc = read_merges(v, f, arena, err);
     if (rc == ERR_OK)
-        rc = read_specials(v, f, err);
+        rc = read_specials(v, f, &info, gemma4, err);
     if (rc == ERR_OK)
         tok_classify_by_text(v);
     if (rc == ERR_OK)

@@ -1,8 +1,11 @@
 /*
  * Tokenizers read from the GGUF file itself: SentencePiece ("llama":
- * score-driven merges, U+2581 for spaces, <0xNN> byte fallback) and GPT-2
- * byte-level BPE ("gpt2": pre-tokenizer splits, rank-driven merges), with
- * special tokens, decoding to bytes and a streaming decoder that only emits
+ * score-driven merges, U+2581 for spaces, <0xNN> byte fallback), GPT-2
+ * byte-level BPE ("gpt2": pre-tokenizer splits, rank-driven merges), the
+ * SentencePiece-style BPE of Gemma 4 ("gemma4": spaces as U+2581, merges
+ * over raw UTF-8, <0xNN> byte fallback) and BERT's WordPiece ("bert":
+ * lowercasing, accent stripping, greedy longest match), with special
+ * tokens, decoding to bytes and a streaming decoder that only emits
  * complete UTF-8. Behaviour follows llama.cpp's tokenizer, token for token.
  *
  * Memory: the vocabulary's tables come from the arena given to tok_load and
@@ -26,7 +29,8 @@
 
 typedef enum tok_kind {
     TOK_SPM, /* tokenizer.ggml.model "llama" */
-    TOK_BPE, /* tokenizer.ggml.model "gpt2" */
+    TOK_BPE, /* tokenizer.ggml.model "gpt2", and "gemma4" (escape_spaces set) */
+    TOK_WPM, /* tokenizer.ggml.model "bert" */
 } tok_kind_t;
 
 /* tokenizer.ggml.token_type values. */
@@ -46,6 +50,14 @@ typedef enum tok_type {
 typedef struct tok_vocab {
     tok_kind_t kind;
     pretok_kind_t pre;        /* BPE only */
+    bool ignore_merges;       /* BPE: a word that is a whole token is that token (llama3's names, glm4) */
+    bool escape_spaces;       /* BPE: spaces become U+2581 and words stay raw UTF-8, no GPT-2 byte map (gemma4) */
+    bool whole_newlines;      /* BPE: a word of newlines that is a token is that token (Gemma 4) */
+    bool clean_spaces;        /* tok_decode removes spaces before . , ! ? and in contractions (llama.cpp's
+                                 clean_up_tokenization_spaces: on for WordPiece and most BPE names) */
+    bool lowercase;           /* WPM: tokenizer.ggml.normalizer.lowercase (default true) */
+    bool strip_accents;       /* WPM: NFD's first codepoint, marks dropped (default: lowercase) */
+    uint32_t max_token_len;   /* longest token text, bytes */
     uint32_t n_tokens;
     str_view_t *text;         /* each token's text, in the blob */
     const uint8_t *scores;    /* SPM: tokenizer.ggml.scores (float32 LE in the blob), or NULL */
@@ -58,6 +70,7 @@ typedef struct tok_vocab {
     uint32_t *specials;       /* control, user-defined and unknown tokens, longest text first */
     uint32_t n_specials;
     int32_t bos, eos, eot, unk, pad; /* TOK_NONE if the file has none (eot: nor a token llama.cpp finds by text) */
+    int32_t sep;                     /* WPM's [SEP] (tokenizer.ggml.seperator_token_id), or TOK_NONE */
     int32_t eog[TOK_MAX_EOG];        /* the tokens that end a generation (tok_is_eog) */
     uint32_t n_eog;
     bool add_bos, add_eos, add_space_prefix;
@@ -66,10 +79,13 @@ typedef struct tok_vocab {
 } tok_vocab_t;
 
 /*
- * Reads the vocabulary from GGUF metadata. Errors: ERR_UNSUPPORTED for a
- * tokenizer.ggml.model other than "llama"/"gpt2" or an unknown
- * tokenizer.ggml.pre; ERR_NOT_FOUND for a missing tokens array (or merges for
- * gpt2); ERR_FORMAT for arrays of the wrong type or length, a special token id
+ * Reads the vocabulary from GGUF metadata, with llama.cpp's defaults for
+ * each model and pre-tokenizer name (a "gpt2" file without
+ * tokenizer.ggml.pre gets llama.cpp's "default" split). Errors:
+ * ERR_UNSUPPORTED for a tokenizer.ggml.model other than "llama", "gpt2",
+ * "gemma4" and "bert", or a tokenizer.ggml.pre name whose split we do not
+ * implement; ERR_NOT_FOUND for a missing tokens array (or merges for
+ * gpt2 and gemma4); ERR_FORMAT for arrays of the wrong type or length, a special token id
  * out of range, or add_bos/add_eos without the token; ERR_NOMEM. The arena is
  * returned to where it was on failure.
  */
@@ -86,14 +102,16 @@ void tok_classify_by_text(tok_vocab_t *v);
 bool tok_is_eog(const tok_vocab_t *v, int32_t id);
 
 typedef struct tok_encode_opts {
-    bool add_special;   /* add BOS/EOS where the vocabulary asks for them */
+    bool add_special;   /* add BOS/EOS where the vocabulary asks for them (WordPiece: always [CLS] ... [SEP]) */
     bool parse_special; /* recognise control tokens written in the text (user-defined ones always are) */
 } tok_encode_opts_t;
 
 /*
  * Tokenizes text[0 .. len) (any bytes: invalid UTF-8 is tokenized as
- * llama.cpp does, via U+FFFD for BPE and byte tokens for SPM; NUL bytes are
- * ordinary bytes). A byte-level BPE vocabulary without a token for some
+ * llama.cpp does, via U+FFFD for BPE and WordPiece and byte tokens for SPM;
+ * NUL bytes are ordinary bytes, WordPiece drops them with control
+ * characters). A WordPiece word no tokens spell is the unknown token (none
+ * if the vocabulary has none, where llama.cpp would emit -1). A byte-level BPE vocabulary without a token for some
  * byte drops that byte, as llama.cpp does (SmolLM2 has none for 0x04 0x06
  * 0x13 0x14 0x16 0x1D 0xC0 0xC1 0xF1 0xF2 0xF5-0xFF, so text in
  * U+40000-U+BFFFF loses its lead byte): the ids stay llama.cpp's, and
@@ -106,8 +124,10 @@ err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const 
                       int32_t *out, size_t max, size_t *n_out, arena_t *scratch, err_t *err);
 
 /*
- * The bytes of one token (SPM: U+2581 as space, <0xNN> as the byte; BPE: the
- * byte-level text undone). Control tokens give nothing unless render_special.
+ * The bytes of one token, as llama.cpp's token_to_piece (SPM, WordPiece and
+ * Gemma 4: U+2581 as space; byte tokens <0xNN> as the byte; BPE: the
+ * byte-level text undone). Control and unknown tokens give nothing unless
+ * render_special; unused and undefined ones nothing at all.
  * Writes at most size bytes, sets *n_out to the full length; ERR_RANGE if it
  * did not fit, ERR_INVALID for an id out of range.
  */
@@ -115,9 +135,12 @@ err_code_t tok_piece(const tok_vocab_t *v, int32_t id, bool render_special, char
                      size_t *n_out, err_t *err);
 
 /*
- * Decodes ids into text as llama.cpp's detokenizer does: pieces concatenated,
- * the space SentencePiece puts before the first word removed. Same buffer
- * rules as tok_piece.
+ * Decodes ids into text as llama.cpp's detokenizer does (remove_special
+ * off): pieces concatenated, the space SentencePiece puts before the first
+ * word removed, then clean_spaces' passes when the vocabulary asks for them
+ * (" ." -> ".", " ' " -> "'", " 's" -> "'s", ...). Same buffer rules as
+ * tok_piece, except that when the text does not fit, *n_out is its length
+ * before the spaces are cleaned (an upper bound, as llama.cpp reports).
  */
 err_code_t tok_decode(const tok_vocab_t *v, const int32_t *ids, size_t n, bool render_special, char *buf,
                       size_t size, size_t *n_out, err_t *err);

@@ -16,8 +16,12 @@
 
 #define SPLITS_GOLDEN "tests/golden/pretokenize/splits.txt"
 
-static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2, PRETOK_SMOLLM, PRETOK_LLAMA3, PRETOK_QWEN2 };
+static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2,    PRETOK_SMOLLM,         PRETOK_LLAMA3,
+                                            PRETOK_QWEN2,   PRETOK_QWEN35,         PRETOK_DEFAULT,
+                                            PRETOK_FALCON,  PRETOK_DEEPSEEK_CODER, PRETOK_DEEPSEEK_LLM,
+                                            PRETOK_NEWLINES };
 #define N_KINDS (sizeof ALL_KINDS / sizeof ALL_KINDS[0])
+#define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2 */
 
 /* Prints codepoints as text with C escapes for anything outside printable ASCII. */
 static void print_cpts(const uint32_t *cpts, size_t n)
@@ -162,7 +166,7 @@ static void test_goldens(void)
         line = next;
     }
     CU_ASSERT(n_texts >= 700);
-    CU_ASSERT_EQUAL(r.n_checked, n_texts * N_KINDS);
+    CU_ASSERT_EQUAL(r.n_checked, n_texts * N_GOLDEN_KINDS);
     CU_ASSERT_EQUAL(r.n_failed, 0);
     free(r.cpts);
     free(r.want);
@@ -269,7 +273,9 @@ static void test_names(void)
         { "llama3", PRETOK_LLAMA3 }, { "llama-bpe", PRETOK_LLAMA3 }, { "llama-v3", PRETOK_LLAMA3 },
         { "dbrx", PRETOK_LLAMA3 }, { "smaug-bpe", PRETOK_LLAMA3 }, { "falcon3", PRETOK_LLAMA3 },
         { "qwen2", PRETOK_QWEN2 }, { "deepseek-r1-qwen", PRETOK_QWEN2 }, { "stablelm2", PRETOK_QWEN2 },
-        { "megrez", PRETOK_QWEN2 },
+        { "megrez", PRETOK_QWEN2 }, { "qwen35", PRETOK_QWEN35 }, { "default", PRETOK_DEFAULT },
+        { "falcon", PRETOK_FALCON }, { "deepseek-coder", PRETOK_DEEPSEEK_CODER },
+        { "deepseek-llm", PRETOK_DEEPSEEK_LLM }, { "gemma4", PRETOK_NEWLINES }, { "sarvam-moe", PRETOK_NEWLINES },
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         pretok_kind_t kind = (pretok_kind_t)-1;
@@ -277,8 +283,8 @@ static void test_names(void)
         CU_ASSERT_EQUAL(kind, known[i].kind);
     }
     /* other regexes, prefixes, extensions, case, empty */
-    static const char *unknown[] = { "", "default", "qwen35", "deepseek-llm", "falcon", "gpt-4o", "tekken",
-                                     "qwen", "qwen2x", "Qwen2", "llama", "smollm ", "bloom" };
+    static const char *unknown[] = { "", "deepseek-v3", "jais-2", "minicpm5", "gpt-4o", "tekken",
+                                     "qwen", "qwen2x", "Qwen2", "llama", "smollm ", "kimi-k2" };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         pretok_kind_t kind = PRETOK_QWEN2;
         CU_ASSERT(!pretok_kind_from_name(unknown[i], strlen(unknown[i]), &kind));
@@ -290,6 +296,15 @@ static void test_names(void)
     CU_ASSERT_STRING_EQUAL(pretok_kind_name(PRETOK_SMOLLM), "smollm");
     CU_ASSERT_STRING_EQUAL(pretok_kind_name(PRETOK_LLAMA3), "llama3");
     CU_ASSERT_STRING_EQUAL(pretok_kind_name(PRETOK_QWEN2), "qwen2");
+    CU_ASSERT_STRING_EQUAL(pretok_kind_name(PRETOK_DEEPSEEK_LLM), "deepseek-llm");
+    /* the settings that go with a name */
+    pretok_name_info_t info;
+    CU_ASSERT(pretok_info_from_name("llama-bpe", 9, &info) && info.ignore_merges && info.add_bos && info.clean_spaces);
+    CU_ASSERT(pretok_info_from_name("dbrx", 4, &info) && !info.ignore_merges && !info.add_bos);
+    CU_ASSERT(pretok_info_from_name("glm4", 4, &info) && info.ignore_merges && info.no_bos);
+    CU_ASSERT(pretok_info_from_name("qwen2", 5, &info) && !info.clean_spaces);
+    CU_ASSERT(pretok_info_from_name("gemma4", 6, &info) && info.escape_spaces && info.gemma4);
+    CU_ASSERT(pretok_info_from_name("sarvam-moe", 10, &info) && info.escape_spaces && !info.gemma4);
 }
 
 /* ---------------------------------------------------------- invariants */
@@ -362,8 +377,12 @@ static void test_long_document(void)
             size_t n_words = pretok_split(ALL_KINDS[k], cpts, cap, ends);
             CU_ASSERT(ends_valid(ends, n_words, cap));
             size_t want = 1;
-            if (fills[f] == '7' && ALL_KINDS[k] != PRETOK_GPT2)
-                want = ALL_KINDS[k] == PRETOK_LLAMA3 ? (cap + 2) / 3 : cap;
+            pretok_kind_t kind = ALL_KINDS[k];
+            if (fills[f] == '7' && (kind == PRETOK_LLAMA3 || kind == PRETOK_DEFAULT || kind == PRETOK_FALCON))
+                want = (cap + 2) / 3; /* \p{N}{1,3} or [0-9][0-9][0-9] */
+            else if (fills[f] == '7' && (kind == PRETOK_SMOLLM || kind == PRETOK_QWEN2 || kind == PRETOK_QWEN35 ||
+                                         kind == PRETOK_DEEPSEEK_CODER))
+                want = cap; /* every digit */
             CU_ASSERT_EQUAL(n_words, want);
         }
     }

@@ -481,7 +481,10 @@ static void test_vocab_refusals(void)
     expect_vocab_error("llama", NULL, 1, true, 5, ERR_OK, "");
     expect_vocab_error("gpt2", "smollm", 1, false, 5, ERR_OK, "");
     expect_vocab_error(NULL, NULL, 1, true, 5, ERR_NOT_FOUND, "'tokenizer.ggml.model' not found");
-    expect_vocab_error("bert", NULL, 1, true, 5, ERR_UNSUPPORTED, "'bert' is not supported");
+    expect_vocab_error("bert", NULL, 1, true, 5, ERR_OK, "");
+    expect_vocab_error("gemma4", NULL, 1, true, 5, ERR_OK, "");
+    expect_vocab_error("t5", NULL, 1, true, 5, ERR_UNSUPPORTED, "'t5' is not supported");
+    expect_vocab_error("gpt2", "tekken", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'tekken'");
     expect_vocab_error("gpt2", "klingon", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'klingon'");
     expect_vocab_error("llama", NULL, 60000, true, 5, ERR_FORMAT, "bos_token_id 60000 is out of range (5 tokens)");
     expect_vocab_error("llama", NULL, 1, true, 4, ERR_FORMAT, "4 scores for 5 tokens");

@@ -1,0 +1,262 @@
+/*
+ * The pre-tokenizer expressions llama.cpp has no hand-written code for and
+ * runs through std::regex (those with \p{..}, over text whose non-ASCII
+ * codepoints are collapsed to one byte per category) or std::wregex (plain
+ * codepoint ranges, every non-ASCII whitespace codepoint replaced by
+ * U+000B): falcon's and the default list's, deepseek-coder's and
+ * deepseek-llm's, Gemma 4's newline runs, SmolLM's digits. Each is a
+ * single alternative (an optional whitespace, then one class once, thrice
+ * or repeated), so leftmost-first search is a left-to-right scan: at each
+ * position the match if there is one, else the next position; what lies
+ * between matches stays a piece of its own, as llama.cpp keeps the gaps.
+ * Not here: the GPT-2 / LLaMA-3 family (pretokenize.c).
+ */
+#include "llm/tokenizer/pretok_internal.h"
+#include "llm/tokenizer/unicode.h"
+
+/* Length of the match at pos (0: none). */
+typedef size_t (*match_fn)(const piece_t *p, size_t pos);
+
+/* Cuts the piece at the ends of every match and of the gaps between them. */
+static void isolate(const piece_t *p, size_t start, match_fn match)
+{
+    size_t pos = start;
+    while (pos < p->end) {
+        size_t len = match(p, pos);
+        if (len == 0) {
+            pos++;
+            continue;
+        }
+        if (pos > start)
+            pretok_cut(p, pos); /* the gap before the match */
+        pos += len;
+        pretok_cut(p, pos);
+        start = pos;
+    }
+}
+
+static bool has_flag(const piece_t *p, size_t pos, unsigned flag)
+{
+    return pos < p->end && (unicode_flags(p->cpts[pos]) & flag) != 0;
+}
+
+/* The codepoint std::wregex sees: a non-ASCII whitespace codepoint is U+000B there. */
+static uint32_t wide_cpt(const piece_t *p, size_t pos)
+{
+    uint32_t cp = p->cpts[pos];
+    return cp > 0x7F && unicode_is_whitespace(cp) ? 0x0B : cp;
+}
+
+typedef bool (*class_fn)(const piece_t *p, size_t pos); /* pos < p->end */
+
+static size_t run_of(const piece_t *p, size_t pos, class_fn in_class)
+{
+    size_t end = pos;
+    while (end < p->end && in_class(p, end))
+        end++;
+    return end - pos;
+}
+
+/* \s?C+ at pos: a whitespace codepoint is taken when a run of the class follows it. */
+static size_t space_then_run(const piece_t *p, size_t pos, class_fn in_class)
+{
+    if (has_flag(p, pos, UNICODE_WHITESPACE) && pos + 1 < p->end && in_class(p, pos + 1))
+        return 1 + run_of(p, pos + 1, in_class);
+    return run_of(p, pos, in_class);
+}
+
+static bool in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* first range whose last >= cp */
+        size_t mid = lo + (hi - lo) / 2;
+        if (ranges[mid][1] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && ranges[lo][0] <= cp;
+}
+
+/* ---------------------------------------------------------- classes */
+
+static bool is_number(const piece_t *p, size_t pos)
+{
+    return has_flag(p, pos, UNICODE_NUMBER);
+}
+
+static bool is_letter(const piece_t *p, size_t pos)
+{
+    return has_flag(p, pos, UNICODE_LETTER);
+}
+
+static bool is_punct(const piece_t *p, size_t pos)
+{
+    return has_flag(p, pos, UNICODE_PUNCTUATION);
+}
+
+static bool is_ascii_digit(const piece_t *p, size_t pos)
+{
+    return p->cpts[pos] >= '0' && p->cpts[pos] <= '9';
+}
+
+static bool is_newline(const piece_t *p, size_t pos)
+{
+    return p->cpts[pos] == '\n';
+}
+
+static bool not_newline(const piece_t *p, size_t pos)
+{
+    return p->cpts[pos] != '\n';
+}
+
+static bool in_ascii_set(uint32_t cp, const char *set)
+{
+    for (; *set; set++) {
+        if (cp == (uint8_t)*set)
+            return true;
+    }
+    return false;
+}
+
+static bool is_punct_default(const piece_t *p, size_t pos)
+{
+    return is_punct(p, pos) || in_ascii_set(p->cpts[pos], "$+<=>^~|");
+}
+
+static bool is_punct_falcon(const piece_t *p, size_t pos)
+{
+    return is_punct(p, pos) || in_ascii_set(p->cpts[pos], "$+<=>^~|`");
+}
+
+/* U+4E00-U+9FA5, U+0800-U+4E00, U+AC00-U+D7FF (deepseek's CJK, Hangul and more). */
+static bool is_cjk(const piece_t *p, size_t pos)
+{
+    uint32_t cp = wide_cpt(p, pos);
+    return (cp >= 0x0800 && cp <= 0x9FA5) || (cp >= 0xAC00 && cp <= 0xD7FF);
+}
+
+/* deepseek-llm's letter class, as its 87 ranges (adjacent ones joined), sorted. */
+static const uint32_t cased_letters[][2] = {
+    { 0x41, 0x5A },       { 0x61, 0x7A },       { 0xB5, 0xB5 },       { 0xC0, 0xD6 },       { 0xD8, 0xF6 },
+    { 0xF8, 0x1BA },      { 0x1BC, 0x1BF },     { 0x1C4, 0x293 },     { 0x295, 0x2AF },     { 0x370, 0x373 },
+    { 0x376, 0x377 },     { 0x37B, 0x37D },     { 0x37F, 0x37F },     { 0x386, 0x386 },     { 0x388, 0x38A },
+    { 0x38C, 0x38C },     { 0x38E, 0x3A1 },     { 0x3A3, 0x3F5 },     { 0x3F7, 0x481 },     { 0x48A, 0x52F },
+    { 0x531, 0x556 },     { 0x10A0, 0x10C5 },   { 0x13A0, 0x13F5 },   { 0x13F8, 0x13FD },   { 0x1C90, 0x1CBA },
+    { 0x1CBD, 0x1CBF },   { 0x1D00, 0x1D2B },   { 0x1D6B, 0x1D77 },   { 0x1D79, 0x1D9A },   { 0x1E00, 0x1F15 },
+    { 0x1F18, 0x1F1D },   { 0x1F20, 0x1F45 },   { 0x1F48, 0x1F4D },   { 0x1F50, 0x1F57 },   { 0x1F59, 0x1F59 },
+    { 0x1F5B, 0x1F5B },   { 0x1F5D, 0x1F5D },   { 0x1F5F, 0x1F7D },   { 0x1F80, 0x1FB4 },   { 0x1FB6, 0x1FBC },
+    { 0x1FBE, 0x1FBE },   { 0x1FC2, 0x1FC4 },   { 0x1FC6, 0x1FCC },   { 0x1FD0, 0x1FD3 },   { 0x1FD6, 0x1FDB },
+    { 0x1FE0, 0x1FEC },   { 0x1FF2, 0x1FF4 },   { 0x1FF6, 0x1FFC },   { 0x2102, 0x2102 },   { 0x2107, 0x2107 },
+    { 0x210A, 0x2113 },   { 0x2115, 0x2115 },   { 0x2119, 0x211D },   { 0x2124, 0x2124 },   { 0x2126, 0x2126 },
+    { 0x2128, 0x2128 },   { 0x212A, 0x212D },   { 0x212F, 0x2134 },   { 0x2139, 0x2139 },   { 0x213C, 0x213F },
+    { 0x2145, 0x2149 },   { 0x214E, 0x214E },   { 0x2183, 0x2184 },   { 0x2C00, 0x2C7B },   { 0x2C7E, 0x2CE4 },
+    { 0x2CEB, 0x2CEE },   { 0x2CF2, 0x2CF3 },   { 0xA640, 0xA66D },   { 0xA680, 0xA69B },   { 0xA722, 0xA76F },
+    { 0xA771, 0xA787 },   { 0xA78B, 0xA78E },   { 0xAB70, 0xABBF },   { 0xFB00, 0xFB06 },   { 0xFB13, 0xFB17 },
+    { 0xFF21, 0xFF3A },   { 0xFF41, 0xFF5A },   { 0x10400, 0x1044F }, { 0x104B0, 0x104D3 }, { 0x104D8, 0x104FB },
+    { 0x10C80, 0x10CB2 }, { 0x10CC0, 0x10CF2 }, { 0x118A0, 0x118DF }, { 0x1E900, 0x1E943 },
+};
+
+static bool is_cased_letter(const piece_t *p, size_t pos)
+{
+    return in_ranges(wide_cpt(p, pos), cased_letters, sizeof cased_letters / sizeof cased_letters[0]);
+}
+
+/* !-/ :-~ U+FF01-U+FF0F U+FF1A-U+FF5E U+2018-U+201F U+3000-U+3002, sorted. */
+static const uint32_t symbol_ranges[][2] = {
+    { 0x21, 0x2F }, { 0x3A, 0x7E }, { 0x2018, 0x201F }, { 0x3000, 0x3002 }, { 0xFF01, 0xFF0F }, { 0xFF1A, 0xFF5E },
+};
+
+static bool is_symbol(const piece_t *p, size_t pos)
+{
+    return in_ranges(wide_cpt(p, pos), symbol_ranges, sizeof symbol_ranges / sizeof symbol_ranges[0]);
+}
+
+/* ---------------------------------------------------------- matches */
+
+static size_t one_number(const piece_t *p, size_t pos)
+{
+    return is_number(p, pos) ? 1 : 0;
+}
+
+static size_t numbers(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_number);
+}
+
+static size_t digit_triple(const piece_t *p, size_t pos)
+{
+    bool three = pos + 2 < p->end && is_ascii_digit(p, pos) && is_ascii_digit(p, pos + 1) &&
+                 is_ascii_digit(p, pos + 2);
+    return three ? 3 : 0;
+}
+
+static size_t punct_default(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_punct_default);
+}
+
+static size_t punct_falcon(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_punct_falcon);
+}
+
+static size_t one_newline(const piece_t *p, size_t pos)
+{
+    return p->cpts[pos] == '\r' || p->cpts[pos] == '\n' ? 1 : 0;
+}
+
+static size_t newline_or_not(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_newline(p, pos) ? is_newline : not_newline);
+}
+
+static size_t space_letters(const piece_t *p, size_t pos)
+{
+    return space_then_run(p, pos, is_letter);
+}
+
+static size_t space_punct(const piece_t *p, size_t pos)
+{
+    return space_then_run(p, pos, is_punct);
+}
+
+static size_t cjk(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_cjk);
+}
+
+static size_t space_cased(const piece_t *p, size_t pos)
+{
+    return space_then_run(p, pos, is_cased_letter);
+}
+
+static size_t space_symbols(const piece_t *p, size_t pos)
+{
+    return space_then_run(p, pos, is_symbol);
+}
+
+/* ---------------------------------------------------------- steps */
+
+void pretok_number_each(const piece_t *p, size_t start) { isolate(p, start, one_number); }
+void pretok_number_runs(const piece_t *p, size_t start) { isolate(p, start, numbers); }
+void pretok_digit_triples(const piece_t *p, size_t start) { isolate(p, start, digit_triple); }
+void pretok_punct_default(const piece_t *p, size_t start) { isolate(p, start, punct_default); }
+void pretok_punct_falcon(const piece_t *p, size_t start) { isolate(p, start, punct_falcon); }
+void pretok_newline_each(const piece_t *p, size_t start) { isolate(p, start, one_newline); }
+void pretok_newline_runs(const piece_t *p, size_t start) { isolate(p, start, newline_or_not); }
+void pretok_space_letters(const piece_t *p, size_t start) { isolate(p, start, space_letters); }
+void pretok_space_punct(const piece_t *p, size_t start) { isolate(p, start, space_punct); }
+void pretok_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, cjk); }
+void pretok_space_cased(const piece_t *p, size_t start) { isolate(p, start, space_cased); }
+void pretok_space_symbols(const piece_t *p, size_t start) { isolate(p, start, space_symbols); }
+
+/* \s+$: the whitespace at the end of the piece, if any, becomes a piece of its own. */
+void pretok_trailing_space(const piece_t *p, size_t start)
+{
+    size_t t = p->end;
+    while (t > start && unicode_is_whitespace(p->cpts[t - 1]))
+        t--;
+    if (t > start && t < p->end)
+        pretok_cut(p, t);
+}

@@ -1,0 +1,137 @@
+/*
+ * The tokenizer.ggml.pre names llama.cpp (llama-vocab.cpp's load) maps to a
+ * regex list we implement, with the settings it gives each name. Names it
+ * maps to other lists are not here (README.md, "Tokenizers", lists them).
+ */
+#include "llm/platform.h"
+#include "llm/tokenizer/pretokenize.h"
+
+enum {
+    CLEAN = 1 << 0,    /* clean_spaces (llama.cpp's BPE default; names that turn it off lack it) */
+    NO_MERGES = 1 << 1, /* ignore_merges */
+    BOS = 1 << 2,       /* add_bos defaults to true */
+    NO_BOS = 1 << 3,    /* no default BOS id */
+    ESCAPE = 1 << 4,    /* escape_whitespaces: SPM-style BPE over raw UTF-8 */
+    GEMMA4 = 1 << 5,    /* LLAMA_VOCAB_PRE_TYPE_GEMMA4's own rules */
+};
+
+static const struct {
+    const char *name;
+    pretok_kind_t kind;
+    unsigned flags;
+} pretok_names[] = {
+    /* LLAMA_VOCAB_PRE_TYPE_DEFAULT (also a gpt2 vocabulary without tokenizer.ggml.pre) */
+    { "default", PRETOK_DEFAULT, CLEAN },
+    /* _GPT2, _MPT, _OLMO, _JAIS, _TRILLION, _GRANITE_DOCLING ("gpt2" is ours) */
+    { "gpt2", PRETOK_GPT2, CLEAN },
+    { "gpt-2", PRETOK_GPT2, CLEAN },
+    { "phi-2", PRETOK_GPT2, CLEAN },
+    { "jina-es", PRETOK_GPT2, CLEAN },
+    { "jina-de", PRETOK_GPT2, CLEAN },
+    { "gigachat", PRETOK_GPT2, CLEAN },
+    { "jina-v2-es", PRETOK_GPT2, CLEAN },
+    { "jina-v2-de", PRETOK_GPT2, CLEAN },
+    { "a.x-4.0", PRETOK_GPT2, CLEAN },
+    { "mellum", PRETOK_GPT2, CLEAN },
+    { "modern-bert", PRETOK_GPT2, CLEAN },
+    { "exaone4", PRETOK_GPT2, CLEAN },
+    { "jina-v1-en", PRETOK_GPT2, CLEAN },
+    { "jina-v2-code", PRETOK_GPT2, CLEAN },
+    { "roberta-bpe", PRETOK_GPT2, CLEAN },
+    { "mpt", PRETOK_GPT2, CLEAN },
+    { "olmo", PRETOK_GPT2, CLEAN },
+    { "jais", PRETOK_GPT2, CLEAN },
+    { "trillion", PRETOK_GPT2, 0 },
+    { "granite-docling", PRETOK_GPT2, 0 },
+    /* _SMOLLM, _STARCODER, _REFACT, _COMMAND_R, _CODESHELL, _EXAONE, _MINERVA, _MELLUM2 */
+    { "smollm", PRETOK_SMOLLM, 0 },
+    { "starcoder", PRETOK_SMOLLM, CLEAN },
+    { "refact", PRETOK_SMOLLM, CLEAN },
+    { "command-r", PRETOK_SMOLLM, 0 },
+    { "codeshell", PRETOK_SMOLLM, CLEAN },
+    { "exaone", PRETOK_SMOLLM, CLEAN },
+    { "minerva-7b", PRETOK_SMOLLM, CLEAN },
+    { "mellum2", PRETOK_SMOLLM, CLEAN },
+    /* _LLAMA3, _DBRX, _SMAUG, _CHATGLM4 */
+    { "llama3", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "llama-v3", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "llama-bpe", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "falcon3", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "falcon-h1", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "pixtral", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "midm-2.0", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "lfm2", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "jina-v5-nano", PRETOK_LLAMA3, CLEAN | NO_MERGES | BOS },
+    { "dbrx", PRETOK_LLAMA3, CLEAN },
+    { "smaug-bpe", PRETOK_LLAMA3, CLEAN },
+    { "chatglm-bpe", PRETOK_LLAMA3, CLEAN | NO_BOS },
+    { "glm4", PRETOK_LLAMA3, CLEAN | NO_BOS | NO_MERGES },
+    { "glm5", PRETOK_LLAMA3, CLEAN | NO_BOS | NO_MERGES },
+    /* _QWEN2, _STABLELM2, _HUNYUAN, _SOLAR_OPEN, _GROK_2 */
+    { "qwen2", PRETOK_QWEN2, 0 },
+    { "deepseek-r1-qwen", PRETOK_QWEN2, 0 },
+    { "kormo", PRETOK_QWEN2, 0 },
+    { "f2llmv2", PRETOK_QWEN2, 0 },
+    { "megrez", PRETOK_QWEN2, CLEAN },
+    { "stablelm2", PRETOK_QWEN2, CLEAN },
+    { "hunyuan", PRETOK_QWEN2, 0 },
+    { "solar-open", PRETOK_QWEN2, 0 },
+    { "grok-2", PRETOK_QWEN2, 0 },
+    /* _QWEN35 */
+    { "qwen35", PRETOK_QWEN35, 0 },
+    /* _FALCON, _DEEPSEEK_CODER, _DEEPSEEK_LLM */
+    { "falcon", PRETOK_FALCON, CLEAN },
+    { "deepseek-coder", PRETOK_DEEPSEEK_CODER, 0 },
+    { "deepseek-llm", PRETOK_DEEPSEEK_LLM, 0 },
+    /* _GEMMA4, _SARVAM_MOE */
+    { "gemma4", PRETOK_NEWLINES, CLEAN | ESCAPE | GEMMA4 },
+    { "granite-embed-multi-311m", PRETOK_NEWLINES, CLEAN | ESCAPE | GEMMA4 },
+    { "sarvam-moe", PRETOK_NEWLINES, ESCAPE },
+};
+
+bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
+{
+    for (size_t i = 0; i < sizeof pretok_names / sizeof pretok_names[0]; i++) {
+        const char *candidate = pretok_names[i].name;
+        if (strlen(candidate) != len || memcmp(candidate, name, len) != 0)
+            continue;
+        unsigned f = pretok_names[i].flags;
+        *out = (pretok_name_info_t){
+            .kind = pretok_names[i].kind,
+            .clean_spaces = (f & CLEAN) != 0,
+            .ignore_merges = (f & NO_MERGES) != 0,
+            .add_bos = (f & BOS) != 0,
+            .no_bos = (f & NO_BOS) != 0,
+            .escape_spaces = (f & ESCAPE) != 0,
+            .gemma4 = (f & GEMMA4) != 0,
+        };
+        return true;
+    }
+    return false;
+}
+
+bool pretok_kind_from_name(const char *name, size_t len, pretok_kind_t *out)
+{
+    pretok_name_info_t info;
+    if (!pretok_info_from_name(name, len, &info))
+        return false;
+    *out = info.kind;
+    return true;
+}
+
+const char *pretok_kind_name(pretok_kind_t kind)
+{
+    static const char *const names[PRETOK_KIND_COUNT] = {
+        [PRETOK_GPT2] = "gpt2",
+        [PRETOK_SMOLLM] = "smollm",
+        [PRETOK_LLAMA3] = "llama3",
+        [PRETOK_QWEN2] = "qwen2",
+        [PRETOK_QWEN35] = "qwen35",
+        [PRETOK_DEFAULT] = "default",
+        [PRETOK_FALCON] = "falcon",
+        [PRETOK_DEEPSEEK_CODER] = "deepseek-coder",
+        [PRETOK_DEEPSEEK_LLM] = "deepseek-llm",
+        [PRETOK_NEWLINES] = "newlines",
+    };
+    return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
+}
