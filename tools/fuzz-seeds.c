@@ -43,10 +43,11 @@ static void put_str(const char *harness, const char *name, const char *s, size_t
 }
 
 /* Tiny models: small enough for the GGUF harness's forward pass. */
-static uint8_t *tiny(const char *arch, quant_type_t type, size_t *len)
+static uint8_t *tiny_with(const char *arch, quant_type_t type, const char *tokenizer, size_t *len)
 {
     fixture_opts_t o = fixture_defaults();
     o.arch = arch;
+    o.tokenizer = tokenizer;
     o.n_embd = 32, o.n_head = 2, o.n_head_kv = 1, o.n_ff = 32, o.n_layer = 1, o.n_vocab = 100, o.n_ctx = 64;
     o.weight_type = type;
     if (!strcmp(arch, "gemma3"))
@@ -54,16 +55,24 @@ static uint8_t *tiny(const char *arch, quant_type_t type, size_t *len)
     return fixture_tiny_llama(&o, len);
 }
 
+static uint8_t *tiny(const char *arch, quant_type_t type, size_t *len)
+{
+    return tiny_with(arch, type, NULL, len);
+}
+
 static void gguf_seeds(void)
 {
+    /* tokenizer: NULL is byte-level BPE; WordPiece and Gemma 4's BPE reach their loaders and encoders */
     static const struct {
         const char *arch, *name;
         quant_type_t type;
-    } models[] = { { "llama", "llama-f32", QUANT_F32 }, { "llama", "llama-q8_0", QUANT_Q8_0 },
-                   { "gemma3", "gemma3-f32", QUANT_F32 }, { "gemma3", "gemma3-q8_0", QUANT_Q8_0 } };
+        const char *tokenizer;
+    } models[] = { { "llama", "llama-f32", QUANT_F32, NULL },          { "llama", "llama-q8_0", QUANT_Q8_0, NULL },
+                   { "gemma3", "gemma3-f32", QUANT_F32, NULL },        { "gemma3", "gemma3-q8_0", QUANT_Q8_0, NULL },
+                   { "llama", "llama-f32-bert", QUANT_F32, "bert" },   { "llama", "llama-f32-gemma4", QUANT_F32, "gemma4" } };
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
         size_t len;
-        uint8_t *m = tiny(models[i].arch, models[i].type, &len);
+        uint8_t *m = tiny_with(models[i].arch, models[i].type, models[i].tokenizer, &len);
         put("gguf", models[i].name, m, len);
         free(m);
     }
@@ -118,11 +127,16 @@ static void fdt_seed(const char *path)
 
 static void text_seeds(void)
 {
-    /* tokenizer: byte 0 picks the vocabulary (bit 0) and options (bits 1, 2) */
+    /* tokenizer: byte 0 picks the vocabulary (bits 0 and 3-7) and options (bits 1, 2) */
     static const char *const texts[] = {
         "\x00Hello, world! It's 2024.", "\x01The quick brown fox jumps over the lazy dog.",
         "\x02<|im_start|>user\nhi<|im_end|>", "\x03  leading spaces\tand\ttabs\n",
         "\x04" "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x8d\x95", "\x05\xff\xfe" " bad \xc0\x80 utf-8 \xed\xa0\x80",
+        /* llama.cpp's test vocabularies: bert-bge, gemma-4, deepseek-llm, deepseek-coder, falcon, qwen35, gpt-neox */
+        "\x08" "Caf\xc3\xa9 Stra\xc3\x9f" "e, 3.14 \xe4\xb8\xad\xe6\x96\x87!", "\x09  two spaces\n\n\tend ",
+        "\x10" "Hello\xe3\x80\x80world 12345 \xef\xbc\x81", "\x11" "def f(x):\n    return x**2 # \xe4\xbd\xa0",
+        "\x18" "1234567 $+<=>^~|` ok.", "\x19" "na\xc3\xafve ca\xcc\x81" "fe\xcc\x81 'S 'll",
+        "\x20" "no pre-tokenizer name: 1,000,000!",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         char name[16];

@@ -1,12 +1,15 @@
 /*
  * libFuzzer harness: tokenizer encode and decode on untrusted text, with
- * SmolLM2's byte-level BPE vocabulary and the Llama 2 SentencePiece one
- * (FUZZ_MODELS, default test_models/: `make models`). Input byte 0 picks the
- * vocabulary and the options (special tokens parsed, BOS/EOS added), the
- * rest is the text. Every id must be in range and have a piece; decoding
- * and the streaming decoder must take them; and where the vocabulary can
- * say the text (printable ASCII, no leading space for SentencePiece, no
- * special-token parsing) decoding must give the text back.
+ * SmolLM2's byte-level BPE vocabulary, the Llama 2 SentencePiece one and
+ * seven of llama.cpp's test vocabularies (WordPiece, Gemma 4's BPE, the
+ * deepseek, falcon, qwen35 and default pre-tokenizers) (FUZZ_MODELS,
+ * default test_models/: `make models`). Input byte 0 picks the vocabulary
+ * (bits 0 and 3-7) and the options (bits 1, 2: special tokens parsed,
+ * BOS/EOS added), the rest is the text. Every id must be in range and have
+ * a piece; decoding and the streaming decoder must take them; and where the
+ * vocabulary can say the text (printable ASCII, no leading space for
+ * SentencePiece, no special-token parsing, no lowercasing or cleaned-up
+ * spaces) decoding must give the text back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +24,14 @@ static struct vocab {
     const char *file;
     host_gguf_t h;
     tok_vocab_t v;
-} vocabs[] = { { .file = "smollm2-135m-q8_0-L1.gguf" }, { .file = "llama2-vocab.gguf" } };
+} vocabs[] = {
+    { .file = "smollm2-135m-q8_0-L1.gguf" },           { .file = "llama2-vocab.gguf" },
+    { .file = "llama-vocabs/ggml-vocab-bert-bge.gguf" }, { .file = "llama-vocabs/ggml-vocab-gemma-4.gguf" },
+    { .file = "llama-vocabs/ggml-vocab-deepseek-llm.gguf" }, { .file = "llama-vocabs/ggml-vocab-deepseek-coder.gguf" },
+    { .file = "llama-vocabs/ggml-vocab-falcon.gguf" },   { .file = "llama-vocabs/ggml-vocab-qwen35.gguf" },
+    { .file = "llama-vocabs/ggml-vocab-gpt-neox.gguf" },
+};
+#define N_VOCABS (sizeof vocabs / sizeof vocabs[0])
 
 static arena_t scratch;
 static int32_t *ids;
@@ -35,7 +45,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         char path[512];
         err_t e;
         snprintf(path, sizeof path, "%s/%s", dir, vocabs[i].file);
-        if (host_gguf_open(&vocabs[i].h, "fuzz_tokenizer", path, 32u << 20) != 0 ||
+        if (host_gguf_open(&vocabs[i].h, "fuzz_tokenizer", path, 64u << 20) != 0 ||
             tok_load(&vocabs[i].v, &vocabs[i].h.file, &vocabs[i].h.arena, &e) != ERR_OK) {
             fprintf(stderr, "fuzz_tokenizer: cannot load %s (make models)\n", path);
             exit(1);
@@ -59,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0 || size > 4096)
         return 0;
-    const struct vocab *vc = &vocabs[data[0] & 1];
+    const struct vocab *vc = &vocabs[((data[0] & 1u) | (data[0] >> 3 << 1)) % N_VOCABS];
     const tok_vocab_t *v = &vc->v;
     tok_encode_opts_t opts = { .parse_special = (data[0] & 2) != 0, .add_special = (data[0] & 4) != 0 };
     const char *s = (const char *)data + 1;
@@ -83,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (tok_decode(v, ids, n, false, text, MAX_IDS * 64, &out_len, &e) != ERR_OK)
         abort(); /* decoding what encode gave cannot fail with room enough */
     bool sayable = plain_ascii(data + 1, len) && !opts.parse_special && !opts.add_special &&
-                   !(v->kind == TOK_SPM && len > 0 && s[0] == ' ');
+                   !(v->kind == TOK_SPM && len > 0 && s[0] == ' ') && v->kind != TOK_WPM && !v->clean_spaces;
     if (sayable && (out_len != len || memcmp(text, s, len) != 0))
         abort(); /* the round trip lost or changed text */
     return 0;
