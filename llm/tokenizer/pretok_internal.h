@@ -44,5 +44,6 @@ void pretok_cjk_runs(const piece_t *p, size_t start);         /* [一-龥ࠀ-一
 void pretok_space_cased(const piece_t *p, size_t start);      /* deepseek-llm's \s?[A-Za-zµÀ-ÖØ-ö...]+ */
 void pretok_space_symbols(const piece_t *p, size_t start);    /* \s?[!-/:-~！-／：-～‘-‟　-。]+ */
 void pretok_trailing_space(const piece_t *p, size_t start);   /* \s+$ */
+void pretok_bloom_words(const piece_t *p, size_t start);      /* " ?[^(\s|.,!?…。，、।۔،)]+" */
 
 #endif

@@ -4,7 +4,7 @@
  * codepoints are collapsed to one byte per category) or std::wregex (plain
  * codepoint ranges, every non-ASCII whitespace codepoint replaced by
  * U+000B): falcon's and the default list's, deepseek-coder's and
- * deepseek-llm's, Gemma 4's newline runs, SmolLM's digits. Each is a
+ * deepseek-llm's, BLOOM's, Gemma 4's newline runs, SmolLM's digits. Each is a
  * single alternative (an optional whitespace, then one class once, thrice
  * or repeated), so leftmost-first search is a left-to-right scan: at each
  * position the match if there is one, else the next position; what lies
@@ -172,6 +172,20 @@ static bool is_symbol(const piece_t *p, size_t pos)
     return in_ranges(wide_cpt(p, pos), symbol_ranges, sizeof symbol_ranges / sizeof symbol_ranges[0]);
 }
 
+/* [^(\s|.,!?…。，、।۔،)]: BLOOM's word characters (the parentheses and bar are inside the class). */
+static bool is_bloom_char(const piece_t *p, size_t pos)
+{
+    static const uint32_t stops[] = { '(', '|', '.', ',', '!', '?', ')', 0x2026, 0x3002, 0xFF0C, 0x3001, 0x0964, 0x06D4, 0x060C };
+    uint32_t cp = wide_cpt(p, pos);
+    if (unicode_is_whitespace(cp))
+        return false;
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        if (cp == stops[i])
+            return false;
+    }
+    return true;
+}
+
 /* ---------------------------------------------------------- matches */
 
 static size_t one_number(const piece_t *p, size_t pos)
@@ -236,6 +250,14 @@ static size_t space_symbols(const piece_t *p, size_t pos)
     return space_then_run(p, pos, is_symbol);
 }
 
+/* " ?[^(\s|.,!?…。，、।۔،)]+": a literal space is taken when word characters follow it. */
+static size_t bloom_word(const piece_t *p, size_t pos)
+{
+    if (p->cpts[pos] == ' ' && pos + 1 < p->end && is_bloom_char(p, pos + 1))
+        return 1 + run_of(p, pos + 1, is_bloom_char);
+    return run_of(p, pos, is_bloom_char);
+}
+
 /* ---------------------------------------------------------- steps */
 
 void pretok_number_each(const piece_t *p, size_t start) { isolate(p, start, one_number); }
@@ -250,6 +272,7 @@ void pretok_space_punct(const piece_t *p, size_t start) { isolate(p, start, spac
 void pretok_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, cjk); }
 void pretok_space_cased(const piece_t *p, size_t start) { isolate(p, start, space_cased); }
 void pretok_space_symbols(const piece_t *p, size_t start) { isolate(p, start, space_symbols); }
+void pretok_bloom_words(const piece_t *p, size_t start) { isolate(p, start, bloom_word); }
 
 /* \s+$: the whitespace at the end of the piece, if any, becomes a piece of its own. */
 void pretok_trailing_space(const piece_t *p, size_t start)

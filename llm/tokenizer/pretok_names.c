@@ -87,6 +87,12 @@ static const struct {
     { "gemma4", PRETOK_NEWLINES, CLEAN | ESCAPE | GEMMA4 },
     { "granite-embed-multi-311m", PRETOK_NEWLINES, CLEAN | ESCAPE | GEMMA4 },
     { "sarvam-moe", PRETOK_NEWLINES, ESCAPE },
+    /* _LAGUNA, _PORO, _BLOOM, _GPT3_FINNISH, _VIKING */
+    { "laguna", PRETOK_LAGUNA, 0 },
+    { "poro-chat", PRETOK_BLOOM, 0 },
+    { "bloom", PRETOK_BLOOM, CLEAN },
+    { "gpt3-finnish", PRETOK_BLOOM, CLEAN },
+    { "viking", PRETOK_VIKING, 0 },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -132,6 +138,9 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_DEEPSEEK_CODER] = "deepseek-coder",
         [PRETOK_DEEPSEEK_LLM] = "deepseek-llm",
         [PRETOK_NEWLINES] = "newlines",
+        [PRETOK_LAGUNA] = "laguna",
+        [PRETOK_BLOOM] = "bloom",
+        [PRETOK_VIKING] = "viking",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

@@ -171,6 +171,9 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_DEEPSEEK_LLM] = { pretok_newline_each, pretok_space_cased, pretok_space_symbols, pretok_trailing_space,
                               pretok_cjk_runs, pretok_number_runs },
     [PRETOK_NEWLINES] = { pretok_newline_runs },
+    [PRETOK_LAGUNA] = { pretok_newline_runs, split_qwen2 },
+    [PRETOK_BLOOM] = { pretok_bloom_words },
+    [PRETOK_VIKING] = { pretok_bloom_words, pretok_number_each },
 };
 
 size_t pretok_split(pretok_kind_t kind, const uint32_t *cpts, size_t n, uint32_t *ends)

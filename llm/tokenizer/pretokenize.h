@@ -29,6 +29,9 @@
  *   PRETOK_DEEPSEEK_LLM    [\r\n], \s?[87 ranges of cased letters]+, \s?[!-/:-~ U+FF01-U+FF0F U+FF1A-U+FF5E
  *                  U+2018-U+201F U+3000-U+3002]+, \s+$, the CJK runs as deepseek-coder, \p{N}+
  *   PRETOK_NEWLINES        [^\n]+|[\n]+ (Gemma 4's SPM-style BPE: runs of newlines and the rest)
+ *   PRETOK_LAGUNA          [^\n]+|[\n]+, then the Qwen2 expression
+ *   PRETOK_BLOOM           " ?[^(\s|.,!?…。，、।۔،)]+" (BLOOM, Poro, GPT-3 Finnish)
+ *   PRETOK_VIKING          the BLOOM expression, then \p{N}
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
  * std::regex sees them); the bracket ranges without \p{..} are plain
@@ -46,9 +49,12 @@ typedef enum pretok_kind {
     PRETOK_DEEPSEEK_CODER,
     PRETOK_DEEPSEEK_LLM,
     PRETOK_NEWLINES,
+    PRETOK_LAGUNA,
+    PRETOK_BLOOM,
+    PRETOK_VIKING,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 10
+#define PRETOK_KIND_COUNT 13
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre

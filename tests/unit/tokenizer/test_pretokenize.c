@@ -19,7 +19,8 @@
 static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2,    PRETOK_SMOLLM,         PRETOK_LLAMA3,
                                             PRETOK_QWEN2,   PRETOK_QWEN35,         PRETOK_DEFAULT,
                                             PRETOK_FALCON,  PRETOK_DEEPSEEK_CODER, PRETOK_DEEPSEEK_LLM,
-                                            PRETOK_NEWLINES };
+                                            PRETOK_NEWLINES, PRETOK_LAGUNA,         PRETOK_BLOOM,
+                                            PRETOK_VIKING };
 #define N_KINDS (sizeof ALL_KINDS / sizeof ALL_KINDS[0])
 #define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2 */
 
@@ -206,6 +207,14 @@ static const hand_case_t HAND_CASES[] = {
     { PRETOK_LLAMA3, "he'\xc5\xbf" "a", { "he", "'\xc5\xbf" "a" } },
     { PRETOK_LLAMA3, "Hello\n\nworld", { "Hello", "\n\n", "world" } },
     { PRETOK_LLAMA3, "a \n b", { "a", " \n", " b" } },
+    /* the lists llama.cpp runs through std::regex / std::wregex */
+    { PRETOK_FALCON, "ab 12345", { "ab", " ", "123", "45" } },
+    { PRETOK_DEFAULT, "x=1234!", { "x", "=", "123", "4", "!" } },
+    { PRETOK_DEEPSEEK_LLM, "a\xe3\x80\x80" "b  ", { "a", "\xe3\x80\x80" "b", "  " } },
+    { PRETOK_DEEPSEEK_CODER, "x\r\ny 42", { "x", "\r", "\n", "y", " ", "4", "2" } },
+    { PRETOK_QWEN35, "ca\xcc\x81" "fe 1", { "ca\xcc\x81" "fe", " ", "1" } },
+    { PRETOK_NEWLINES, "a b\n\nc", { "a b", "\n\n", "c" } },
+    { PRETOK_BLOOM, "Hi, (you)|x", { "Hi", ", (", "you", ")|", "x" } },
     { PRETOK_LLAMA3, "((abc !!\n\nx", { "((", "abc", " !!\n\n", "x" } },
     { PRETOK_LLAMA3, "  \tabc", { "  ", "\tabc" } },
     /* any one non-letter, non-digit codepoint but CR/LF may lead a word: U+FFFD from a bad byte too */
@@ -276,6 +285,7 @@ static void test_names(void)
         { "megrez", PRETOK_QWEN2 }, { "qwen35", PRETOK_QWEN35 }, { "default", PRETOK_DEFAULT },
         { "falcon", PRETOK_FALCON }, { "deepseek-coder", PRETOK_DEEPSEEK_CODER },
         { "deepseek-llm", PRETOK_DEEPSEEK_LLM }, { "gemma4", PRETOK_NEWLINES }, { "sarvam-moe", PRETOK_NEWLINES },
+        { "laguna", PRETOK_LAGUNA }, { "bloom", PRETOK_BLOOM }, { "poro-chat", PRETOK_BLOOM }, { "viking", PRETOK_VIKING },
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         pretok_kind_t kind = (pretok_kind_t)-1;
@@ -381,7 +391,7 @@ static void test_long_document(void)
             if (fills[f] == '7' && (kind == PRETOK_LLAMA3 || kind == PRETOK_DEFAULT || kind == PRETOK_FALCON))
                 want = (cap + 2) / 3; /* \p{N}{1,3} or [0-9][0-9][0-9] */
             else if (fills[f] == '7' && (kind == PRETOK_SMOLLM || kind == PRETOK_QWEN2 || kind == PRETOK_QWEN35 ||
-                                         kind == PRETOK_DEEPSEEK_CODER))
+                                         kind == PRETOK_DEEPSEEK_CODER || kind == PRETOK_LAGUNA || kind == PRETOK_VIKING))
                 want = cap; /* every digit */
             CU_ASSERT_EQUAL(n_words, want);
         }
