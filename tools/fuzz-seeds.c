@@ -69,7 +69,8 @@ static void gguf_seeds(void)
         const char *tokenizer;
     } models[] = { { "llama", "llama-f32", QUANT_F32, NULL },          { "llama", "llama-q8_0", QUANT_Q8_0, NULL },
                    { "gemma3", "gemma3-f32", QUANT_F32, NULL },        { "gemma3", "gemma3-q8_0", QUANT_Q8_0, NULL },
-                   { "llama", "llama-f32-bert", QUANT_F32, "bert" },   { "llama", "llama-f32-gemma4", QUANT_F32, "gemma4" } };
+                   { "llama", "llama-f32-bert", QUANT_F32, "bert" },   { "llama", "llama-f32-gemma4", QUANT_F32, "gemma4" },
+                   { "llama", "llama-f32-t5", QUANT_F32, "t5" } };
     for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
         size_t len;
         uint8_t *m = tiny_with(models[i].arch, models[i].type, models[i].tokenizer, &len);
@@ -132,11 +133,12 @@ static void text_seeds(void)
         "\x00Hello, world! It's 2024.", "\x01The quick brown fox jumps over the lazy dog.",
         "\x02<|im_start|>user\nhi<|im_end|>", "\x03  leading spaces\tand\ttabs\n",
         "\x04" "caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x8d\x95", "\x05\xff\xfe" " bad \xc0\x80 utf-8 \xed\xa0\x80",
-        /* llama.cpp's test vocabularies: bert-bge, gemma-4, deepseek-llm, deepseek-coder, falcon, qwen35, gpt-neox */
+        /* llama.cpp's test vocabularies: bert-bge, gemma-4, deepseek-llm, deepseek-coder, falcon, qwen35, gpt-neox,
+           nomic-bert-moe */
         "\x08" "Caf\xc3\xa9 Stra\xc3\x9f" "e, 3.14 \xe4\xb8\xad\xe6\x96\x87!", "\x09  two spaces\n\n\tend ",
         "\x10" "Hello\xe3\x80\x80world 12345 \xef\xbc\x81", "\x11" "def f(x):\n    return x**2 # \xe4\xbd\xa0",
         "\x18" "1234567 $+<=>^~|` ok.", "\x19" "na\xc3\xafve ca\xcc\x81" "fe\xcc\x81 'S 'll",
-        "\x20" "no pre-tokenizer name: 1,000,000!",
+        "\x20" "no pre-tokenizer name: 1,000,000!", "\x21" "\xef\xbc\xa1\xe2\x91\xa0  Unigram\tnormalizes \xef\xbd\xb6",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         char name[16];

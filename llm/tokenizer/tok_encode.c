@@ -3,8 +3,8 @@
  * are cut out of the text first, then each remaining piece is tokenized by
  * SentencePiece (spaces escaped as U+2581, characters merged by score, byte
  * fallback), BPE (pre-tokenizer split, bytes mapped to printable characters
- * or, for Gemma 4, spaces escaped as U+2581 over raw UTF-8; merged by rank)
- * or WordPiece (tok_wpm.c).
+ * or, for Gemma 4, spaces escaped as U+2581 over raw UTF-8; merged by rank),
+ * WordPiece (tok_wpm.c) or Unigram (tok_ugm.c).
  */
 #include "llm/support/bits.h"
 #include "llm/tokenizer/tok_merge.h"
@@ -304,6 +304,8 @@ err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const 
             prev_special = false;
         } else if (wpm) {
             rc = tok_wpm_piece(v, text + f->offset, f->len, &o, scratch, err);
+        } else if (v->kind == TOK_UGM) {
+            rc = tok_ugm_piece(v, text + f->offset, f->len, &o, scratch, err);
         } else {
             rc = bpe_piece(v, text + f->offset, f->len, &o, scratch, err);
         }

@@ -1,8 +1,9 @@
 /*
- * The list of ids the encoder fills (internal to llm/tokenizer/): the
- * caller's array, written up to its size while the count goes on, so a
- * caller learns how many ids a text needs. Shared by tok_encode.c and the
- * WordPiece tokenizer (tok_wpm.c).
+ * What the encoder's files share (internal to llm/tokenizer/): the list of
+ * ids the encoder fills (the caller's array, written up to its size while
+ * the count goes on, so a caller learns how many ids a text needs), and the
+ * entry points of the WordPiece (tok_wpm.c) and Unigram (tok_ugm.c)
+ * tokenizers that tok_encode.c and tok_vocab.c call.
  */
 #ifndef LLM_TOKENIZER_TOK_OUTPUT_H
 #define LLM_TOKENIZER_TOK_OUTPUT_H
@@ -35,5 +36,23 @@ static inline void tok_output_push(tok_output_t *o, int32_t id)
  */
 err_code_t tok_wpm_piece(const tok_vocab_t *v, const char *text, uint32_t len, tok_output_t *o, arena_t *arena,
                          err_t *err);
+
+/*
+ * Unigram (tok_ugm.c), as llama.cpp's llm_tokenizer_ugm_session: text[0 ..
+ * len) normalized by the precompiled charsmap (spaces as U+2581, a prefix
+ * space, extra spaces merged as the vocabulary says), then the
+ * segmentation whose scores sum highest, runs of unknown characters as one
+ * unknown token. Scratch memory as tok_wpm_piece.
+ */
+err_code_t tok_ugm_piece(const tok_vocab_t *v, const char *text, uint32_t len, tok_output_t *o, arena_t *arena,
+                         err_t *err);
+
+/*
+ * The Unigram tables of a "t5" vocabulary (tok_ugm.c): the charsmap
+ * (tokenizer.ggml.precompiled_charsmap, optional; ERR_FORMAT if its header
+ * does not fit it), the unknown token's score, the longest user-defined
+ * token. Views into the file, nothing allocated.
+ */
+err_code_t tok_ugm_load(tok_vocab_t *v, const gguf_file_t *f, err_t *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "llm/support/escape.h"
 #include "llm/support/fmt.h"
 #include "llm/support/sort.h"
+#include "llm/tokenizer/tok_output.h"
 #include "llm/tokenizer/tokenizer.h"
 
 static str_view_t token_text(const void *ctx, uint32_t i)
@@ -44,11 +45,13 @@ static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, pretok_n
         v->kind = TOK_SPM;
     else if (str_view_eq_cstr(model, "bert"))
         v->kind = TOK_WPM;
+    else if (str_view_eq_cstr(model, "t5"))
+        v->kind = TOK_UGM;
     else if (str_view_eq_cstr(model, "gpt2") || *gemma4)
         v->kind = TOK_BPE;
     else
         return err_set(err, ERR_UNSUPPORTED,
-                       "tokenizer: tokenizer.ggml.model '%s' is not supported (llama, gpt2, gemma4, bert)",
+                       "tokenizer: tokenizer.ggml.model '%s' is not supported (llama, gpt2, gemma4, bert, t5)",
                        esc_text(name, sizeof name, model.ptr, model.len, 32));
     *info = (pretok_name_info_t){ .kind = PRETOK_DEFAULT, .clean_spaces = v->kind == TOK_WPM };
     if (v->kind != TOK_BPE)
@@ -175,6 +178,11 @@ static err_code_t read_specials(tok_vocab_t *v, const gguf_file_t *f, const pret
         v->add_bos = true;
         v->add_space_prefix = false;
         break;
+    case TOK_UGM:
+        v->bos = TOK_NONE, v->eos = 1, v->unk = 2, v->pad = 0;
+        v->add_eos = true;
+        v->add_bos = v->add_space_prefix = false;
+        break;
     case TOK_BPE:
         v->bos = v->eos = gemma4 ? TOK_NONE : 11; /* model gpt2: 11; gemma4: none */
         v->unk = TOK_NONE;
@@ -209,6 +217,7 @@ static err_code_t read_specials(tok_vocab_t *v, const gguf_file_t *f, const pret
         { "tokenizer.ggml.add_eos_token", &v->add_eos },
         { "tokenizer.ggml.add_space_prefix", &v->add_space_prefix },
         { "tokenizer.ggml.normalizer.lowercase", &v->lowercase },
+        { "tokenizer.ggml.remove_extra_whitespaces", &v->remove_extra_spaces },
     };
     v->lowercase = true;
     for (size_t i = 0; i < sizeof flags / sizeof flags[0] && rc == ERR_OK; i++)
@@ -274,6 +283,8 @@ err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *f, arena_t *arena, err_t 
         rc = read_merges(v, f, arena, err);
     if (rc == ERR_OK)
         rc = read_specials(v, f, &info, gemma4, err);
+    if (rc == ERR_OK && v->kind == TOK_UGM)
+        rc = tok_ugm_load(v, f, err);
     if (rc == ERR_OK)
         tok_classify_by_text(v);
     if (rc == ERR_OK)

@@ -3,8 +3,10 @@
  * score-driven merges, U+2581 for spaces, <0xNN> byte fallback), GPT-2
  * byte-level BPE ("gpt2": pre-tokenizer splits, rank-driven merges), the
  * SentencePiece-style BPE of Gemma 4 ("gemma4": spaces as U+2581, merges
- * over raw UTF-8, <0xNN> byte fallback) and BERT's WordPiece ("bert":
- * lowercasing, accent stripping, greedy longest match), with special
+ * over raw UTF-8, <0xNN> byte fallback), BERT's WordPiece ("bert":
+ * lowercasing, accent stripping, greedy longest match) and the Unigram
+ * model of T5-style vocabularies ("t5": sentencepiece's precompiled
+ * normalizer, best-scoring segmentation), with special
  * tokens, decoding to bytes and a streaming decoder that only emits
  * complete UTF-8. Behaviour follows llama.cpp's tokenizer, token for token.
  *
@@ -31,6 +33,7 @@ typedef enum tok_kind {
     TOK_SPM, /* tokenizer.ggml.model "llama" */
     TOK_BPE, /* tokenizer.ggml.model "gpt2", and "gemma4" (escape_spaces set) */
     TOK_WPM, /* tokenizer.ggml.model "bert" */
+    TOK_UGM, /* tokenizer.ggml.model "t5" */
 } tok_kind_t;
 
 /* tokenizer.ggml.token_type values. */
@@ -58,6 +61,13 @@ typedef struct tok_vocab {
     bool lowercase;           /* WPM: tokenizer.ggml.normalizer.lowercase (default true) */
     bool strip_accents;       /* WPM: NFD's first codepoint, marks dropped (default: lowercase) */
     uint32_t max_token_len;   /* longest token text, bytes */
+    uint32_t max_user_len;    /* longest user-defined token text, bytes (UGM keeps them whole) */
+    bool remove_extra_spaces; /* UGM: tokenizer.ggml.remove_extra_whitespaces */
+    float ugm_unk_score;      /* UGM: the unknown token's score (lowest normal score - 10) */
+    const uint8_t *xcda;      /* UGM: the charsmap's double array (n_xcda little-endian u32), in the blob */
+    uint32_t n_xcda;
+    const char *replacements; /* UGM: its NUL-terminated replacement texts, n_replacement_bytes */
+    uint32_t n_replacement_bytes;
     uint32_t n_tokens;
     str_view_t *text;         /* each token's text, in the blob */
     const uint8_t *scores;    /* SPM: tokenizer.ggml.scores (float32 LE in the blob), or NULL */
@@ -83,7 +93,7 @@ typedef struct tok_vocab {
  * each model and pre-tokenizer name (a "gpt2" file without
  * tokenizer.ggml.pre gets llama.cpp's "default" split). Errors:
  * ERR_UNSUPPORTED for a tokenizer.ggml.model other than "llama", "gpt2",
- * "gemma4" and "bert", or a tokenizer.ggml.pre name whose split we do not
+ * "gemma4", "bert" and "t5", or a tokenizer.ggml.pre name whose split we do not
  * implement; ERR_NOT_FOUND for a missing tokens array (or merges for
  * gpt2 and gemma4); ERR_FORMAT for arrays of the wrong type or length, a special token id
  * out of range, or add_bos/add_eos without the token; ERR_NOMEM. The arena is

@@ -16,12 +16,13 @@ tokenizers). For every vocabulary with vectors, every string:
      unparse_special=False) is recorded.
 
 The vocabularies without vectors take a related vocabulary's strings
-(RELATED below: aquila gpt-2's, gpt-neox mpt's, baichuan llama-spm's);
+(RELATED below: aquila gpt-2's, gpt-neox mpt's, baichuan llama-spm's,
+nomic-bert-moe bert-bge's);
 llama.cpp's ids for them are written to tests/golden/llama_vocabs/NAME.out
 in the .out format (one line per string) and are what step 2 detokenizes.
 
 detok.txt has one line per string: "NAME INDEX =" when the detokenized text
-is the input string byte for byte, else "NAME INDEX TEXT" with TEXT escaped
+is the input string byte for byte, else "NAME INDEX |TEXT" with TEXT escaped
 (\\n, \\t, \\r, \\\\, \\xNN for other bytes below 0x20 and 0x7F; space as
 \\s; other bytes as they are), which keeps the file small (a few KB).
 
@@ -37,7 +38,7 @@ import os
 import sys
 
 SEP = b"\n__ggml_vocab_test__\n"
-RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm"}
+RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 
 def read_strings(gguf_path):
@@ -125,7 +126,7 @@ def main():
                 f.write("".join("".join(f" {t}" for t in line) + "\n" for line in got_all))
         for i, text in enumerate(texts):
             d = detokenize(llm._model.vocab, ids[i])
-            lines.append(name.encode() + b" %d " % i + (b"=" if d == text else escape(d)))
+            lines.append(name.encode() + b" %d " % i + (b"=" if d == text else b"|" + escape(d)))
         what = "equals .out on" if want is not None else f"tokenized {RELATED.get(name)}'s strings:"
         print(f"{name}: llama.cpp {what} {n_eq}/{len(texts)}", file=sys.stderr)
         del llm

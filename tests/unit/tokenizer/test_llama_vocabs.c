@@ -44,7 +44,7 @@ static const vocab_case_t cases[] = {
     { "starcoder", "starcoder", false },
     /* no vectors: a related vocabulary's strings, llama.cpp's ids */
     { "aquila", "gpt-2", true },             { "gpt-neox", "mpt", true },
-    { "baichuan", "llama-spm", true },
+    { "baichuan", "llama-spm", true },        { "nomic-bert-moe", "bert-bge", true },
 };
 
 typedef struct strings {
@@ -146,7 +146,7 @@ static void free_ids(id_lines_t *l)
         free(l->ids[i]);
 }
 
-/* The golden text of "NAME INDEX ...": the input itself for "=", else the unescaped text. */
+/* The golden text of "NAME INDEX ...": the input itself for "=", else the text after "|", unescaped. */
 static bool golden_detok(const char *name, size_t index, const strings_t *s, char *out, size_t *out_len)
 {
     char key[96];
@@ -163,6 +163,8 @@ static bool golden_detok(const char *name, size_t index, const strings_t *s, cha
                 *out_len = s->len[index];
                 return true;
             }
+            if (t >= eol || *t++ != '|')
+                return false;
             size_t n = 0;
             for (; t < eol; t++) {
                 if (*t != '\\' || t + 1 >= eol) {

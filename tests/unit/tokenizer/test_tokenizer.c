@@ -476,6 +476,59 @@ static void expect_vocab_error(const char *model, const char *pre, uint32_t bos,
     free(blob);
 }
 
+/*
+ * A Unigram ("t5") vocabulary with the given precompiled_charsmap bytes:
+ * loaded with the expected result, and when it loads, hostile text
+ * tokenizes without reading outside the file (valgrind and ASan watch).
+ */
+static void expect_charsmap(const uint8_t *map, size_t n, err_code_t code)
+{
+    const char *tokens[] = { "<pad>", "</s>", "<unk>", "\xe2\x96\x81", "a", "\xe2\x96\x81" "a", "ab" };
+    float scores[7] = { 0, 0, 0, -1, -2, -1.5f, -3 };
+    int32_t types[7] = { 3, 3, 2, 1, 1, 1, 4 };
+    gguf_writer_t w;
+    gw_init(&w, 3);
+    gw_kv_str(&w, "tokenizer.ggml.model", "t5");
+    gw_kv_str_array(&w, "tokenizer.ggml.tokens", tokens, 7);
+    gw_kv_array(&w, "tokenizer.ggml.scores", GGUF_TYPE_FLOAT32, 7, scores, sizeof scores);
+    gw_kv_array(&w, "tokenizer.ggml.token_type", GGUF_TYPE_INT32, 7, types, sizeof types);
+    gw_kv_array(&w, "tokenizer.ggml.precompiled_charsmap", GGUF_TYPE_UINT8, n, map, n);
+    gw_kv_bool(&w, "tokenizer.ggml.add_space_prefix", true);
+    size_t len;
+    uint8_t *blob = gw_finish(&w, &len);
+    gw_free(&w);
+    static uint8_t buf[1 << 16];
+    arena_t a;
+    arena_init(&a, buf, sizeof buf);
+    gguf_file_t f;
+    tok_vocab_t v;
+    err_t e;
+    CU_ASSERT_EQUAL_FATAL(gguf_parse(&f, blob, len, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL(tok_load(&v, &f, &a, &e), code);
+    if (code == ERR_OK) {
+        static const char text[] = "ab a\x01\xff  abab\xe2\x96\x81z";
+        tok_encode_opts_t opts = { .add_special = true, .parse_special = true };
+        size_t n_ids;
+        CU_ASSERT_EQUAL(tok_encode(&v, text, sizeof text - 1, &opts, ids, MAX_IDS, &n_ids, &scratch, &e), ERR_OK);
+        CU_ASSERT(n_ids > 1 && ids[n_ids - 1] == 1); /* </s> added */
+    }
+    free(blob);
+}
+
+static void test_unigram_charsmaps(void)
+{
+    expect_charsmap((const uint8_t *)"\x01\x00\x00", 3, ERR_FORMAT);                      /* no room for the size */
+    expect_charsmap((const uint8_t *)"\x64\x00\x00\x00\x00\x00\x00\x00", 8, ERR_FORMAT); /* 100-byte array in 4 */
+    /* every node pointing anywhere, replacement offsets past the texts, a text without its NUL */
+    uint8_t wild[4 + 64 + 3];
+    wild[0] = 64, wild[1] = wild[2] = wild[3] = 0;
+    for (size_t i = 4; i < sizeof wild; i++)
+        wild[i] = (uint8_t)(i * 37 + 11);
+    expect_charsmap(wild, sizeof wild, ERR_OK);
+    memset(wild + 4, 0xff, 64);
+    expect_charsmap(wild, sizeof wild, ERR_OK);
+}
+
 static void test_vocab_refusals(void)
 {
     expect_vocab_error("llama", NULL, 1, true, 5, ERR_OK, "");
@@ -483,7 +536,8 @@ static void test_vocab_refusals(void)
     expect_vocab_error(NULL, NULL, 1, true, 5, ERR_NOT_FOUND, "'tokenizer.ggml.model' not found");
     expect_vocab_error("bert", NULL, 1, true, 5, ERR_OK, "");
     expect_vocab_error("gemma4", NULL, 1, true, 5, ERR_OK, "");
-    expect_vocab_error("t5", NULL, 1, true, 5, ERR_UNSUPPORTED, "'t5' is not supported");
+    expect_vocab_error("t5", NULL, 1, true, 5, ERR_OK, "");
+    expect_vocab_error("rwkv", NULL, 1, true, 5, ERR_UNSUPPORTED, "'rwkv' is not supported");
     expect_vocab_error("gpt2", "tekken", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'tekken'");
     expect_vocab_error("gpt2", "klingon", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'klingon'");
     expect_vocab_error("llama", NULL, 60000, true, 5, ERR_FORMAT, "bos_token_id 60000 is out of range (5 tokens)");
@@ -504,6 +558,7 @@ TEST_REGISTER(test_tokenizer_register)
     TEST_ADD(s, test_round_trip_llama2);
     TEST_ADD(s, test_bad_input);
     TEST_ADD(s, test_vocab_refusals);
+    TEST_ADD(s, test_unigram_charsmaps);
     /* a 253 MB model file and 6,414 special tokens: natively, not under valgrind (REAL_SUITES) */
     CU_pSuite g = test_suite_with("tokenizer_gemma", setup, teardown);
     TEST_ADD(g, test_gemma_classification);
