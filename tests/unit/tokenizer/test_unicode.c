@@ -358,6 +358,28 @@ static void test_tolower(void)
         CU_ASSERT_EQUAL(unicode_tolower(pairs[i][0]), pairs[i][1]);
 }
 
+/* llama.cpp's one-codepoint NFD: the first codepoint of the decomposition (Hangul too), the rest unchanged. */
+static void test_nfd_first(void)
+{
+    static const uint32_t pairs[][2] = {
+        { 0xC0, 'A' },          { 0xE9, 'e' },        { 0xC7, 'C' },         { 0x1E9E, 0x1E9E },
+        { 0x212B, 'A' },        { 0xAC00, 0x1100 },   { 0x2126, 0x3A9 },     { 0x1F80, 0x3B1 },
+        { 'A', 'A' },           { 0x4E2D, 0x4E2D },   { 0x301, 0x301 },      { 0xFB2C, 0x5E9 },
+        { 0x1D15E, 0x1D157 },   { 0x2FA1D, 0x2A600 }, { 0x10FFFF, 0x10FFFF }, { 0x110000, 0x110000 },
+        { UNICODE_INVALID, UNICODE_INVALID },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        CU_ASSERT_EQUAL(unicode_nfd_first(pairs[i][0]), pairs[i][1]);
+    /* the table: sorted, disjoint, every entry a real change, llama.cpp's 1827 ranges */
+    CU_ASSERT_EQUAL(unicode_nfd_range_count, 1827);
+    for (size_t i = 0; i < unicode_nfd_range_count; i++) {
+        const unicode_nfd_range_t *r = &unicode_nfd_ranges[i];
+        CU_ASSERT(r->first <= r->last && (i == 0 || unicode_nfd_ranges[i - 1].last < r->first));
+        CU_ASSERT(unicode_nfd_first(r->first) == r->nfd && unicode_nfd_first(r->last) == r->nfd);
+        CU_ASSERT(r->nfd < r->first || r->nfd > r->last);
+    }
+}
+
 /* ---------------------------------------------------------- GPT-2 bytes */
 
 /* The mapping rebuilt the way GPT-2's bytes_to_unicode defines it, then compared both ways. */
@@ -425,6 +447,7 @@ TEST_REGISTER(test_unicode_register)
     TEST_ADD(s, test_flags_table_shape);
     TEST_ADD(s, test_tables_match_regex_package);
     TEST_ADD(s, test_tolower);
+    TEST_ADD(s, test_nfd_first);
     TEST_ADD(s, test_byte_alphabet);
     TEST_ADD(s, test_byte_alphabet_known);
 }
