@@ -30,6 +30,12 @@ static inline void pretok_cut(const piece_t *p, size_t end)
  */
 typedef void (*pretok_step_fn)(const piece_t *p, size_t start);
 
+/*
+ * The whitespace alternatives at pos (pretokenize.c): \s*[\r\n]+ when
+ * newlines count (up to the run's last newline), \s+(?!\S), \s+; the end.
+ */
+size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines);
+
 /* The expressions llama.cpp runs through std::regex / std::wregex (pretok_isolate.c). */
 void pretok_number_each(const piece_t *p, size_t start);      /* \p{N} */
 void pretok_number_runs(const piece_t *p, size_t start);      /* \p{N}+ */
@@ -45,5 +51,8 @@ void pretok_space_cased(const piece_t *p, size_t start);      /* deepseek-llm's 
 void pretok_space_symbols(const piece_t *p, size_t start);    /* \s?[!-/:-~！-／：-～‘-‟　-。]+ */
 void pretok_trailing_space(const piece_t *p, size_t start);   /* \s+$ */
 void pretok_bloom_words(const piece_t *p, size_t start);      /* " ?[^(\s|.,!?…。，、।۔،)]+" */
+void pretok_number_triples(const piece_t *p, size_t start);   /* \p{N}{1,3} */
+void pretok_kana_cjk_runs(const piece_t *p, size_t start);    /* [一-龥぀-ゟ゠-ヿ]+ */
+void pretok_deepseek3_words(const piece_t *p, size_t start);  /* DeepSeek V3's third expression */
 
 #endif

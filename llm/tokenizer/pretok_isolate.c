@@ -4,7 +4,8 @@
  * codepoints are collapsed to one byte per category) or std::wregex (plain
  * codepoint ranges, every non-ASCII whitespace codepoint replaced by
  * U+000B): falcon's and the default list's, deepseek-coder's and
- * deepseek-llm's, BLOOM's, Gemma 4's newline runs, SmolLM's digits. Each is a
+ * deepseek-llm's, DeepSeek V3's, BLOOM's, Gemma 4's newline runs, SmolLM's
+ * digits. Each is a
  * single alternative (an optional whitespace, then one class once, thrice
  * or repeated), so leftmost-first search is a left-to-right scan: at each
  * position the match if there is one, else the next position; what lies
@@ -186,6 +187,35 @@ static bool is_bloom_char(const piece_t *p, size_t pos)
     return true;
 }
 
+/* U+4E00-U+9FA5, U+3040-U+309F, U+30A0-U+30FF (DeepSeek V3's CJK and kana). */
+static bool is_kana_cjk(const piece_t *p, size_t pos)
+{
+    uint32_t cp = wide_cpt(p, pos);
+    return (cp >= 0x4E00 && cp <= 0x9FA5) || (cp >= 0x3040 && cp <= 0x30FF);
+}
+
+static bool is_ascii_punct(uint32_t cp)
+{
+    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
+           (cp >= 0x7B && cp <= 0x7E);
+}
+
+static bool is_ascii_letter(const piece_t *p, size_t pos)
+{
+    uint32_t cp = p->cpts[pos];
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+static bool is_letter_or_mark(const piece_t *p, size_t pos)
+{
+    return has_flag(p, pos, UNICODE_LETTER | UNICODE_ACCENT_MARK);
+}
+
+static bool is_punct_or_symbol(const piece_t *p, size_t pos)
+{
+    return has_flag(p, pos, UNICODE_PUNCTUATION | UNICODE_SYMBOL);
+}
+
 /* ---------------------------------------------------------- matches */
 
 static size_t one_number(const piece_t *p, size_t pos)
@@ -258,6 +288,44 @@ static size_t bloom_word(const piece_t *p, size_t pos)
     return run_of(p, pos, is_bloom_char);
 }
 
+static size_t number_triple(const piece_t *p, size_t pos)
+{
+    size_t n = run_of(p, pos, is_number);
+    return n < 3 ? n : 3;
+}
+
+static size_t kana_cjk(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_kana_cjk);
+}
+
+/*
+ * DeepSeek V3's [!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+
+ * |[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+ */
+static size_t deepseek3_word(const piece_t *p, size_t pos)
+{
+    uint32_t cp = p->cpts[pos];
+    if (is_ascii_punct(cp) && pos + 1 < p->end && is_ascii_letter(p, pos + 1))
+        return 1 + run_of(p, pos + 1, is_ascii_letter);
+    bool prefix = cp != '\r' && cp != '\n' &&
+                  !has_flag(p, pos, UNICODE_LETTER | UNICODE_PUNCTUATION | UNICODE_SYMBOL);
+    if (prefix && pos + 1 < p->end && is_letter_or_mark(p, pos + 1))
+        return 1 + run_of(p, pos + 1, is_letter_or_mark);
+    if (is_letter_or_mark(p, pos))
+        return run_of(p, pos, is_letter_or_mark);
+    size_t body = cp == ' ' && pos + 1 < p->end && is_punct_or_symbol(p, pos + 1) ? pos + 1 : pos;
+    if (is_punct_or_symbol(p, body)) {
+        size_t end = body + run_of(p, body, is_punct_or_symbol);
+        while (end < p->end && (p->cpts[end] == '\r' || p->cpts[end] == '\n'))
+            end++;
+        return end - pos;
+    }
+    if (has_flag(p, pos, UNICODE_WHITESPACE))
+        return pretok_space_end(p, pos, true) - pos;
+    return 0; /* part of a gap */
+}
+
 /* ---------------------------------------------------------- steps */
 
 void pretok_number_each(const piece_t *p, size_t start) { isolate(p, start, one_number); }
@@ -273,6 +341,9 @@ void pretok_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, cjk); }
 void pretok_space_cased(const piece_t *p, size_t start) { isolate(p, start, space_cased); }
 void pretok_space_symbols(const piece_t *p, size_t start) { isolate(p, start, space_symbols); }
 void pretok_bloom_words(const piece_t *p, size_t start) { isolate(p, start, bloom_word); }
+void pretok_number_triples(const piece_t *p, size_t start) { isolate(p, start, number_triple); }
+void pretok_kana_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, kana_cjk); }
+void pretok_deepseek3_words(const piece_t *p, size_t start) { isolate(p, start, deepseek3_word); }
 
 /* \s+$: the whitespace at the end of the piece, if any, becomes a piece of its own. */
 void pretok_trailing_space(const piece_t *p, size_t start)

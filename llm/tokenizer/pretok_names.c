@@ -93,6 +93,18 @@ static const struct {
     { "bloom", PRETOK_BLOOM, CLEAN },
     { "gpt3-finnish", PRETOK_BLOOM, CLEAN },
     { "viking", PRETOK_VIKING, 0 },
+    /* _DEEPSEEK3_LLM, _HUNYUAN_DENSE, _JOYAI_LLM, _HY_V4 */
+    { "deepseek-v3", PRETOK_DEEPSEEK3, 0 },
+    { "hunyuan-dense", PRETOK_DEEPSEEK3, 0 },
+    { "joyai-llm", PRETOK_DEEPSEEK3, 0 },
+    { "hy_v4", PRETOK_DEEPSEEK3, 0 },
+    /* _GPT4O, _MINIMAX_M2, _TEKKEN */
+    { "gpt-4o", PRETOK_GPT4O, 0 },
+    { "llama4", PRETOK_GPT4O, 0 },
+    { "kanana2", PRETOK_GPT4O, 0 },
+    { "talkie", PRETOK_GPT4O, 0 },
+    { "minimax-m2", PRETOK_GPT4O, 0 },
+    { "tekken", PRETOK_TEKKEN, NO_MERGES | BOS },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -141,6 +153,9 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_LAGUNA] = "laguna",
         [PRETOK_BLOOM] = "bloom",
         [PRETOK_VIKING] = "viking",
+        [PRETOK_DEEPSEEK3] = "deepseek-v3",
+        [PRETOK_GPT4O] = "gpt-4o",
+        [PRETOK_TEKKEN] = "tekken",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

@@ -72,7 +72,7 @@ static size_t contraction_len(const piece_t *p, size_t pos, bool fold)
  * codepoint then starts the next word); \s+ and the no-match gap take
  * whatever is left, at least one codepoint.
  */
-static size_t space_end(const piece_t *p, size_t pos, bool newlines)
+size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines)
 {
     size_t end = pos, after_newline = 0;
     while (cls_at(p, end) == CLS_SPACE) {
@@ -97,7 +97,7 @@ static size_t gpt2_word_end(const piece_t *p, size_t pos)
     cls_t c = cls_at(p, body);
     if (c == CLS_LETTER || c == CLS_NUMBER || c == CLS_OTHER)
         return skip_cls(p, body, c);
-    return space_end(p, pos, false);
+    return pretok_space_end(p, pos, false);
 }
 
 /*
@@ -122,11 +122,95 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, size_t max_digits)
     }
     size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
     if (cls_at(p, body) != CLS_OTHER)
-        return space_end(p, pos, true);
+        return pretok_space_end(p, pos, true);
     size_t end = skip_cls(p, body, CLS_OTHER);
     while (end < p->end && is_newline(p->cpts[end]))
         end++;
     return end;
+}
+
+/*
+ * GPT-4o's and Tekken's cased words, from start s, as std::regex runs them
+ * over category-collapsed text (where only ASCII letters have a case: every
+ * other letter counts as both): "upper" is [A-Z] or a non-ASCII letter,
+ * "lower" [a-z] or a non-ASCII letter. First upper* lower+ (the upper run
+ * giving back letters until a lower one follows it), else upper+ lower*;
+ * then, for GPT-4o, an optional contraction. The end, or 0 for no match.
+ */
+static bool is_upper(const piece_t *p, size_t pos)
+{
+    uint32_t cp = p->cpts[pos];
+    return cls_at(p, pos) == CLS_LETTER && !(cp >= 'a' && cp <= 'z');
+}
+
+static bool is_lower(const piece_t *p, size_t pos)
+{
+    uint32_t cp = p->cpts[pos];
+    return cls_at(p, pos) == CLS_LETTER && !(cp >= 'A' && cp <= 'Z');
+}
+
+static size_t cased_word_end(const piece_t *p, size_t s, bool contractions)
+{
+    size_t u = s;
+    while (u < p->end && is_upper(p, u))
+        u++;
+    size_t k = u;
+    while (!(k < p->end && is_lower(p, k)) && k > s)
+        k--; /* upper* gives back letters until a lower one can start lower+ */
+    size_t e;
+    if (k < p->end && is_lower(p, k)) {
+        for (e = k; e < p->end && is_lower(p, e);)
+            e++;
+    } else if (u > s) {
+        e = u; /* upper+ lower*: no lower letter follows the upper run here */
+    } else {
+        return 0;
+    }
+    return e + (contractions ? contraction_len(p, e, true) : 0);
+}
+
+/*
+ * The end of the word at pos under GPT-4o's expression ([^\r\n\p{L}\p{N}]?
+ * and the cased words, contractions, \p{N}{1,3}, " ?[^\s\p{L}\p{N}]+[\r\n/]*",
+ * then the whitespace alternatives) or Tekken's (no contractions, \p{N}).
+ */
+static size_t cased_end(const piece_t *p, size_t pos, bool contractions, size_t max_digits)
+{
+    uint32_t cp = p->cpts[pos];
+    cls_t c = cls_at(p, pos);
+    bool prefix = c != CLS_LETTER && c != CLS_NUMBER && !is_newline(cp);
+    size_t e = prefix && pos + 1 < p->end ? cased_word_end(p, pos + 1, contractions) : 0;
+    if (!e)
+        e = cased_word_end(p, pos, contractions);
+    if (e)
+        return e;
+    if (c == CLS_NUMBER) {
+        for (e = pos + 1; e - pos < max_digits && cls_at(p, e) == CLS_NUMBER;)
+            e++;
+        return e;
+    }
+    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
+    if (cls_at(p, body) != CLS_OTHER)
+        return pretok_space_end(p, pos, true);
+    for (e = skip_cls(p, body, CLS_OTHER); e < p->end && (is_newline(p->cpts[e]) || p->cpts[e] == '/');)
+        e++;
+    return e;
+}
+
+static void split_gpt4o(const piece_t *p, size_t pos)
+{
+    while (pos < p->end) {
+        pos = cased_end(p, pos, true, 3);
+        pretok_cut(p, pos);
+    }
+}
+
+static void split_tekken(const piece_t *p, size_t pos)
+{
+    while (pos < p->end) {
+        pos = cased_end(p, pos, false, 1);
+        pretok_cut(p, pos);
+    }
 }
 
 static void split_gpt2(const piece_t *p, size_t pos)
@@ -174,6 +258,9 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_LAGUNA] = { pretok_newline_runs, split_qwen2 },
     [PRETOK_BLOOM] = { pretok_bloom_words },
     [PRETOK_VIKING] = { pretok_bloom_words, pretok_number_each },
+    [PRETOK_DEEPSEEK3] = { pretok_number_triples, pretok_kana_cjk_runs, pretok_deepseek3_words },
+    [PRETOK_GPT4O] = { split_gpt4o },
+    [PRETOK_TEKKEN] = { split_tekken },
 };
 
 size_t pretok_split(pretok_kind_t kind, const uint32_t *cpts, size_t n, uint32_t *ends)

@@ -32,6 +32,14 @@
  *   PRETOK_LAGUNA          [^\n]+|[\n]+, then the Qwen2 expression
  *   PRETOK_BLOOM           " ?[^(\s|.,!?…。，、।۔،)]+" (BLOOM, Poro, GPT-3 Finnish)
  *   PRETOK_VIKING          the BLOOM expression, then \p{N}
+ *   PRETOK_DEEPSEEK3       \p{N}{1,3}, [U+4E00-U+9FA5 U+3040-U+30FF]+, then
+ *                  [!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+
+ *                  | ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+ *   PRETOK_GPT4O   [^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))*((?=[\p{L}])([^A-Z]))+(contraction)?
+ *                  |[^\r\n\p{L}\p{N}]?((?=[\p{L}])([^a-z]))+((?=[\p{L}])([^A-Z]))*(contraction)?
+ *                  |\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
+ *                  (letters have a case only in ASCII, as in llama.cpp's collapsed text)
+ *   PRETOK_TEKKEN  the GPT-4o expression without contractions and with \p{N}
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
  * std::regex sees them); the bracket ranges without \p{..} are plain
@@ -52,9 +60,12 @@ typedef enum pretok_kind {
     PRETOK_LAGUNA,
     PRETOK_BLOOM,
     PRETOK_VIKING,
+    PRETOK_DEEPSEEK3,
+    PRETOK_GPT4O,
+    PRETOK_TEKKEN,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 13
+#define PRETOK_KIND_COUNT 16
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre
