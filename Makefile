@@ -375,15 +375,17 @@ fuzz: setup
 # level (test-unit-arm64). forward_gemma (Gemma 3 270M, every logits row
 # bit-identical to llama.cpp's, about 4 minutes on 2 threads) and
 # tokenizer_gemma (its 262k-token vocabulary) start first, in a run of their own.
+# llama_vocabs_stress: 2000 random strings through all 19 of llama.cpp's test vocabularies and gpt-2's
+# renamed to 12 more pre-tokenizers against llama.cpp (about 1 s; under valgrind, about 30x that).
 # forward_kv_q8_0(_plain): SmolLM2 with a Q8_0 key cache against llama.cpp's -ctk q8_0, with and without
 # its Hadamard rotation; forward_fast_kv_q8_0: fast attention over a Q8_0 cache against exact over it.
 REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 \
 	forward_fast_q4_0 forward_fast_q8_0_l1 forward_gemma tokenizer_gemma forward_gemma_short forward_kv_q8_0 \
-	forward_kv_q8_0_short forward_kv_q8_0_plain forward_fast_kv_q8_0
+	forward_kv_q8_0_short forward_kv_q8_0_plain forward_fast_kv_q8_0 llama_vocabs_stress
 SMALL_FORWARD := forward_q8_0_l1 forward_q8_0_l4
 REAL_SUITES_a := smollm2 forward_q4_0 $(SMALL_FORWARD)
 REAL_SUITES_b := smollm2_generate forward_q4_1 $(SMALL_FORWARD)
-REAL_SUITES_c := forward_q8_0 smollm2_sched $(SMALL_FORWARD)
+REAL_SUITES_c := forward_q8_0 smollm2_sched llama_vocabs_stress $(SMALL_FORWARD)
 REAL_SUITES_d := forward_q8_0_l1 forward_fast_q4_0 forward_fast_q8_0_l1 forward_kv_q8_0 forward_kv_q8_0_plain \
 	forward_fast_kv_q8_0
 REAL_SUITES_e := forward_gemma tokenizer_gemma

@@ -26,6 +26,14 @@ is the input string byte for byte, else "NAME INDEX |TEXT" with TEXT escaped
 (\\n, \\t, \\r, \\\\, \\xNN for other bytes below 0x20 and 0x7F; space as
 \\s; other bytes as they are), which keeps the file small (a few KB).
 
+stress.txt: for every vocabulary, and for gpt-2's vocabulary renamed to
+each pre-tokenizer in RENAMED (its tokenizer.ggml.pre string rewritten in a
+temporary copy), "NAME SHA256" over STRESS_COUNT random strings: each the
+concatenation of 1 to 24 pieces of stress_pool.txt picked by xorshift32
+from STRESS_SEED (the C test draws the same strings), hashing per string
+u32 id count, the ids (int32), u32 length and llama_detokenize's text, all
+little-endian, with add_special and parse_special off.
+
 Usage (llama-cpp-python built as tests/ref/requirements-tokenizer.txt says):
     make models
     python3 tests/ref/make_llama_vocab_goldens.py [--vocabs test_models/llama-vocabs]
@@ -34,10 +42,17 @@ Usage (llama-cpp-python built as tests/ref/requirements-tokenizer.txt says):
 import argparse
 import ctypes
 import glob
+import hashlib
 import os
+import struct
 import sys
+import tempfile
 
 SEP = b"\n__ggml_vocab_test__\n"
+STRESS_COUNT = 2000
+STRESS_SEED = 0x19191919
+RENAMED = ["deepseek-v3", "gpt-4o", "tekken", "bloom", "viking", "laguna", "dbrx", "glm4", "chatglm-bpe",
+           "stablelm2", "trillion", "default"]
 RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 
@@ -63,6 +78,68 @@ def read_vectors(gguf_path):
         lines.pop()
     assert len(lines) == len(texts), (gguf_path, len(lines), len(texts))
     return texts, [[int(t) for t in line.split()] for line in lines]
+
+
+def unescape(b):
+    out, i = bytearray(), 0
+    while i < len(b):
+        c = b[i]
+        if c == 0x5C and i + 1 < len(b):
+            d = b[i + 1]
+            if d == ord("x"):
+                out.append(int(b[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {ord("s"): b" ", ord("n"): b"\n", ord("t"): b"\t", ord("r"): b"\r"}.get(d, bytes([d]))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def stress_strings(pool_path):
+    with open(pool_path, "rb") as f:
+        pool = [unescape(line) for line in f.read().split(b"\n") if line and not line.startswith(b"#")]
+    x, out = STRESS_SEED, []
+
+    def rnd():
+        nonlocal x
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        return x
+
+    for _ in range(STRESS_COUNT):
+        n = 1 + rnd() % 24
+        out.append(b"".join(pool[rnd() % len(pool)] for _ in range(n)))
+    return out
+
+
+def renamed_copy(path, pre, tmpdir):
+    """path's bytes with tokenizer.ggml.pre's string replaced by pre."""
+    with open(path, "rb") as f:
+        b = f.read()
+    key = b"tokenizer.ggml.pre"
+    i = b.index(struct.pack("<Q", len(key)) + key) + 8 + len(key)
+    assert struct.unpack("<I", b[i:i + 4])[0] == 8  # a string
+    n = struct.unpack("<Q", b[i + 4:i + 12])[0]
+    out = os.path.join(tmpdir, f"renamed-{pre}.gguf")
+    with open(out, "wb") as f:
+        f.write(b[:i + 4] + struct.pack("<Q", len(pre)) + pre.encode() + b[i + 12 + n:])
+    return out
+
+
+def stress_digest(path, strings):
+    from llama_cpp import Llama
+    llm = Llama(model_path=path, vocab_only=True, verbose=False)
+    h = hashlib.sha256()
+    for text in strings:
+        ids = list(llm.tokenize(text, add_bos=False, special=False))
+        d = detokenize(llm._model.vocab, ids)
+        h.update(struct.pack(f"<I{len(ids)}i", len(ids), *ids) + struct.pack("<I", len(d)) + d)
+    del llm
+    return h.hexdigest()
 
 
 def detokenize(vocab, ids):
@@ -135,6 +212,21 @@ def main():
                 + llama_cpp.__version__.encode() + b"; see its docstring\n")
         f.write(b"\n".join(lines) + b"\n")
     print(f"{args.out}: {len(lines)} strings", file=sys.stderr)
+
+    strings = stress_strings(os.path.join(outdir, "stress_pool.txt"))
+    rows = []
+    for path in sorted(glob.glob(os.path.join(args.vocabs, "ggml-vocab-*.gguf"))):
+        name = os.path.basename(path)[len("ggml-vocab-"):-len(".gguf")]
+        rows.append(f"{name} {stress_digest(path, strings)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for pre in RENAMED:
+            copy = renamed_copy(os.path.join(args.vocabs, "ggml-vocab-gpt-2.gguf"), pre, tmp)
+            rows.append(f"gpt-2:{pre} {stress_digest(copy, strings)}")
+    with open(os.path.join(outdir, "stress.txt"), "w") as f:
+        f.write(f"# made by tests/ref/make_llama_vocab_goldens.py with llama-cpp-python {llama_cpp.__version__}: "
+                f"{STRESS_COUNT} strings from stress_pool.txt, seed {STRESS_SEED:#x}\n")
+        f.write("\n".join(rows) + "\n")
+    print(f"stress.txt: {len(rows)} digests over {STRESS_COUNT} strings", file=sys.stderr)
     return 1 if bad else 0
 
 

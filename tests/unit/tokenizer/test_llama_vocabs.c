@@ -9,12 +9,19 @@
  * llama.cpp's ids for them (tests/golden/llama_vocabs/NAME.out, same
  * script). Prints "NAME: N/N equal" per vocabulary; a mismatch or a refusal
  * fails with the string, our ids and the expected ones.
+ *
+ * A second suite, llama_vocabs_stress (run natively: about a second, too
+ * slow for valgrind), draws 2000 random strings from the tricky pieces of
+ * tests/golden/llama_vocabs/stress_pool.txt and compares the SHA-256 of our
+ * ids and texts with llama.cpp's (stress.txt), for every vocabulary and for
+ * gpt-2's renamed to pre-tokenizers that have no vocabulary here.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host/host_file.h"
+#include "kernel/lib/sha256.h"
 #include "llm/tokenizer/tokenizer.h"
 #include "tests/unit/suites.h"
 
@@ -146,6 +153,26 @@ static void free_ids(id_lines_t *l)
         free(l->ids[i]);
 }
 
+/* Unescapes t[0 .. end) (\s \n \t \r \\ \xNN, as the goldens write text) into out; returns the length. */
+static size_t unescape(const char *t, const char *end, char *out)
+{
+    size_t n = 0;
+    for (; t < end; t++) {
+        if (*t != '\\' || t + 1 >= end) {
+            out[n++] = *t;
+            continue;
+        }
+        char c = *++t;
+        if (c == 'x' && t + 2 < end) {
+            out[n++] = (char)strtol((char[]){ t[1], t[2], 0 }, NULL, 16);
+            t += 2;
+        } else {
+            out[n++] = c == 's' ? ' ' : c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
+        }
+    }
+    return n;
+}
+
 /* The golden text of "NAME INDEX ...": the input itself for "=", else the text after "|", unescaped. */
 static bool golden_detok(const char *name, size_t index, const strings_t *s, char *out, size_t *out_len)
 {
@@ -165,21 +192,7 @@ static bool golden_detok(const char *name, size_t index, const strings_t *s, cha
             }
             if (t >= eol || *t++ != '|')
                 return false;
-            size_t n = 0;
-            for (; t < eol; t++) {
-                if (*t != '\\' || t + 1 >= eol) {
-                    out[n++] = *t;
-                    continue;
-                }
-                char c = *++t;
-                if (c == 'x' && t + 2 < eol) {
-                    out[n++] = (char)strtol((char[]){ t[1], t[2], 0 }, NULL, 16);
-                    t += 2;
-                } else {
-                    out[n++] = c == 's' ? ' ' : c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
-                }
-            }
-            *out_len = n;
+            *out_len = unescape(t, eol, out);
             return true;
         }
         p = eol + 1;
@@ -278,8 +291,165 @@ static void test_every_vocabulary(void)
     CU_ASSERT_EQUAL(scratch.used_bytes, 0);
 }
 
+/* ---------------------------------------------------------- random strings */
+
+#define STRESS_COUNT 2000
+#define STRESS_SEED 0x19191919u
+#define MAX_PIECES 128
+
+typedef struct pool {
+    uint8_t *file;
+    char *piece[MAX_PIECES];
+    size_t len[MAX_PIECES];
+    size_t n;
+} pool_t;
+
+static bool read_pool(pool_t *pool)
+{
+    size_t size;
+    pool->n = 0;
+    if (!(pool->file = host_read_file(GOLDEN_DIR "stress_pool.txt", &size)))
+        return false;
+    char *p = (char *)pool->file, *end = p + size;
+    while (p < end && pool->n < MAX_PIECES) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        if (eol > p && *p != '#') {
+            pool->piece[pool->n] = p; /* unescaped in place: never longer */
+            pool->len[pool->n++] = unescape(p, eol, p);
+        }
+        p = eol + 1;
+    }
+    return pool->n > 0;
+}
+
+static uint32_t xorshift32(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+/* gpt-2's vocabulary with tokenizer.ggml.pre rewritten to pre, opened as host_gguf_open would. */
+static bool open_renamed(const char *pre, host_gguf_t *h)
+{
+    static const char key[] = "tokenizer.ggml.pre";
+    size_t size;
+    uint8_t *src = host_read_file(VOCAB_DIR "ggml-vocab-gpt-2.gguf", &size);
+    if (!src)
+        return false;
+    size_t at = 0;
+    while (at + 8 + sizeof key - 1 + 12 <= size &&
+           !(src[at] == sizeof key - 1 && memcmp(src + at + 8, key, sizeof key - 1) == 0))
+        at++;
+    size_t str = at + 8 + sizeof key - 1 + 4; /* the string's u64 length, after the type */
+    uint64_t old = 0;
+    for (int i = 0; i < 8 && str + 8 <= size; i++)
+        old |= (uint64_t)src[str + i] << (8 * i);
+    memset(h, 0, sizeof *h);
+    if (str + 8 + old > size || !(h->blob = malloc(size + strlen(pre)))) {
+        free(src);
+        return false;
+    }
+    uint64_t n = strlen(pre);
+    memcpy(h->blob, src, str);
+    for (int i = 0; i < 8; i++)
+        h->blob[str + i] = (uint8_t)(n >> (8 * i));
+    memcpy(h->blob + str + 8, pre, n);
+    memcpy(h->blob + str + 8 + n, src + str + 8 + old, size - str - 8 - old);
+    h->len = size - old + n;
+    free(src);
+    err_t e;
+    host_arena_init(&h->arena, VOCAB_ARENA_BYTES);
+    if (gguf_parse(&h->file, h->blob, h->len, &h->arena, &e) != ERR_OK) {
+        host_gguf_close(h);
+        return false;
+    }
+    return true;
+}
+
+/* SHA-256 of every string's ids and decoded text, as the script hashes llama.cpp's. */
+static bool stress_digest(const char *name, const pool_t *pool, char hex[SHA256_HEX_BYTES])
+{
+    host_gguf_t h;
+    tok_vocab_t v;
+    err_t e;
+    char path[256];
+    const char *colon = strchr(name, ':');
+    snprintf(path, sizeof path, VOCAB_DIR "ggml-vocab-%s.gguf", name);
+    if (colon ? !open_renamed(colon + 1, &h) : host_gguf_open(&h, "\n  llama_vocabs_stress", path, VOCAB_ARENA_BYTES))
+        return false;
+    if (tok_load(&v, &h.file, &h.arena, &e) != ERR_OK) {
+        fprintf(stderr, "\n  %s: refused: %s", name, e.msg);
+        host_gguf_close(&h);
+        return false;
+    }
+    sha256_t sh;
+    sha256_init(&sh);
+    uint32_t x = STRESS_SEED;
+    tok_encode_opts_t opts = { .add_special = false, .parse_special = false };
+    bool ok = true;
+    for (size_t i = 0; ok && i < STRESS_COUNT; i++) {
+        static char text[MAX_PIECES * 64];
+        size_t len = 0, n_ids = 0, n_text = 0;
+        for (uint32_t k = 1 + xorshift32(&x) % 24; k > 0; k--) {
+            uint32_t pick = xorshift32(&x) % (uint32_t)pool->n;
+            memcpy(text + len, pool->piece[pick], pool->len[pick]);
+            len += pool->len[pick];
+        }
+        ok = tok_encode(&v, text, len, &opts, ids, MAX_IDS, &n_ids, &scratch, &e) == ERR_OK &&
+             tok_decode(&v, ids, n_ids, false, text_buf, sizeof text_buf, &n_text, &e) == ERR_OK;
+        uint32_t n32 = (uint32_t)n_ids, t32 = (uint32_t)n_text; /* little-endian hosts, as the script packs */
+        sha256_update(&sh, &n32, 4);
+        sha256_update(&sh, ids, 4 * n_ids);
+        sha256_update(&sh, &t32, 4);
+        sha256_update(&sh, text_buf, n_text);
+    }
+    uint8_t d[SHA256_DIGEST_BYTES];
+    sha256_final(&sh, d);
+    sha256_to_hex(d, hex);
+    host_gguf_close(&h);
+    return ok;
+}
+
+static void test_random_strings(void)
+{
+    pool_t pool;
+    size_t size, n_rows = 0, n_equal = 0;
+    CU_ASSERT_FATAL(read_pool(&pool));
+    uint8_t *file = host_read_file(GOLDEN_DIR "stress.txt", &size);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+    char *p = (char *)file, *end = p + size;
+    while (p < end) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        char name[64], want[SHA256_HEX_BYTES], got[SHA256_HEX_BYTES] = "";
+        *eol = 0;
+        if (*p != '#' && sscanf(p, "%63s %64s", name, want) == 2) {
+            n_rows++;
+            bool ok = stress_digest(name, &pool, got) && strcmp(got, want) == 0;
+            n_equal += ok;
+            if (!ok)
+                fprintf(stderr, "\n  %s: ids or texts of the %d random strings differ from llama.cpp's (SHA-256 "
+                        "%.16s..., want %.16s...)", name, STRESS_COUNT, got, want);
+        }
+        p = eol + 1;
+    }
+    fprintf(stderr, "\n  %zu/%zu vocabularies equal on %d random strings\n", n_equal, n_rows, STRESS_COUNT);
+    CU_ASSERT(n_rows >= 30);
+    CU_ASSERT_EQUAL(n_equal, n_rows);
+    CU_ASSERT_EQUAL(scratch.used_bytes, 0);
+    free(file);
+    free(pool.file);
+}
+
 TEST_REGISTER(test_llama_vocabs_register)
 {
     CU_pSuite s = test_suite_with("llama_vocabs", setup, teardown);
     TEST_ADD(s, test_every_vocabulary);
+    CU_pSuite r = test_suite_with("llama_vocabs_stress", setup, teardown);
+    TEST_ADD(r, test_random_strings);
 }
