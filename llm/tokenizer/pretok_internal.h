@@ -54,5 +54,6 @@ void pretok_bloom_words(const piece_t *p, size_t start);      /* " ?[^(\s|.,!?�
 void pretok_number_triples(const piece_t *p, size_t start);   /* \p{N}{1,3} */
 void pretok_kana_cjk_runs(const piece_t *p, size_t start);    /* [一-龥぀-ゟ゠-ヿ]+ */
 void pretok_deepseek3_words(const piece_t *p, size_t start);  /* DeepSeek V3's third expression */
+void pretok_spark_words(const piece_t *p, size_t start);      /* Spark 2.5's variant of it */
 
 #endif

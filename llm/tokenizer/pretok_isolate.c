@@ -4,7 +4,7 @@
  * codepoints are collapsed to one byte per category) or std::wregex (plain
  * codepoint ranges, every non-ASCII whitespace codepoint replaced by
  * U+000B): falcon's and the default list's, deepseek-coder's and
- * deepseek-llm's, DeepSeek V3's, BLOOM's, Gemma 4's newline runs, SmolLM's
+ * deepseek-llm's, DeepSeek V3's and Spark 2.5's, BLOOM's, Gemma 4's newline runs, SmolLM's
  * digits. Each is a
  * single alternative (an optional whitespace, then one class once, thrice
  * or repeated), so leftmost-first search is a left-to-right scan: at each
@@ -301,15 +301,17 @@ static size_t kana_cjk(const piece_t *p, size_t pos)
 
 /*
  * DeepSeek V3's [!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+
- * |[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+ * |[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+,
+ * or Spark 2.5's, whose punctuation takes no newlines after it and whose
+ * newlines are [\r\n] one at a time.
  */
-static size_t deepseek3_word(const piece_t *p, size_t pos)
+static size_t deepseek3_like(const piece_t *p, size_t pos, bool spark)
 {
     uint32_t cp = p->cpts[pos];
+    bool newline = cp == '\r' || cp == '\n';
     if (is_ascii_punct(cp) && pos + 1 < p->end && is_ascii_letter(p, pos + 1))
         return 1 + run_of(p, pos + 1, is_ascii_letter);
-    bool prefix = cp != '\r' && cp != '\n' &&
-                  !has_flag(p, pos, UNICODE_LETTER | UNICODE_PUNCTUATION | UNICODE_SYMBOL);
+    bool prefix = !newline && !has_flag(p, pos, UNICODE_LETTER | UNICODE_PUNCTUATION | UNICODE_SYMBOL);
     if (prefix && pos + 1 < p->end && is_letter_or_mark(p, pos + 1))
         return 1 + run_of(p, pos + 1, is_letter_or_mark);
     if (is_letter_or_mark(p, pos))
@@ -317,13 +319,25 @@ static size_t deepseek3_word(const piece_t *p, size_t pos)
     size_t body = cp == ' ' && pos + 1 < p->end && is_punct_or_symbol(p, pos + 1) ? pos + 1 : pos;
     if (is_punct_or_symbol(p, body)) {
         size_t end = body + run_of(p, body, is_punct_or_symbol);
-        while (end < p->end && (p->cpts[end] == '\r' || p->cpts[end] == '\n'))
+        while (!spark && end < p->end && (p->cpts[end] == '\r' || p->cpts[end] == '\n'))
             end++;
         return end - pos;
     }
+    if (spark && newline)
+        return 1;
     if (has_flag(p, pos, UNICODE_WHITESPACE))
-        return pretok_space_end(p, pos, true) - pos;
+        return pretok_space_end(p, pos, !spark) - pos;
     return 0; /* part of a gap */
+}
+
+static size_t deepseek3_word(const piece_t *p, size_t pos)
+{
+    return deepseek3_like(p, pos, false);
+}
+
+static size_t spark_word(const piece_t *p, size_t pos)
+{
+    return deepseek3_like(p, pos, true);
 }
 
 /* ---------------------------------------------------------- steps */
@@ -344,6 +358,7 @@ void pretok_bloom_words(const piece_t *p, size_t start) { isolate(p, start, bloo
 void pretok_number_triples(const piece_t *p, size_t start) { isolate(p, start, number_triple); }
 void pretok_kana_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, kana_cjk); }
 void pretok_deepseek3_words(const piece_t *p, size_t start) { isolate(p, start, deepseek3_word); }
+void pretok_spark_words(const piece_t *p, size_t start) { isolate(p, start, spark_word); }
 
 /* \s+$: the whitespace at the end of the piece, if any, becomes a piece of its own. */
 void pretok_trailing_space(const piece_t *p, size_t start)

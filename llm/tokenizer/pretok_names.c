@@ -105,6 +105,14 @@ static const struct {
     { "talkie", PRETOK_GPT4O, 0 },
     { "minimax-m2", PRETOK_GPT4O, 0 },
     { "tekken", PRETOK_TEKKEN, NO_MERGES | BOS },
+    /* _UFAKZEKA, _SEED_CODER, _MINICPM5, _SPARK2_5, _BAILINGMOE (Qwen2's split) */
+    { "ufakzeka", PRETOK_UFAKZEKA, 0 },
+    { "seed-coder", PRETOK_SEED_CODER, 0 },
+    { "minicpm5", PRETOK_MINICPM5, CLEAN | NO_MERGES },
+    { "spark2_5", PRETOK_SPARK, 0 },
+    { "bailingmoe", PRETOK_QWEN2, 0 },
+    { "bailingmoe2", PRETOK_QWEN2, 0 },
+    { "llada-moe", PRETOK_QWEN2, 0 },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -156,6 +164,10 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_DEEPSEEK3] = "deepseek-v3",
         [PRETOK_GPT4O] = "gpt-4o",
         [PRETOK_TEKKEN] = "tekken",
+        [PRETOK_UFAKZEKA] = "ufakzeka",
+        [PRETOK_SEED_CODER] = "seed-coder",
+        [PRETOK_MINICPM5] = "minicpm5",
+        [PRETOK_SPARK] = "spark2_5",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

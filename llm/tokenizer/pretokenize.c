@@ -101,13 +101,24 @@ static size_t gpt2_word_end(const piece_t *p, size_t pos)
 }
 
 /*
- * The end of the word at pos under the LLaMA-3 expression with
- * \p{N}{1,max_digits}: (?:'[sS]|...)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}
- * | ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+ * The variants of the LLaMA-3 expression: \p{N}{1,max_digits}; the
+ * contractions first or not (ufakzeka); [\r\n]* after a run of other
+ * codepoints or not (seed-coder).
  */
-static size_t llama3_word_end(const piece_t *p, size_t pos, size_t max_digits)
+typedef struct llama3_form {
+    size_t max_digits;
+    bool contractions;
+    bool newline_tail;
+} llama3_form_t;
+
+/*
+ * The end of the word at pos under the LLaMA-3 expression
+ * (?:'[sS]|...)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}
+ * | ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+, in form f.
+ */
+static size_t llama3_word_end(const piece_t *p, size_t pos, const llama3_form_t *f)
 {
-    size_t n = contraction_len(p, pos, true);
+    size_t n = f->contractions ? contraction_len(p, pos, true) : 0;
     if (n)
         return pos + n;
     uint32_t cp = p->cpts[pos];
@@ -116,7 +127,7 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, size_t max_digits)
         return skip_cls(p, pos + 1, CLS_LETTER); /* a letter or one prefix codepoint, then letters */
     if (c == CLS_NUMBER) {
         size_t end = pos + 1;
-        while (end - pos < max_digits && cls_at(p, end) == CLS_NUMBER)
+        while (end - pos < f->max_digits && cls_at(p, end) == CLS_NUMBER)
             end++;
         return end;
     }
@@ -124,7 +135,7 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, size_t max_digits)
     if (cls_at(p, body) != CLS_OTHER)
         return pretok_space_end(p, pos, true);
     size_t end = skip_cls(p, body, CLS_OTHER);
-    while (end < p->end && is_newline(p->cpts[end]))
+    while (f->newline_tail && end < p->end && is_newline(p->cpts[end]))
         end++;
     return end;
 }
@@ -221,22 +232,36 @@ static void split_gpt2(const piece_t *p, size_t pos)
     }
 }
 
-static void split_llama3_digits(const piece_t *p, size_t pos, size_t max_digits)
+static void split_llama3_form(const piece_t *p, size_t pos, const llama3_form_t *f)
 {
     while (pos < p->end) {
-        pos = llama3_word_end(p, pos, max_digits);
+        pos = llama3_word_end(p, pos, f);
         pretok_cut(p, pos);
     }
 }
 
 static void split_llama3(const piece_t *p, size_t pos)
 {
-    split_llama3_digits(p, pos, 3);
+    static const llama3_form_t form = { 3, true, true };
+    split_llama3_form(p, pos, &form);
 }
 
 static void split_qwen2(const piece_t *p, size_t pos)
 {
-    split_llama3_digits(p, pos, 1); /* Qwen3.5 too: the piece says marks join letters */
+    static const llama3_form_t form = { 1, true, true }; /* Qwen3.5 too: the piece says marks join letters */
+    split_llama3_form(p, pos, &form);
+}
+
+static void split_ufakzeka(const piece_t *p, size_t pos)
+{
+    static const llama3_form_t form = { 1, false, true };
+    split_llama3_form(p, pos, &form);
+}
+
+static void split_seed_coder(const piece_t *p, size_t pos)
+{
+    static const llama3_form_t form = { 1, true, false };
+    split_llama3_form(p, pos, &form);
 }
 
 #define MAX_STEPS 6
@@ -261,6 +286,10 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_DEEPSEEK3] = { pretok_number_triples, pretok_kana_cjk_runs, pretok_deepseek3_words },
     [PRETOK_GPT4O] = { split_gpt4o },
     [PRETOK_TEKKEN] = { split_tekken },
+    [PRETOK_UFAKZEKA] = { split_ufakzeka },
+    [PRETOK_SEED_CODER] = { split_seed_coder },
+    [PRETOK_MINICPM5] = { pretok_number_triples, split_llama3 },
+    [PRETOK_SPARK] = { pretok_number_triples, pretok_kana_cjk_runs, pretok_spark_words, pretok_number_each },
 };
 
 size_t pretok_split(pretok_kind_t kind, const uint32_t *cpts, size_t n, uint32_t *ends)

@@ -40,6 +40,12 @@
  *                  |\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
  *                  (letters have a case only in ASCII, as in llama.cpp's collapsed text)
  *   PRETOK_TEKKEN  the GPT-4o expression without contractions and with \p{N}
+ *   PRETOK_UFAKZEKA    the Qwen2 expression without its contractions
+ *   PRETOK_SEED_CODER  the Qwen2 expression without [\r\n]* after other codepoints
+ *   PRETOK_MINICPM5    \p{N}{1,3}, then the LLaMA-3 expression (with \p{N}+, the same on those pieces)
+ *   PRETOK_SPARK       \p{N}{1,3}, the DeepSeek V3 runs, its expression with " ?[\p{P}\p{S}]+" and
+ *                      [\r\n] for the two newline alternatives, then \p{N}
+ * (bailingmoe's expression splits as Qwen2's: its \s*[\r\n] ends where \s*[\r\n]+ does.)
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
  * std::regex sees them); the bracket ranges without \p{..} are plain
@@ -63,9 +69,13 @@ typedef enum pretok_kind {
     PRETOK_DEEPSEEK3,
     PRETOK_GPT4O,
     PRETOK_TEKKEN,
+    PRETOK_UFAKZEKA,
+    PRETOK_SEED_CODER,
+    PRETOK_MINICPM5,
+    PRETOK_SPARK,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 16
+#define PRETOK_KIND_COUNT 20
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre
