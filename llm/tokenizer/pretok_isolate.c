@@ -290,8 +290,10 @@ static size_t bloom_word(const piece_t *p, size_t pos)
 
 static size_t number_triple(const piece_t *p, size_t pos)
 {
-    size_t n = run_of(p, pos, is_number);
-    return n < 3 ? n : 3;
+    size_t n = 0;
+    while (n < 3 && pos + n < p->end && is_number(p, pos + n))
+        n++; /* never the whole run: a long one would make the scan quadratic */
+    return n;
 }
 
 static size_t kana_cjk(const piece_t *p, size_t pos)

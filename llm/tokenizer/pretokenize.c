@@ -47,13 +47,13 @@ static bool is_newline(uint32_t cp)
 }
 
 /*
- * 's|'t|'re|'ve|'m|'ll|'d at pos: the match length (2 or 3), or 0. With
+ * 's|'t|'re|'ve|'m|'ll|'d at pos (the piece's end included): the match length (2 or 3), or 0. With
  * fold, the letters match in either case (llama.cpp lowercases them with
  * unicode_tolower, which only ASCII capitals map to these letters with).
  */
 static size_t contraction_len(const piece_t *p, size_t pos, bool fold)
 {
-    if (p->cpts[pos] != '\'' || pos + 1 >= p->end)
+    if (pos + 1 >= p->end || p->cpts[pos] != '\'')
         return 0;
     uint32_t a = fold ? unicode_tolower(p->cpts[pos + 1]) : p->cpts[pos + 1];
     if (a == 's' || a == 't' || a == 'm' || a == 'd')

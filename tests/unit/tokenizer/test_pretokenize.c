@@ -24,7 +24,7 @@ static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2,    PRETOK_SMOLLM,       
                                             PRETOK_TEKKEN,  PRETOK_UFAKZEKA,       PRETOK_SEED_CODER,
                                             PRETOK_MINICPM5, PRETOK_SPARK };
 #define N_KINDS (sizeof ALL_KINDS / sizeof ALL_KINDS[0])
-#define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2 */
+#define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2, the first four */
 
 /* Prints codepoints as text with C escapes for anything outside printable ASCII. */
 static void print_cpts(const uint32_t *cpts, size_t n)
