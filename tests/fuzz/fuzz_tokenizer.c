@@ -9,7 +9,9 @@
  * a piece; decoding and the streaming decoder must take them; and where the
  * vocabulary can say the text (printable ASCII, no leading space for
  * SentencePiece, no special-token parsing, no lowercasing or cleaned-up
- * spaces) decoding must give the text back.
+ * spaces) decoding must give the text back. The text's codepoints also go
+ * through every pre-tokenizer kind (pretok_split), whose word ends must
+ * increase and end at the text's end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 
 #include "host/host_file.h"
 #include "llm/tokenizer/tokenizer.h"
+#include "llm/tokenizer/unicode.h"
 
 #define MAX_IDS 8192
 
@@ -57,6 +60,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Every kind's split of the text: non-empty words covering it in order. */
+static void check_splits(const uint8_t *s, size_t len)
+{
+    static uint32_t cpts[4096], ends[4096];
+    size_t n = utf8_to_cpts(s, len, cpts);
+    for (int k = 0; k < PRETOK_KIND_COUNT; k++) {
+        size_t n_words = pretok_split((pretok_kind_t)k, cpts, n, ends);
+        if ((n == 0) != (n_words == 0) || n_words > n || (n_words && ends[n_words - 1] != n))
+            abort();
+        for (size_t i = 0; i < n_words; i++) {
+            if (ends[i] <= (i ? ends[i - 1] : 0))
+                abort();
+        }
+    }
+}
+
 static bool plain_ascii(const uint8_t *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -75,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *s = (const char *)data + 1;
     size_t len = size - 1, n = 0, out_len = 0;
     err_t e;
+    check_splits(data + 1, len);
     if (tok_encode(v, s, len, &opts, ids, MAX_IDS, &n, &scratch, &e) != ERR_OK)
         return 0;
     tok_stream_t st;
