@@ -55,5 +55,8 @@ void pretok_number_triples(const piece_t *p, size_t start);   /* \p{N}{1,3} */
 void pretok_kana_cjk_runs(const piece_t *p, size_t start);    /* [一-龥぀-ゟ゠-ヿ]+ */
 void pretok_deepseek3_words(const piece_t *p, size_t start);  /* DeepSeek V3's third expression */
 void pretok_spark_words(const piece_t *p, size_t start);      /* Spark 2.5's variant of it */
+void pretok_asian_runs(const piece_t *p, size_t start);       /* AFMoE's CJK and Asian scripts, runs */
+void pretok_youtu_runs(const piece_t *p, size_t start);       /* Youtu's Hangul, CJK punctuation, Bopomofo, CJK runs */
+void pretok_digit_groups(const piece_t *p, size_t start);     /* \p{AFMoE_digits}: digits in threes from the right */
 
 #endif

@@ -4,7 +4,7 @@
  * codepoints are collapsed to one byte per category) or std::wregex (plain
  * codepoint ranges, every non-ASCII whitespace codepoint replaced by
  * U+000B): falcon's and the default list's, deepseek-coder's and
- * deepseek-llm's, DeepSeek V3's and Spark 2.5's, BLOOM's, Gemma 4's newline runs, SmolLM's
+ * deepseek-llm's, DeepSeek V3's and Spark 2.5's, AFMoE's and Youtu's, BLOOM's, Gemma 4's newline runs, SmolLM's
  * digits. Each is a
  * single alternative (an optional whitespace, then one class once, thrice
  * or repeated), so leftmost-first search is a left-to-right scan: at each
@@ -216,6 +216,36 @@ static bool is_punct_or_symbol(const piece_t *p, size_t pos)
     return has_flag(p, pos, UNICODE_PUNCTUATION | UNICODE_SYMBOL);
 }
 
+/* AFMoE's CJK and Asian scripts, as its ranges (U+8C48-U+FAFF as llama.cpp writes it), joined and sorted. */
+static const uint32_t asian_ranges[][2] = {
+    { 0x0E40, 0x0EFF }, { 0x1000, 0x109F }, { 0x1100, 0x11FF }, { 0x1780, 0x17FF }, { 0x2F00, 0x2FDF },
+    { 0x3040, 0x30FF }, { 0x3400, 0x4DBF }, { 0x4E00, 0xFAFF }, { 0xFF65, 0xFF9F },
+};
+
+static bool is_asian(const piece_t *p, size_t pos)
+{
+    return in_ranges(wide_cpt(p, pos), asian_ranges, sizeof asian_ranges / sizeof asian_ranges[0]);
+}
+
+/* Youtu's four classes: Hangul, CJK punctuation, Bopomofo, CJK and kana (0 when none holds cp). */
+static int youtu_class(uint32_t cp)
+{
+    static const uint32_t punct[] = { 0xFF01, 0x2026, 0x201C, 0x201D, 0x2018, 0x2019, 0x2014, 0xFF1A, 0xFF1B, 0xFF0C };
+    if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3131 && cp <= 0x318E))
+        return 1;
+    for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++) {
+        if (cp == punct[i])
+            return 2;
+    }
+    if ((cp >= 0x3001 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F))
+        return 2;
+    if (cp >= 0x3105 && cp <= 0x312F)
+        return 3;
+    if ((cp >= 0x4E00 && cp <= 0x9FA5) || (cp >= 0x3040 && cp <= 0x30FF))
+        return 4;
+    return 0;
+}
+
 /* ---------------------------------------------------------- matches */
 
 static size_t one_number(const piece_t *p, size_t pos)
@@ -286,6 +316,21 @@ static size_t bloom_word(const piece_t *p, size_t pos)
     if (p->cpts[pos] == ' ' && pos + 1 < p->end && is_bloom_char(p, pos + 1))
         return 1 + run_of(p, pos + 1, is_bloom_char);
     return run_of(p, pos, is_bloom_char);
+}
+
+static size_t asian(const piece_t *p, size_t pos)
+{
+    return run_of(p, pos, is_asian);
+}
+
+/* [가-힣ㄱ-ㆎ]+|[！…“”‘’—：；，、-〿︰-﹏]+|[ㄅ-ㄯ]+|[一-龥぀-ゟ゠-ヿ]+: a run of cp's class. */
+static size_t youtu_run(const piece_t *p, size_t pos)
+{
+    int c = youtu_class(wide_cpt(p, pos));
+    size_t end = pos;
+    while (c && end < p->end && youtu_class(wide_cpt(p, end)) == c)
+        end++;
+    return end - pos;
 }
 
 static size_t number_triple(const piece_t *p, size_t pos)
@@ -361,6 +406,29 @@ void pretok_number_triples(const piece_t *p, size_t start) { isolate(p, start, n
 void pretok_kana_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, kana_cjk); }
 void pretok_deepseek3_words(const piece_t *p, size_t start) { isolate(p, start, deepseek3_word); }
 void pretok_spark_words(const piece_t *p, size_t start) { isolate(p, start, spark_word); }
+void pretok_asian_runs(const piece_t *p, size_t start) { isolate(p, start, asian); }
+void pretok_youtu_runs(const piece_t *p, size_t start) { isolate(p, start, youtu_run); }
+
+/*
+ * AFMoE's digits (also Tiny Aya's \d{1,3}(?=(?:\d{3})*\b), which llama.cpp
+ * runs the same way): each run of \p{N} cut into threes from its end, the
+ * leading one or two first. As llama.cpp's unicode_regex_split_custom_afmoe
+ * does, the first group also takes what precedes the run since the last
+ * cut ("ab 1234" gives "ab 1", "234"); what follows the last run stays whole.
+ */
+void pretok_digit_groups(const piece_t *p, size_t start)
+{
+    for (size_t pos = start; pos < p->end;) {
+        if (!is_number(p, pos)) {
+            pos++;
+            continue;
+        }
+        size_t run = run_of(p, pos, is_number), end = pos + run;
+        for (pos += run % 3 ? run % 3 : 3; pos <= end; pos += 3)
+            pretok_cut(p, pos);
+        pos = end;
+    }
+}
 
 /* \s+$: the whitespace at the end of the piece, if any, becomes a piece of its own. */
 void pretok_trailing_space(const piece_t *p, size_t start)

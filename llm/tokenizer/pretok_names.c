@@ -113,6 +113,12 @@ static const struct {
     { "bailingmoe", PRETOK_QWEN2, 0 },
     { "bailingmoe2", PRETOK_QWEN2, 0 },
     { "llada-moe", PRETOK_QWEN2, 0 },
+    /* _GRANITE_EMB_MULTI, _TINY_AYA, _YOUTU, _AFMOE */
+    { "granite-embed-multi-97m", PRETOK_GRANITE, NO_MERGES },
+    { "tiny_aya", PRETOK_TINY_AYA, 0 },
+    { "cohere2moe", PRETOK_TINY_AYA, 0 },
+    { "youtu", PRETOK_YOUTU, NO_MERGES },
+    { "afmoe", PRETOK_AFMOE, 0 },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -168,6 +174,10 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_SEED_CODER] = "seed-coder",
         [PRETOK_MINICPM5] = "minicpm5",
         [PRETOK_SPARK] = "spark2_5",
+        [PRETOK_GRANITE] = "granite-embed-multi-97m",
+        [PRETOK_TINY_AYA] = "tiny_aya",
+        [PRETOK_YOUTU] = "youtu",
+        [PRETOK_AFMOE] = "afmoe",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

@@ -141,62 +141,103 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, const llama3_form_t 
 }
 
 /*
- * GPT-4o's and Tekken's cased words, from start s, as std::regex runs them
- * over category-collapsed text (where only ASCII letters have a case: every
- * other letter counts as both): "upper" is [A-Z] or a non-ASCII letter,
- * "lower" [a-z] or a non-ASCII letter. First upper* lower+ (the upper run
- * giving back letters until a lower one follows it), else upper+ lower*;
- * then, for GPT-4o, an optional contraction. The end, or 0 for no match.
+ * The GPT-4o family's cased words, as std::regex runs them over
+ * category-collapsed text, where only ASCII letters have a case and every
+ * other letter counts as both: "upper" is a letter but [a-z], "lower" a
+ * letter but [A-Z] (GPT-4o, Tekken); with marks among the letters (Granite
+ * embedding); or any letter or mark for both (Tiny Aya's and Youtu's
+ * \p{Lu}/\p{Ll} classes, which the collapsing makes one).
  */
-static bool is_upper(const piece_t *p, size_t pos)
+typedef enum case_mode { CASE_ASCII, CASE_ASCII_MARKS, CASE_NONE } case_mode_t;
+
+typedef struct cased_form {
+    case_mode_t mode;
+    bool contractions; /* (?:'[sS]|...)? after a word */
+    size_t max_digits; /* \p{N}{1,max_digits} */
+} cased_form_t;
+
+static bool cased_letter(const piece_t *p, size_t pos, const cased_form_t *f)
 {
-    uint32_t cp = p->cpts[pos];
-    return cls_at(p, pos) == CLS_LETTER && !(cp >= 'a' && cp <= 'z');
+    unsigned flags = unicode_flags(p->cpts[pos]);
+    return (flags & UNICODE_LETTER) || (f->mode != CASE_ASCII && (flags & UNICODE_ACCENT_MARK));
 }
 
-static bool is_lower(const piece_t *p, size_t pos)
+/* A cased letter at pos (past the piece: none) other than the ASCII range [lo, hi]. */
+static bool cased_except(const piece_t *p, size_t pos, const cased_form_t *f, uint32_t lo, uint32_t hi)
 {
-    uint32_t cp = p->cpts[pos];
-    return cls_at(p, pos) == CLS_LETTER && !(cp >= 'A' && cp <= 'Z');
+    if (pos >= p->end || !cased_letter(p, pos, f))
+        return false;
+    return f->mode == CASE_NONE || p->cpts[pos] < lo || p->cpts[pos] > hi;
 }
 
-static size_t cased_word_end(const piece_t *p, size_t s, bool contractions)
+static bool is_upper(const piece_t *p, size_t pos, const cased_form_t *f)
+{
+    return cased_except(p, pos, f, 'a', 'z');
+}
+
+static bool is_lower(const piece_t *p, size_t pos, const cased_form_t *f)
+{
+    return cased_except(p, pos, f, 'A', 'Z');
+}
+
+static size_t with_contraction(const piece_t *p, size_t e, const cased_form_t *f)
+{
+    return e + (f->contractions ? contraction_len(p, e, true) : 0);
+}
+
+/* upper* lower+ from s (the upper run giving back letters until a lower one follows): the end, or 0. */
+static size_t upper_then_lower(const piece_t *p, size_t s, const cased_form_t *f)
 {
     size_t u = s;
-    while (u < p->end && is_upper(p, u))
+    while (is_upper(p, u, f))
         u++;
     size_t k = u;
-    while (!(k < p->end && is_lower(p, k)) && k > s)
-        k--; /* upper* gives back letters until a lower one can start lower+ */
-    size_t e;
-    if (k < p->end && is_lower(p, k)) {
-        for (e = k; e < p->end && is_lower(p, e);)
-            e++;
-    } else if (u > s) {
-        e = u; /* upper+ lower*: no lower letter follows the upper run here */
-    } else {
+    while (!is_lower(p, k, f) && k > s)
+        k--;
+    if (!is_lower(p, k, f))
         return 0;
-    }
-    return e + (contractions ? contraction_len(p, e, true) : 0);
+    size_t e = k;
+    while (is_lower(p, e, f))
+        e++;
+    return with_contraction(p, e, f);
+}
+
+/* upper+ lower* from s: the end, or 0. */
+static size_t upper_run_then_lower(const piece_t *p, size_t s, const cased_form_t *f)
+{
+    size_t e = s;
+    while (is_upper(p, e, f))
+        e++;
+    if (e == s)
+        return 0;
+    while (is_lower(p, e, f))
+        e++;
+    return with_contraction(p, e, f);
 }
 
 /*
- * The end of the word at pos under GPT-4o's expression ([^\r\n\p{L}\p{N}]?
- * and the cased words, contractions, \p{N}{1,3}, " ?[^\s\p{L}\p{N}]+[\r\n/]*",
- * then the whitespace alternatives) or Tekken's (no contractions, \p{N}).
+ * The end of the word at pos under [^\r\n\p{L}\p{N}]? upper* lower+ (C)?
+ * |[^\r\n\p{L}\p{N}]? upper+ lower* (C)?|\p{N}{1,d}| ?[^\s\p{L}\p{N}]+[\r\n/]*
+ * |\s*[\r\n]+|\s+(?!\S)|\s+, each word form tried with the prefix, then without.
  */
-static size_t cased_end(const piece_t *p, size_t pos, bool contractions, size_t max_digits)
+static size_t cased_end(const piece_t *p, size_t pos, const cased_form_t *f)
 {
     uint32_t cp = p->cpts[pos];
     cls_t c = cls_at(p, pos);
-    bool prefix = c != CLS_LETTER && c != CLS_NUMBER && !is_newline(cp);
-    size_t e = prefix && pos + 1 < p->end ? cased_word_end(p, pos + 1, contractions) : 0;
+    bool prefix = c != CLS_LETTER && c != CLS_NUMBER && !is_newline(cp) && pos + 1 < p->end;
+    size_t e = 0;
+    if (prefix)
+        e = upper_then_lower(p, pos + 1, f);
     if (!e)
-        e = cased_word_end(p, pos, contractions);
+        e = upper_then_lower(p, pos, f);
+    if (!e && prefix)
+        e = upper_run_then_lower(p, pos + 1, f);
+    if (!e)
+        e = upper_run_then_lower(p, pos, f);
     if (e)
         return e;
     if (c == CLS_NUMBER) {
-        for (e = pos + 1; e - pos < max_digits && cls_at(p, e) == CLS_NUMBER;)
+        for (e = pos + 1; e - pos < f->max_digits && cls_at(p, e) == CLS_NUMBER;)
             e++;
         return e;
     }
@@ -208,20 +249,42 @@ static size_t cased_end(const piece_t *p, size_t pos, bool contractions, size_t 
     return e;
 }
 
-static void split_gpt4o(const piece_t *p, size_t pos)
+static void split_cased(const piece_t *p, size_t pos, const cased_form_t *f)
 {
     while (pos < p->end) {
-        pos = cased_end(p, pos, true, 3);
+        pos = cased_end(p, pos, f);
         pretok_cut(p, pos);
     }
 }
 
+static void split_gpt4o(const piece_t *p, size_t pos)
+{
+    static const cased_form_t form = { CASE_ASCII, true, 3 };
+    split_cased(p, pos, &form);
+}
+
 static void split_tekken(const piece_t *p, size_t pos)
 {
-    while (pos < p->end) {
-        pos = cased_end(p, pos, false, 1);
-        pretok_cut(p, pos);
-    }
+    static const cased_form_t form = { CASE_ASCII, false, 1 };
+    split_cased(p, pos, &form);
+}
+
+static void split_granite(const piece_t *p, size_t pos)
+{
+    static const cased_form_t form = { CASE_ASCII_MARKS, true, 3 };
+    split_cased(p, pos, &form);
+}
+
+static void split_tiny_aya(const piece_t *p, size_t pos)
+{
+    static const cased_form_t form = { CASE_NONE, true, 3 };
+    split_cased(p, pos, &form);
+}
+
+static void split_youtu(const piece_t *p, size_t pos)
+{
+    static const cased_form_t form = { CASE_NONE, true, 1 };
+    split_cased(p, pos, &form);
 }
 
 static void split_gpt2(const piece_t *p, size_t pos)
@@ -290,6 +353,10 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_SEED_CODER] = { split_seed_coder },
     [PRETOK_MINICPM5] = { pretok_number_triples, split_llama3 },
     [PRETOK_SPARK] = { pretok_number_triples, pretok_kana_cjk_runs, pretok_spark_words, pretok_number_each },
+    [PRETOK_GRANITE] = { split_granite },
+    [PRETOK_TINY_AYA] = { pretok_digit_groups, split_tiny_aya },
+    [PRETOK_YOUTU] = { pretok_youtu_runs, split_youtu },
+    [PRETOK_AFMOE] = { pretok_digit_groups, pretok_asian_runs, pretok_deepseek3_words },
 };
 
 size_t pretok_split(pretok_kind_t kind, const uint32_t *cpts, size_t n, uint32_t *ends)

@@ -45,6 +45,13 @@
  *   PRETOK_MINICPM5    \p{N}{1,3}, then the LLaMA-3 expression (with \p{N}+, the same on those pieces)
  *   PRETOK_SPARK       \p{N}{1,3}, the DeepSeek V3 runs, its expression with " ?[\p{P}\p{S}]+" and
  *                      [\r\n] for the two newline alternatives, then \p{N}
+ *   PRETOK_GRANITE     the GPT-4o expression with (?=[\p{L}\p{M}]): marks are cased letters
+ *   PRETOK_TINY_AYA    digits in threes from the right, then the GPT-4o expression with
+ *                      \p{Lu}.. and \p{Ll}.. classes (one class once collapsed: letters and marks)
+ *   PRETOK_YOUTU       [가-힣ㄱ-ㆎ]+|[！…“”‘’—：；，、-〿︰-﹏]+|[ㄅ-ㄯ]+|[一-龥぀-ゟ゠-ヿ]+, then Tiny Aya's
+ *                      expression with \p{N}
+ *   PRETOK_AFMOE       digits in threes from the right, runs of CJK and other Asian scripts,
+ *                      then DeepSeek V3's third expression
  * (bailingmoe's expression splits as Qwen2's: its \s*[\r\n] ends where \s*[\r\n]+ does.)
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
@@ -73,9 +80,13 @@ typedef enum pretok_kind {
     PRETOK_SEED_CODER,
     PRETOK_MINICPM5,
     PRETOK_SPARK,
+    PRETOK_GRANITE,
+    PRETOK_TINY_AYA,
+    PRETOK_YOUTU,
+    PRETOK_AFMOE,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 20
+#define PRETOK_KIND_COUNT 24
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre

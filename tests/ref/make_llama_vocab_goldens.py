@@ -52,7 +52,8 @@ SEP = b"\n__ggml_vocab_test__\n"
 STRESS_COUNT = 2000
 STRESS_SEED = 0x19191919
 RENAMED = ["deepseek-v3", "gpt-4o", "tekken", "bloom", "viking", "laguna", "dbrx", "glm4", "chatglm-bpe",
-           "stablelm2", "trillion", "default", "ufakzeka", "seed-coder", "minicpm5", "spark2_5", "bailingmoe"]
+           "stablelm2", "trillion", "default", "ufakzeka", "seed-coder", "minicpm5", "spark2_5", "bailingmoe",
+           "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe"]
 RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 

@@ -22,7 +22,8 @@ static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2,    PRETOK_SMOLLM,       
                                             PRETOK_NEWLINES, PRETOK_LAGUNA,         PRETOK_BLOOM,
                                             PRETOK_VIKING,  PRETOK_DEEPSEEK3,      PRETOK_GPT4O,
                                             PRETOK_TEKKEN,  PRETOK_UFAKZEKA,       PRETOK_SEED_CODER,
-                                            PRETOK_MINICPM5, PRETOK_SPARK };
+                                            PRETOK_MINICPM5, PRETOK_SPARK,         PRETOK_GRANITE,
+                                            PRETOK_TINY_AYA, PRETOK_YOUTU,         PRETOK_AFMOE };
 #define N_KINDS (sizeof ALL_KINDS / sizeof ALL_KINDS[0])
 #define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2, the first four */
 
@@ -220,6 +221,8 @@ static const hand_case_t HAND_CASES[] = {
     { PRETOK_GPT4O, "HELLOworld \xc3\x80\xc3\x80" "B I'M", { "HELLOworld", " \xc3\x80\xc3\x80", "B", " I'M" } },
     { PRETOK_TEKKEN, "aBc x/\n12", { "a", "Bc", " x", "/\n", "1", "2" } },
     { PRETOK_SEED_CODER, "a!\nb", { "a", "!", "\n", "b" } },
+    { PRETOK_AFMOE, "ab 1234 x", { "ab", " ", "1", "234", " x" } }, /* "ab 1" first, then split again */
+    { PRETOK_TINY_AYA, "Hello1234567", { "Hello", "1", "234", "567" } },
     { PRETOK_UFAKZEKA, "it's", { "it", "'s" } },
     { PRETOK_DEEPSEEK3, "'Hello 12345\x01\x02\xe3\x81\x82", { "'Hello", " ", "123", "45", "\x01\x02", "\xe3\x81\x82" } },
     { PRETOK_LLAMA3, "((abc !!\n\nx", { "((", "abc", " !!\n\n", "x" } },
@@ -296,7 +299,8 @@ static void test_names(void)
         { "deepseek-v3", PRETOK_DEEPSEEK3 }, { "hy_v4", PRETOK_DEEPSEEK3 }, { "llama4", PRETOK_GPT4O },
         { "minimax-m2", PRETOK_GPT4O }, { "tekken", PRETOK_TEKKEN }, { "ufakzeka", PRETOK_UFAKZEKA },
         { "seed-coder", PRETOK_SEED_CODER }, { "minicpm5", PRETOK_MINICPM5 }, { "spark2_5", PRETOK_SPARK },
-        { "bailingmoe2", PRETOK_QWEN2 },
+        { "bailingmoe2", PRETOK_QWEN2 }, { "granite-embed-multi-97m", PRETOK_GRANITE }, { "cohere2moe", PRETOK_TINY_AYA },
+        { "youtu", PRETOK_YOUTU }, { "afmoe", PRETOK_AFMOE },
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         pretok_kind_t kind = (pretok_kind_t)-1;
@@ -304,7 +308,7 @@ static void test_names(void)
         CU_ASSERT_EQUAL(kind, known[i].kind);
     }
     /* other regexes, prefixes, extensions, case, empty */
-    static const char *unknown[] = { "", "youtu", "jais-2", "exaone-moe", "afmoe", "superbpe",
+    static const char *unknown[] = { "", "whitespace", "jais-2", "exaone-moe", "chameleon", "superbpe",
                                      "qwen", "qwen2x", "Qwen2", "llama", "smollm ", "kimi-k2" };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         pretok_kind_t kind = PRETOK_QWEN2;
@@ -400,12 +404,13 @@ static void test_long_document(void)
             size_t want = 1;
             pretok_kind_t kind = ALL_KINDS[k];
             if (fills[f] == '7' && (kind == PRETOK_LLAMA3 || kind == PRETOK_DEFAULT || kind == PRETOK_FALCON ||
-                                    kind == PRETOK_DEEPSEEK3 || kind == PRETOK_GPT4O || kind == PRETOK_MINICPM5))
+                                    kind == PRETOK_DEEPSEEK3 || kind == PRETOK_GPT4O || kind == PRETOK_MINICPM5 ||
+                                    kind == PRETOK_GRANITE || kind == PRETOK_TINY_AYA || kind == PRETOK_AFMOE))
                 want = (cap + 2) / 3; /* \p{N}{1,3} or [0-9][0-9][0-9] */
             else if (fills[f] == '7' && (kind == PRETOK_SMOLLM || kind == PRETOK_QWEN2 || kind == PRETOK_QWEN35 ||
                                          kind == PRETOK_DEEPSEEK_CODER || kind == PRETOK_LAGUNA || kind == PRETOK_VIKING ||
                                          kind == PRETOK_TEKKEN || kind == PRETOK_UFAKZEKA || kind == PRETOK_SEED_CODER ||
-                                         kind == PRETOK_SPARK))
+                                         kind == PRETOK_SPARK || kind == PRETOK_YOUTU))
                 want = cap; /* every digit */
             CU_ASSERT_EQUAL(n_words, want);
         }
