@@ -30,13 +30,62 @@ static inline void pretok_cut(const piece_t *p, size_t end)
  */
 typedef void (*pretok_step_fn)(const piece_t *p, size_t start);
 
+/* ---- the classes the custom-scanner expressions tell apart (pretokenize.c) ---- */
+
+/* \p{L} (with \p{M} when the piece says so), \p{N}, \s, anything else, and "past the piece". */
+typedef enum pretok_cls { CLS_END, CLS_LETTER, CLS_NUMBER, CLS_SPACE, CLS_OTHER } pretok_cls_t;
+
+pretok_cls_t pretok_cls_at(const piece_t *p, size_t pos);
+
+/* First position at or after pos not of class c. */
+size_t pretok_skip_cls(const piece_t *p, size_t pos, pretok_cls_t c);
+
+static inline bool pretok_is_newline(uint32_t cp)
+{
+    return cp == '\r' || cp == '\n';
+}
+
 /*
- * The whitespace alternatives at pos (pretokenize.c): \s*[\r\n]+ when
- * newlines count (up to the run's last newline), \s+(?!\S), \s+; the end.
+ * 's|'t|'re|'ve|'m|'ll|'d at pos (the piece's end included): the match
+ * length (2 or 3), or 0. With fold, the letters match in either case
+ * (llama.cpp lowercases them with unicode_tolower, which only ASCII
+ * capitals map to these letters with).
+ */
+size_t pretok_contraction_len(const piece_t *p, size_t pos, bool fold);
+
+/*
+ * The whitespace alternatives at pos: \s*[\r\n]+ when newlines count
+ * (the run up to its last newline); \s+(?!\S) (the run, or all but its
+ * last codepoint when something follows it in the piece: that codepoint
+ * then starts the next word); \s+ and the no-match gap (whatever is left,
+ * at least one codepoint). Returns the end.
  */
 size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines);
 
-/* The expressions llama.cpp runs through std::regex / std::wregex (pretok_isolate.c). */
+/* ---- leftmost-first scanning of the std::regex expressions (pretok_isolate.c) ---- */
+
+typedef size_t (*pretok_match_fn)(const piece_t *p, size_t pos); /* the match's length at pos, 0: none */
+typedef bool (*pretok_class_fn)(const piece_t *p, size_t pos);   /* pos < p->end */
+
+/* Cuts the piece from start at the ends of every match and of the gaps between them. */
+void pretok_isolate(const piece_t *p, size_t start, pretok_match_fn match);
+bool pretok_has_flag(const piece_t *p, size_t pos, unsigned flag); /* false past the piece */
+/* The codepoint std::wregex sees: a non-ASCII whitespace codepoint is U+000B there. */
+uint32_t pretok_wide_cpt(const piece_t *p, size_t pos);
+size_t pretok_run_of(const piece_t *p, size_t pos, pretok_class_fn in_class); /* length of the run at pos */
+/* \s?C+ at pos: a whitespace codepoint is taken when a run of the class follows it. */
+size_t pretok_space_then_run(const piece_t *p, size_t pos, pretok_class_fn in_class);
+/* Whether cp is in one of n sorted, disjoint [first, last] ranges. */
+bool pretok_in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n);
+
+/* The GPT-4o family (pretok_cased.c). */
+void pretok_gpt4o_words(const piece_t *p, size_t start);      /* GPT-4o, Llama 4, MiniMax M2 */
+void pretok_tekken_words(const piece_t *p, size_t start);     /* no contractions, \p{N} */
+void pretok_granite_words(const piece_t *p, size_t start);    /* marks are cased letters */
+void pretok_tiny_aya_words(const piece_t *p, size_t start);   /* letters and marks caseless */
+void pretok_youtu_words(const piece_t *p, size_t start);      /* as Tiny Aya with \p{N} */
+
+/* The expressions llama.cpp runs through std::regex / std::wregex (pretok_isolate.c, pretok_scripts.c). */
 void pretok_number_each(const piece_t *p, size_t start);      /* \p{N} */
 void pretok_number_runs(const piece_t *p, size_t start);      /* \p{N}+ */
 void pretok_digit_triples(const piece_t *p, size_t start);    /* [0-9][0-9][0-9] */

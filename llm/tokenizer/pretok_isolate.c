@@ -3,23 +3,21 @@
  * runs through std::regex (those with \p{..}, over text whose non-ASCII
  * codepoints are collapsed to one byte per category) or std::wregex (plain
  * codepoint ranges, every non-ASCII whitespace codepoint replaced by
- * U+000B): falcon's and the default list's, deepseek-coder's and
- * deepseek-llm's, DeepSeek V3's and Spark 2.5's, AFMoE's and Youtu's, BLOOM's, Gemma 4's newline runs, SmolLM's
- * digits. Each is a
- * single alternative (an optional whitespace, then one class once, thrice
- * or repeated), so leftmost-first search is a left-to-right scan: at each
- * position the match if there is one, else the next position; what lies
- * between matches stays a piece of its own, as llama.cpp keeps the gaps.
- * Not here: the GPT-2 / LLaMA-3 family (pretokenize.c).
+ * U+000B), and the scanning they share: each is one alternative (an
+ * optional whitespace, then a class once, thrice or repeated), so
+ * leftmost-first search is a left-to-right scan: at each position the
+ * match if there is one, else the next position; what lies between
+ * matches stays a piece of its own, as llama.cpp keeps the gaps. Here the
+ * simple classes: digits and numbers, falcon's and the default list's
+ * punctuation, newlines (Gemma 4's runs), deepseek-coder's letters and
+ * punctuation, BLOOM's words, AFMoE's digit groups, deepseek-llm's
+ * trailing space. Script ranges: pretok_scripts.c; the GPT-2 / LLaMA-3
+ * family: pretokenize.c; the GPT-4o family: pretok_cased.c.
  */
 #include "llm/tokenizer/pretok_internal.h"
 #include "llm/tokenizer/unicode.h"
 
-/* Length of the match at pos (0: none). */
-typedef size_t (*match_fn)(const piece_t *p, size_t pos);
-
-/* Cuts the piece at the ends of every match and of the gaps between them. */
-static void isolate(const piece_t *p, size_t start, match_fn match)
+void pretok_isolate(const piece_t *p, size_t start, pretok_match_fn match)
 {
     size_t pos = start;
     while (pos < p->end) {
@@ -36,21 +34,18 @@ static void isolate(const piece_t *p, size_t start, match_fn match)
     }
 }
 
-static bool has_flag(const piece_t *p, size_t pos, unsigned flag)
+bool pretok_has_flag(const piece_t *p, size_t pos, unsigned flag)
 {
     return pos < p->end && (unicode_flags(p->cpts[pos]) & flag) != 0;
 }
 
-/* The codepoint std::wregex sees: a non-ASCII whitespace codepoint is U+000B there. */
-static uint32_t wide_cpt(const piece_t *p, size_t pos)
+uint32_t pretok_wide_cpt(const piece_t *p, size_t pos)
 {
     uint32_t cp = p->cpts[pos];
     return cp > 0x7F && unicode_is_whitespace(cp) ? 0x0B : cp;
 }
 
-typedef bool (*class_fn)(const piece_t *p, size_t pos); /* pos < p->end */
-
-static size_t run_of(const piece_t *p, size_t pos, class_fn in_class)
+size_t pretok_run_of(const piece_t *p, size_t pos, pretok_class_fn in_class)
 {
     size_t end = pos;
     while (end < p->end && in_class(p, end))
@@ -58,15 +53,14 @@ static size_t run_of(const piece_t *p, size_t pos, class_fn in_class)
     return end - pos;
 }
 
-/* \s?C+ at pos: a whitespace codepoint is taken when a run of the class follows it. */
-static size_t space_then_run(const piece_t *p, size_t pos, class_fn in_class)
+size_t pretok_space_then_run(const piece_t *p, size_t pos, pretok_class_fn in_class)
 {
-    if (has_flag(p, pos, UNICODE_WHITESPACE) && pos + 1 < p->end && in_class(p, pos + 1))
-        return 1 + run_of(p, pos + 1, in_class);
-    return run_of(p, pos, in_class);
+    if (pretok_has_flag(p, pos, UNICODE_WHITESPACE) && pos + 1 < p->end && in_class(p, pos + 1))
+        return 1 + pretok_run_of(p, pos + 1, in_class);
+    return pretok_run_of(p, pos, in_class);
 }
 
-static bool in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n)
+bool pretok_in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) { /* first range whose last >= cp */
@@ -83,17 +77,17 @@ static bool in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n)
 
 static bool is_number(const piece_t *p, size_t pos)
 {
-    return has_flag(p, pos, UNICODE_NUMBER);
+    return pretok_has_flag(p, pos, UNICODE_NUMBER);
 }
 
 static bool is_letter(const piece_t *p, size_t pos)
 {
-    return has_flag(p, pos, UNICODE_LETTER);
+    return pretok_has_flag(p, pos, UNICODE_LETTER);
 }
 
 static bool is_punct(const piece_t *p, size_t pos)
 {
-    return has_flag(p, pos, UNICODE_PUNCTUATION);
+    return pretok_has_flag(p, pos, UNICODE_PUNCTUATION);
 }
 
 static bool is_ascii_digit(const piece_t *p, size_t pos)
@@ -130,54 +124,11 @@ static bool is_punct_falcon(const piece_t *p, size_t pos)
     return is_punct(p, pos) || in_ascii_set(p->cpts[pos], "$+<=>^~|`");
 }
 
-/* U+4E00-U+9FA5, U+0800-U+4E00, U+AC00-U+D7FF (deepseek's CJK, Hangul and more). */
-static bool is_cjk(const piece_t *p, size_t pos)
-{
-    uint32_t cp = wide_cpt(p, pos);
-    return (cp >= 0x0800 && cp <= 0x9FA5) || (cp >= 0xAC00 && cp <= 0xD7FF);
-}
-
-/* deepseek-llm's letter class, as its 87 ranges (adjacent ones joined), sorted. */
-static const uint32_t cased_letters[][2] = {
-    { 0x41, 0x5A },       { 0x61, 0x7A },       { 0xB5, 0xB5 },       { 0xC0, 0xD6 },       { 0xD8, 0xF6 },
-    { 0xF8, 0x1BA },      { 0x1BC, 0x1BF },     { 0x1C4, 0x293 },     { 0x295, 0x2AF },     { 0x370, 0x373 },
-    { 0x376, 0x377 },     { 0x37B, 0x37D },     { 0x37F, 0x37F },     { 0x386, 0x386 },     { 0x388, 0x38A },
-    { 0x38C, 0x38C },     { 0x38E, 0x3A1 },     { 0x3A3, 0x3F5 },     { 0x3F7, 0x481 },     { 0x48A, 0x52F },
-    { 0x531, 0x556 },     { 0x10A0, 0x10C5 },   { 0x13A0, 0x13F5 },   { 0x13F8, 0x13FD },   { 0x1C90, 0x1CBA },
-    { 0x1CBD, 0x1CBF },   { 0x1D00, 0x1D2B },   { 0x1D6B, 0x1D77 },   { 0x1D79, 0x1D9A },   { 0x1E00, 0x1F15 },
-    { 0x1F18, 0x1F1D },   { 0x1F20, 0x1F45 },   { 0x1F48, 0x1F4D },   { 0x1F50, 0x1F57 },   { 0x1F59, 0x1F59 },
-    { 0x1F5B, 0x1F5B },   { 0x1F5D, 0x1F5D },   { 0x1F5F, 0x1F7D },   { 0x1F80, 0x1FB4 },   { 0x1FB6, 0x1FBC },
-    { 0x1FBE, 0x1FBE },   { 0x1FC2, 0x1FC4 },   { 0x1FC6, 0x1FCC },   { 0x1FD0, 0x1FD3 },   { 0x1FD6, 0x1FDB },
-    { 0x1FE0, 0x1FEC },   { 0x1FF2, 0x1FF4 },   { 0x1FF6, 0x1FFC },   { 0x2102, 0x2102 },   { 0x2107, 0x2107 },
-    { 0x210A, 0x2113 },   { 0x2115, 0x2115 },   { 0x2119, 0x211D },   { 0x2124, 0x2124 },   { 0x2126, 0x2126 },
-    { 0x2128, 0x2128 },   { 0x212A, 0x212D },   { 0x212F, 0x2134 },   { 0x2139, 0x2139 },   { 0x213C, 0x213F },
-    { 0x2145, 0x2149 },   { 0x214E, 0x214E },   { 0x2183, 0x2184 },   { 0x2C00, 0x2C7B },   { 0x2C7E, 0x2CE4 },
-    { 0x2CEB, 0x2CEE },   { 0x2CF2, 0x2CF3 },   { 0xA640, 0xA66D },   { 0xA680, 0xA69B },   { 0xA722, 0xA76F },
-    { 0xA771, 0xA787 },   { 0xA78B, 0xA78E },   { 0xAB70, 0xABBF },   { 0xFB00, 0xFB06 },   { 0xFB13, 0xFB17 },
-    { 0xFF21, 0xFF3A },   { 0xFF41, 0xFF5A },   { 0x10400, 0x1044F }, { 0x104B0, 0x104D3 }, { 0x104D8, 0x104FB },
-    { 0x10C80, 0x10CB2 }, { 0x10CC0, 0x10CF2 }, { 0x118A0, 0x118DF }, { 0x1E900, 0x1E943 },
-};
-
-static bool is_cased_letter(const piece_t *p, size_t pos)
-{
-    return in_ranges(wide_cpt(p, pos), cased_letters, sizeof cased_letters / sizeof cased_letters[0]);
-}
-
-/* !-/ :-~ U+FF01-U+FF0F U+FF1A-U+FF5E U+2018-U+201F U+3000-U+3002, sorted. */
-static const uint32_t symbol_ranges[][2] = {
-    { 0x21, 0x2F }, { 0x3A, 0x7E }, { 0x2018, 0x201F }, { 0x3000, 0x3002 }, { 0xFF01, 0xFF0F }, { 0xFF1A, 0xFF5E },
-};
-
-static bool is_symbol(const piece_t *p, size_t pos)
-{
-    return in_ranges(wide_cpt(p, pos), symbol_ranges, sizeof symbol_ranges / sizeof symbol_ranges[0]);
-}
-
 /* [^(\s|.,!?…。，、।۔،)]: BLOOM's word characters (the parentheses and bar are inside the class). */
 static bool is_bloom_char(const piece_t *p, size_t pos)
 {
     static const uint32_t stops[] = { '(', '|', '.', ',', '!', '?', ')', 0x2026, 0x3002, 0xFF0C, 0x3001, 0x0964, 0x06D4, 0x060C };
-    uint32_t cp = wide_cpt(p, pos);
+    uint32_t cp = pretok_wide_cpt(p, pos);
     if (unicode_is_whitespace(cp))
         return false;
     for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
@@ -185,65 +136,6 @@ static bool is_bloom_char(const piece_t *p, size_t pos)
             return false;
     }
     return true;
-}
-
-/* U+4E00-U+9FA5, U+3040-U+309F, U+30A0-U+30FF (DeepSeek V3's CJK and kana). */
-static bool is_kana_cjk(const piece_t *p, size_t pos)
-{
-    uint32_t cp = wide_cpt(p, pos);
-    return (cp >= 0x4E00 && cp <= 0x9FA5) || (cp >= 0x3040 && cp <= 0x30FF);
-}
-
-static bool is_ascii_punct(uint32_t cp)
-{
-    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
-           (cp >= 0x7B && cp <= 0x7E);
-}
-
-static bool is_ascii_letter(const piece_t *p, size_t pos)
-{
-    uint32_t cp = p->cpts[pos];
-    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-}
-
-static bool is_letter_or_mark(const piece_t *p, size_t pos)
-{
-    return has_flag(p, pos, UNICODE_LETTER | UNICODE_ACCENT_MARK);
-}
-
-static bool is_punct_or_symbol(const piece_t *p, size_t pos)
-{
-    return has_flag(p, pos, UNICODE_PUNCTUATION | UNICODE_SYMBOL);
-}
-
-/* AFMoE's CJK and Asian scripts, as its ranges (U+8C48-U+FAFF as llama.cpp writes it), joined and sorted. */
-static const uint32_t asian_ranges[][2] = {
-    { 0x0E40, 0x0EFF }, { 0x1000, 0x109F }, { 0x1100, 0x11FF }, { 0x1780, 0x17FF }, { 0x2F00, 0x2FDF },
-    { 0x3040, 0x30FF }, { 0x3400, 0x4DBF }, { 0x4E00, 0xFAFF }, { 0xFF65, 0xFF9F },
-};
-
-static bool is_asian(const piece_t *p, size_t pos)
-{
-    return in_ranges(wide_cpt(p, pos), asian_ranges, sizeof asian_ranges / sizeof asian_ranges[0]);
-}
-
-/* Youtu's four classes: Hangul, CJK punctuation, Bopomofo, CJK and kana (0 when none holds cp). */
-static int youtu_class(uint32_t cp)
-{
-    static const uint32_t punct[] = { 0xFF01, 0x2026, 0x201C, 0x201D, 0x2018, 0x2019, 0x2014, 0xFF1A, 0xFF1B, 0xFF0C };
-    if ((cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0x3131 && cp <= 0x318E))
-        return 1;
-    for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++) {
-        if (cp == punct[i])
-            return 2;
-    }
-    if ((cp >= 0x3001 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F))
-        return 2;
-    if (cp >= 0x3105 && cp <= 0x312F)
-        return 3;
-    if ((cp >= 0x4E00 && cp <= 0x9FA5) || (cp >= 0x3040 && cp <= 0x30FF))
-        return 4;
-    return 0;
 }
 
 /* ---------------------------------------------------------- matches */
@@ -255,7 +147,7 @@ static size_t one_number(const piece_t *p, size_t pos)
 
 static size_t numbers(const piece_t *p, size_t pos)
 {
-    return run_of(p, pos, is_number);
+    return pretok_run_of(p, pos, is_number);
 }
 
 static size_t digit_triple(const piece_t *p, size_t pos)
@@ -267,12 +159,12 @@ static size_t digit_triple(const piece_t *p, size_t pos)
 
 static size_t punct_default(const piece_t *p, size_t pos)
 {
-    return run_of(p, pos, is_punct_default);
+    return pretok_run_of(p, pos, is_punct_default);
 }
 
 static size_t punct_falcon(const piece_t *p, size_t pos)
 {
-    return run_of(p, pos, is_punct_falcon);
+    return pretok_run_of(p, pos, is_punct_falcon);
 }
 
 static size_t one_newline(const piece_t *p, size_t pos)
@@ -282,55 +174,25 @@ static size_t one_newline(const piece_t *p, size_t pos)
 
 static size_t newline_or_not(const piece_t *p, size_t pos)
 {
-    return run_of(p, pos, is_newline(p, pos) ? is_newline : not_newline);
+    return pretok_run_of(p, pos, is_newline(p, pos) ? is_newline : not_newline);
 }
 
 static size_t space_letters(const piece_t *p, size_t pos)
 {
-    return space_then_run(p, pos, is_letter);
+    return pretok_space_then_run(p, pos, is_letter);
 }
 
 static size_t space_punct(const piece_t *p, size_t pos)
 {
-    return space_then_run(p, pos, is_punct);
-}
-
-static size_t cjk(const piece_t *p, size_t pos)
-{
-    return run_of(p, pos, is_cjk);
-}
-
-static size_t space_cased(const piece_t *p, size_t pos)
-{
-    return space_then_run(p, pos, is_cased_letter);
-}
-
-static size_t space_symbols(const piece_t *p, size_t pos)
-{
-    return space_then_run(p, pos, is_symbol);
+    return pretok_space_then_run(p, pos, is_punct);
 }
 
 /* " ?[^(\s|.,!?…。，、।۔،)]+": a literal space is taken when word characters follow it. */
 static size_t bloom_word(const piece_t *p, size_t pos)
 {
     if (p->cpts[pos] == ' ' && pos + 1 < p->end && is_bloom_char(p, pos + 1))
-        return 1 + run_of(p, pos + 1, is_bloom_char);
-    return run_of(p, pos, is_bloom_char);
-}
-
-static size_t asian(const piece_t *p, size_t pos)
-{
-    return run_of(p, pos, is_asian);
-}
-
-/* [가-힣ㄱ-ㆎ]+|[！…“”‘’—：；，、-〿︰-﹏]+|[ㄅ-ㄯ]+|[一-龥぀-ゟ゠-ヿ]+: a run of cp's class. */
-static size_t youtu_run(const piece_t *p, size_t pos)
-{
-    int c = youtu_class(wide_cpt(p, pos));
-    size_t end = pos;
-    while (c && end < p->end && youtu_class(wide_cpt(p, end)) == c)
-        end++;
-    return end - pos;
+        return 1 + pretok_run_of(p, pos + 1, is_bloom_char);
+    return pretok_run_of(p, pos, is_bloom_char);
 }
 
 static size_t number_triple(const piece_t *p, size_t pos)
@@ -341,73 +203,19 @@ static size_t number_triple(const piece_t *p, size_t pos)
     return n;
 }
 
-static size_t kana_cjk(const piece_t *p, size_t pos)
-{
-    return run_of(p, pos, is_kana_cjk);
-}
-
-/*
- * DeepSeek V3's [!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+
- * |[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+,
- * or Spark 2.5's, whose punctuation takes no newlines after it and whose
- * newlines are [\r\n] one at a time.
- */
-static size_t deepseek3_like(const piece_t *p, size_t pos, bool spark)
-{
-    uint32_t cp = p->cpts[pos];
-    bool newline = cp == '\r' || cp == '\n';
-    if (is_ascii_punct(cp) && pos + 1 < p->end && is_ascii_letter(p, pos + 1))
-        return 1 + run_of(p, pos + 1, is_ascii_letter);
-    bool prefix = !newline && !has_flag(p, pos, UNICODE_LETTER | UNICODE_PUNCTUATION | UNICODE_SYMBOL);
-    if (prefix && pos + 1 < p->end && is_letter_or_mark(p, pos + 1))
-        return 1 + run_of(p, pos + 1, is_letter_or_mark);
-    if (is_letter_or_mark(p, pos))
-        return run_of(p, pos, is_letter_or_mark);
-    size_t body = cp == ' ' && pos + 1 < p->end && is_punct_or_symbol(p, pos + 1) ? pos + 1 : pos;
-    if (is_punct_or_symbol(p, body)) {
-        size_t end = body + run_of(p, body, is_punct_or_symbol);
-        while (!spark && end < p->end && (p->cpts[end] == '\r' || p->cpts[end] == '\n'))
-            end++;
-        return end - pos;
-    }
-    if (spark && newline)
-        return 1;
-    if (has_flag(p, pos, UNICODE_WHITESPACE))
-        return pretok_space_end(p, pos, !spark) - pos;
-    return 0; /* part of a gap */
-}
-
-static size_t deepseek3_word(const piece_t *p, size_t pos)
-{
-    return deepseek3_like(p, pos, false);
-}
-
-static size_t spark_word(const piece_t *p, size_t pos)
-{
-    return deepseek3_like(p, pos, true);
-}
-
 /* ---------------------------------------------------------- steps */
 
-void pretok_number_each(const piece_t *p, size_t start) { isolate(p, start, one_number); }
-void pretok_number_runs(const piece_t *p, size_t start) { isolate(p, start, numbers); }
-void pretok_digit_triples(const piece_t *p, size_t start) { isolate(p, start, digit_triple); }
-void pretok_punct_default(const piece_t *p, size_t start) { isolate(p, start, punct_default); }
-void pretok_punct_falcon(const piece_t *p, size_t start) { isolate(p, start, punct_falcon); }
-void pretok_newline_each(const piece_t *p, size_t start) { isolate(p, start, one_newline); }
-void pretok_newline_runs(const piece_t *p, size_t start) { isolate(p, start, newline_or_not); }
-void pretok_space_letters(const piece_t *p, size_t start) { isolate(p, start, space_letters); }
-void pretok_space_punct(const piece_t *p, size_t start) { isolate(p, start, space_punct); }
-void pretok_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, cjk); }
-void pretok_space_cased(const piece_t *p, size_t start) { isolate(p, start, space_cased); }
-void pretok_space_symbols(const piece_t *p, size_t start) { isolate(p, start, space_symbols); }
-void pretok_bloom_words(const piece_t *p, size_t start) { isolate(p, start, bloom_word); }
-void pretok_number_triples(const piece_t *p, size_t start) { isolate(p, start, number_triple); }
-void pretok_kana_cjk_runs(const piece_t *p, size_t start) { isolate(p, start, kana_cjk); }
-void pretok_deepseek3_words(const piece_t *p, size_t start) { isolate(p, start, deepseek3_word); }
-void pretok_spark_words(const piece_t *p, size_t start) { isolate(p, start, spark_word); }
-void pretok_asian_runs(const piece_t *p, size_t start) { isolate(p, start, asian); }
-void pretok_youtu_runs(const piece_t *p, size_t start) { isolate(p, start, youtu_run); }
+void pretok_number_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_number); }
+void pretok_number_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, numbers); }
+void pretok_digit_triples(const piece_t *p, size_t start) { pretok_isolate(p, start, digit_triple); }
+void pretok_punct_default(const piece_t *p, size_t start) { pretok_isolate(p, start, punct_default); }
+void pretok_punct_falcon(const piece_t *p, size_t start) { pretok_isolate(p, start, punct_falcon); }
+void pretok_newline_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_newline); }
+void pretok_newline_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, newline_or_not); }
+void pretok_space_letters(const piece_t *p, size_t start) { pretok_isolate(p, start, space_letters); }
+void pretok_space_punct(const piece_t *p, size_t start) { pretok_isolate(p, start, space_punct); }
+void pretok_bloom_words(const piece_t *p, size_t start) { pretok_isolate(p, start, bloom_word); }
+void pretok_number_triples(const piece_t *p, size_t start) { pretok_isolate(p, start, number_triple); }
 
 /*
  * AFMoE's digits (also Tiny Aya's \d{1,3}(?=(?:\d{3})*\b), which llama.cpp
@@ -423,7 +231,7 @@ void pretok_digit_groups(const piece_t *p, size_t start)
             pos++;
             continue;
         }
-        size_t run = run_of(p, pos, is_number), end = pos + run;
+        size_t run = pretok_run_of(p, pos, is_number), end = pos + run;
         for (pos += run % 3 ? run % 3 : 3; pos <= end; pos += 3)
             pretok_cut(p, pos);
         pos = end;

@@ -5,7 +5,9 @@
  * code (unicode_regex_split_custom_*), as scanners that follow the regex
  * alternatives in order, at each position taking the first that matches.
  * Text no alternative matches becomes a word of its own, as llama.cpp keeps
- * the gaps between matches. The other expressions are in pretok_isolate.c.
+ * the gaps between matches. The GPT-4o family is in pretok_cased.c, the
+ * expressions llama.cpp runs through std::regex in pretok_isolate.c and
+ * pretok_scripts.c.
  *
  * A "piece" is the range one expression works on: its ends act as the ends
  * of the text (lookahead (?!\S) succeeds there, nothing reaches across).
@@ -18,10 +20,7 @@
 #include "llm/tokenizer/pretok_internal.h"
 #include "llm/tokenizer/unicode.h"
 
-/* What the regexes tell apart: \p{L} (with \p{M} for Qwen3.5), \p{N}, \s, anything else, and "past the piece". */
-typedef enum cls { CLS_END, CLS_LETTER, CLS_NUMBER, CLS_SPACE, CLS_OTHER } cls_t;
-
-static cls_t cls_at(const piece_t *p, size_t pos)
+pretok_cls_t pretok_cls_at(const piece_t *p, size_t pos)
 {
     if (pos >= p->end)
         return CLS_END;
@@ -33,25 +32,14 @@ static cls_t cls_at(const piece_t *p, size_t pos)
     return (f & UNICODE_WHITESPACE) ? CLS_SPACE : CLS_OTHER;
 }
 
-/* First position at or after pos not of class c. */
-static size_t skip_cls(const piece_t *p, size_t pos, cls_t c)
+size_t pretok_skip_cls(const piece_t *p, size_t pos, pretok_cls_t c)
 {
-    while (cls_at(p, pos) == c)
+    while (pretok_cls_at(p, pos) == c)
         pos++;
     return pos;
 }
 
-static bool is_newline(uint32_t cp)
-{
-    return cp == '\r' || cp == '\n';
-}
-
-/*
- * 's|'t|'re|'ve|'m|'ll|'d at pos (the piece's end included): the match length (2 or 3), or 0. With
- * fold, the letters match in either case (llama.cpp lowercases them with
- * unicode_tolower, which only ASCII capitals map to these letters with).
- */
-static size_t contraction_len(const piece_t *p, size_t pos, bool fold)
+size_t pretok_contraction_len(const piece_t *p, size_t pos, bool fold)
 {
     if (pos + 1 >= p->end || p->cpts[pos] != '\'')
         return 0;
@@ -65,18 +53,11 @@ static size_t contraction_len(const piece_t *p, size_t pos, bool fold)
     return two ? 3 : 0;
 }
 
-/*
- * The whitespace alternatives at pos. \s*[\r\n]+ (only when newlines
- * count) takes the run up to its last newline; \s+(?!\S) takes the run, or
- * all but its last codepoint when something follows it in the piece (that
- * codepoint then starts the next word); \s+ and the no-match gap take
- * whatever is left, at least one codepoint.
- */
 size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines)
 {
     size_t end = pos, after_newline = 0;
-    while (cls_at(p, end) == CLS_SPACE) {
-        if (is_newline(p->cpts[end]))
+    while (pretok_cls_at(p, end) == CLS_SPACE) {
+        if (pretok_is_newline(p->cpts[end]))
             after_newline = end + 1;
         end++;
     }
@@ -90,13 +71,13 @@ size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines)
 /* The end of the word at pos under 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S). */
 static size_t gpt2_word_end(const piece_t *p, size_t pos)
 {
-    size_t n = contraction_len(p, pos, false);
+    size_t n = pretok_contraction_len(p, pos, false);
     if (n)
         return pos + n;
     size_t body = p->cpts[pos] == ' ' ? pos + 1 : pos; /* after the optional space */
-    cls_t c = cls_at(p, body);
+    pretok_cls_t c = pretok_cls_at(p, body);
     if (c == CLS_LETTER || c == CLS_NUMBER || c == CLS_OTHER)
-        return skip_cls(p, body, c);
+        return pretok_skip_cls(p, body, c);
     return pretok_space_end(p, pos, false);
 }
 
@@ -118,173 +99,26 @@ typedef struct llama3_form {
  */
 static size_t llama3_word_end(const piece_t *p, size_t pos, const llama3_form_t *f)
 {
-    size_t n = f->contractions ? contraction_len(p, pos, true) : 0;
+    size_t n = f->contractions ? pretok_contraction_len(p, pos, true) : 0;
     if (n)
         return pos + n;
     uint32_t cp = p->cpts[pos];
-    cls_t c = cls_at(p, pos);
-    if (c != CLS_NUMBER && !is_newline(cp) && (c == CLS_LETTER || cls_at(p, pos + 1) == CLS_LETTER))
-        return skip_cls(p, pos + 1, CLS_LETTER); /* a letter or one prefix codepoint, then letters */
+    pretok_cls_t c = pretok_cls_at(p, pos);
+    if (c != CLS_NUMBER && !pretok_is_newline(cp) && (c == CLS_LETTER || pretok_cls_at(p, pos + 1) == CLS_LETTER))
+        return pretok_skip_cls(p, pos + 1, CLS_LETTER); /* a letter or one prefix codepoint, then letters */
     if (c == CLS_NUMBER) {
         size_t end = pos + 1;
-        while (end - pos < f->max_digits && cls_at(p, end) == CLS_NUMBER)
+        while (end - pos < f->max_digits && pretok_cls_at(p, end) == CLS_NUMBER)
             end++;
         return end;
     }
     size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
-    if (cls_at(p, body) != CLS_OTHER)
+    if (pretok_cls_at(p, body) != CLS_OTHER)
         return pretok_space_end(p, pos, true);
-    size_t end = skip_cls(p, body, CLS_OTHER);
-    while (f->newline_tail && end < p->end && is_newline(p->cpts[end]))
+    size_t end = pretok_skip_cls(p, body, CLS_OTHER);
+    while (f->newline_tail && end < p->end && pretok_is_newline(p->cpts[end]))
         end++;
     return end;
-}
-
-/*
- * The GPT-4o family's cased words, as std::regex runs them over
- * category-collapsed text, where only ASCII letters have a case and every
- * other letter counts as both: "upper" is a letter but [a-z], "lower" a
- * letter but [A-Z] (GPT-4o, Tekken); with marks among the letters (Granite
- * embedding); or any letter or mark for both (Tiny Aya's and Youtu's
- * \p{Lu}/\p{Ll} classes, which the collapsing makes one).
- */
-typedef enum case_mode { CASE_ASCII, CASE_ASCII_MARKS, CASE_NONE } case_mode_t;
-
-typedef struct cased_form {
-    case_mode_t mode;
-    bool contractions; /* (?:'[sS]|...)? after a word */
-    size_t max_digits; /* \p{N}{1,max_digits} */
-} cased_form_t;
-
-static bool cased_letter(const piece_t *p, size_t pos, const cased_form_t *f)
-{
-    unsigned flags = unicode_flags(p->cpts[pos]);
-    return (flags & UNICODE_LETTER) || (f->mode != CASE_ASCII && (flags & UNICODE_ACCENT_MARK));
-}
-
-/* A cased letter at pos (past the piece: none) other than the ASCII range [lo, hi]. */
-static bool cased_except(const piece_t *p, size_t pos, const cased_form_t *f, uint32_t lo, uint32_t hi)
-{
-    if (pos >= p->end || !cased_letter(p, pos, f))
-        return false;
-    return f->mode == CASE_NONE || p->cpts[pos] < lo || p->cpts[pos] > hi;
-}
-
-static bool is_upper(const piece_t *p, size_t pos, const cased_form_t *f)
-{
-    return cased_except(p, pos, f, 'a', 'z');
-}
-
-static bool is_lower(const piece_t *p, size_t pos, const cased_form_t *f)
-{
-    return cased_except(p, pos, f, 'A', 'Z');
-}
-
-static size_t with_contraction(const piece_t *p, size_t e, const cased_form_t *f)
-{
-    return e + (f->contractions ? contraction_len(p, e, true) : 0);
-}
-
-/* upper* lower+ from s (the upper run giving back letters until a lower one follows): the end, or 0. */
-static size_t upper_then_lower(const piece_t *p, size_t s, const cased_form_t *f)
-{
-    size_t u = s;
-    while (is_upper(p, u, f))
-        u++;
-    size_t k = u;
-    while (!is_lower(p, k, f) && k > s)
-        k--;
-    if (!is_lower(p, k, f))
-        return 0;
-    size_t e = k;
-    while (is_lower(p, e, f))
-        e++;
-    return with_contraction(p, e, f);
-}
-
-/* upper+ lower* from s: the end, or 0. */
-static size_t upper_run_then_lower(const piece_t *p, size_t s, const cased_form_t *f)
-{
-    size_t e = s;
-    while (is_upper(p, e, f))
-        e++;
-    if (e == s)
-        return 0;
-    while (is_lower(p, e, f))
-        e++;
-    return with_contraction(p, e, f);
-}
-
-/*
- * The end of the word at pos under [^\r\n\p{L}\p{N}]? upper* lower+ (C)?
- * |[^\r\n\p{L}\p{N}]? upper+ lower* (C)?|\p{N}{1,d}| ?[^\s\p{L}\p{N}]+[\r\n/]*
- * |\s*[\r\n]+|\s+(?!\S)|\s+, each word form tried with the prefix, then without.
- */
-static size_t cased_end(const piece_t *p, size_t pos, const cased_form_t *f)
-{
-    uint32_t cp = p->cpts[pos];
-    cls_t c = cls_at(p, pos);
-    bool prefix = c != CLS_LETTER && c != CLS_NUMBER && !is_newline(cp) && pos + 1 < p->end;
-    size_t e = 0;
-    if (prefix)
-        e = upper_then_lower(p, pos + 1, f);
-    if (!e)
-        e = upper_then_lower(p, pos, f);
-    if (!e && prefix)
-        e = upper_run_then_lower(p, pos + 1, f);
-    if (!e)
-        e = upper_run_then_lower(p, pos, f);
-    if (e)
-        return e;
-    if (c == CLS_NUMBER) {
-        for (e = pos + 1; e - pos < f->max_digits && cls_at(p, e) == CLS_NUMBER;)
-            e++;
-        return e;
-    }
-    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
-    if (cls_at(p, body) != CLS_OTHER)
-        return pretok_space_end(p, pos, true);
-    for (e = skip_cls(p, body, CLS_OTHER); e < p->end && (is_newline(p->cpts[e]) || p->cpts[e] == '/');)
-        e++;
-    return e;
-}
-
-static void split_cased(const piece_t *p, size_t pos, const cased_form_t *f)
-{
-    while (pos < p->end) {
-        pos = cased_end(p, pos, f);
-        pretok_cut(p, pos);
-    }
-}
-
-static void split_gpt4o(const piece_t *p, size_t pos)
-{
-    static const cased_form_t form = { CASE_ASCII, true, 3 };
-    split_cased(p, pos, &form);
-}
-
-static void split_tekken(const piece_t *p, size_t pos)
-{
-    static const cased_form_t form = { CASE_ASCII, false, 1 };
-    split_cased(p, pos, &form);
-}
-
-static void split_granite(const piece_t *p, size_t pos)
-{
-    static const cased_form_t form = { CASE_ASCII_MARKS, true, 3 };
-    split_cased(p, pos, &form);
-}
-
-static void split_tiny_aya(const piece_t *p, size_t pos)
-{
-    static const cased_form_t form = { CASE_NONE, true, 3 };
-    split_cased(p, pos, &form);
-}
-
-static void split_youtu(const piece_t *p, size_t pos)
-{
-    static const cased_form_t form = { CASE_NONE, true, 1 };
-    split_cased(p, pos, &form);
 }
 
 static void split_gpt2(const piece_t *p, size_t pos)
@@ -347,15 +181,15 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_BLOOM] = { pretok_bloom_words },
     [PRETOK_VIKING] = { pretok_bloom_words, pretok_number_each },
     [PRETOK_DEEPSEEK3] = { pretok_number_triples, pretok_kana_cjk_runs, pretok_deepseek3_words },
-    [PRETOK_GPT4O] = { split_gpt4o },
-    [PRETOK_TEKKEN] = { split_tekken },
+    [PRETOK_GPT4O] = { pretok_gpt4o_words },
+    [PRETOK_TEKKEN] = { pretok_tekken_words },
     [PRETOK_UFAKZEKA] = { split_ufakzeka },
     [PRETOK_SEED_CODER] = { split_seed_coder },
     [PRETOK_MINICPM5] = { pretok_number_triples, split_llama3 },
     [PRETOK_SPARK] = { pretok_number_triples, pretok_kana_cjk_runs, pretok_spark_words, pretok_number_each },
-    [PRETOK_GRANITE] = { split_granite },
-    [PRETOK_TINY_AYA] = { pretok_digit_groups, split_tiny_aya },
-    [PRETOK_YOUTU] = { pretok_youtu_runs, split_youtu },
+    [PRETOK_GRANITE] = { pretok_granite_words },
+    [PRETOK_TINY_AYA] = { pretok_digit_groups, pretok_tiny_aya_words },
+    [PRETOK_YOUTU] = { pretok_youtu_runs, pretok_youtu_words },
     [PRETOK_AFMOE] = { pretok_digit_groups, pretok_asian_runs, pretok_deepseek3_words },
 };
 
