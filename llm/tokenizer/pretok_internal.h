@@ -107,5 +107,9 @@ void pretok_spark_words(const piece_t *p, size_t start);      /* Spark 2.5's var
 void pretok_asian_runs(const piece_t *p, size_t start);       /* AFMoE's CJK and Asian scripts, runs */
 void pretok_youtu_runs(const piece_t *p, size_t start);       /* Youtu's Hangul, CJK punctuation, Bopomofo, CJK runs */
 void pretok_digit_groups(const piece_t *p, size_t start);     /* \p{AFMoE_digits}: digits in threes from the right */
+void pretok_sentinels(const piece_t *p, size_t start);        /* <sentinel:[0-9]+> */
+void pretok_image_tokens(const piece_t *p, size_t start);     /* (IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z */
+void pretok_chameleon_spaces(const piece_t *p, size_t start); /* ([\t\n]|    |  ) */
+void pretok_punct_each(const piece_t *p, size_t start);       /* [\p{P}!-/:-@\[-`{-~] */
 
 #endif

@@ -11,7 +11,8 @@
  * simple classes: digits and numbers, falcon's and the default list's
  * punctuation, newlines (Gemma 4's runs), deepseek-coder's letters and
  * punctuation, BLOOM's words, AFMoE's digit groups, deepseek-llm's
- * trailing space. Script ranges: pretok_scripts.c; the GPT-2 / LLaMA-3
+ * trailing space, Chameleon's sentinels, image tokens, spaces and
+ * punctuation. Script ranges: pretok_scripts.c; the GPT-2 / LLaMA-3
  * family: pretokenize.c; the GPT-4o family: pretok_cased.c.
  */
 #include "llm/tokenizer/pretok_internal.h"
@@ -138,6 +139,22 @@ static bool is_bloom_char(const piece_t *p, size_t pos)
     return true;
 }
 
+static bool is_ascii_punct(uint32_t cp)
+{
+    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
+           (cp >= 0x7B && cp <= 0x7E);
+}
+
+/* Whether the piece has the ASCII text lit at pos. */
+static bool has_text(const piece_t *p, size_t pos, const char *lit)
+{
+    for (; *lit; lit++, pos++) {
+        if (pos >= p->end || p->cpts[pos] != (uint8_t)*lit)
+            return false;
+    }
+    return true;
+}
+
 /* ---------------------------------------------------------- matches */
 
 static size_t one_number(const piece_t *p, size_t pos)
@@ -195,6 +212,41 @@ static size_t bloom_word(const piece_t *p, size_t pos)
     return pretok_run_of(p, pos, is_bloom_char);
 }
 
+/* <sentinel:[0-9]+> */
+static size_t sentinel(const piece_t *p, size_t pos)
+{
+    static const char head[] = "<sentinel:";
+    if (!has_text(p, pos, head))
+        return 0;
+    size_t end = pos + sizeof head - 1, digits = pretok_run_of(p, end, is_ascii_digit);
+    return digits && end + digits < p->end && p->cpts[end + digits] == '>' ? sizeof head - 1 + digits + 1 : 0;
+}
+
+/* (IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z: one to four of A-I, then Z right after them. */
+static size_t image_token(const piece_t *p, size_t pos)
+{
+    if (!has_text(p, pos, "IMGIMG"))
+        return 0;
+    size_t k = 0;
+    while (pos + 6 + k < p->end && p->cpts[pos + 6 + k] >= 'A' && p->cpts[pos + 6 + k] <= 'I' && k < 5)
+        k++;
+    return k >= 1 && k <= 4 && pos + 6 + k < p->end && p->cpts[pos + 6 + k] == 'Z' ? 6 + k + 1 : 0;
+}
+
+/* ([\t\n]|    |  ): a tab or a newline, four spaces, two spaces. */
+static size_t chameleon_space(const piece_t *p, size_t pos)
+{
+    if (p->cpts[pos] == '\t' || p->cpts[pos] == '\n')
+        return 1;
+    return has_text(p, pos, "    ") ? 4 : has_text(p, pos, "  ") ? 2 : 0;
+}
+
+/* [\p{P}!-/:-@\[-`{-~]: one punctuation codepoint or ASCII symbol. */
+static size_t one_punct(const piece_t *p, size_t pos)
+{
+    return is_punct(p, pos) || is_ascii_punct(p->cpts[pos]) ? 1 : 0;
+}
+
 static size_t number_triple(const piece_t *p, size_t pos)
 {
     size_t n = 0;
@@ -216,6 +268,10 @@ void pretok_space_letters(const piece_t *p, size_t start) { pretok_isolate(p, st
 void pretok_space_punct(const piece_t *p, size_t start) { pretok_isolate(p, start, space_punct); }
 void pretok_bloom_words(const piece_t *p, size_t start) { pretok_isolate(p, start, bloom_word); }
 void pretok_number_triples(const piece_t *p, size_t start) { pretok_isolate(p, start, number_triple); }
+void pretok_sentinels(const piece_t *p, size_t start) { pretok_isolate(p, start, sentinel); }
+void pretok_image_tokens(const piece_t *p, size_t start) { pretok_isolate(p, start, image_token); }
+void pretok_chameleon_spaces(const piece_t *p, size_t start) { pretok_isolate(p, start, chameleon_space); }
+void pretok_punct_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_punct); }
 
 /*
  * AFMoE's digits (also Tiny Aya's \d{1,3}(?=(?:\d{3})*\b), which llama.cpp

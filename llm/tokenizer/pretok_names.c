@@ -119,6 +119,10 @@ static const struct {
     { "cohere2moe", PRETOK_TINY_AYA, 0 },
     { "youtu", PRETOK_YOUTU, NO_MERGES },
     { "afmoe", PRETOK_AFMOE, 0 },
+    /* _JAIS2, _EXAONE_MOE, _CHAMELEON */
+    { "jais-2", PRETOK_JAIS2, CLEAN },
+    { "exaone-moe", PRETOK_EXAONE_MOE, CLEAN },
+    { "chameleon", PRETOK_CHAMELEON, BOS },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -178,6 +182,9 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_TINY_AYA] = "tiny_aya",
         [PRETOK_YOUTU] = "youtu",
         [PRETOK_AFMOE] = "afmoe",
+        [PRETOK_JAIS2] = "jais-2",
+        [PRETOK_EXAONE_MOE] = "exaone-moe",
+        [PRETOK_CHAMELEON] = "chameleon",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

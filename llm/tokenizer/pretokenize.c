@@ -84,13 +84,39 @@ static size_t gpt2_word_end(const piece_t *p, size_t pos)
 /*
  * The variants of the LLaMA-3 expression: \p{N}{1,max_digits}; the
  * contractions first or not (ufakzeka); [\r\n]* after a run of other
- * codepoints or not (seed-coder).
+ * codepoints or not (seed-coder); whitespace runs cut in powers of two
+ * (jais-2).
  */
 typedef struct llama3_form {
     size_t max_digits;
     bool contractions;
     bool newline_tail;
+    bool cascade_spaces;
 } llama3_form_t;
+
+/*
+ * Jais 2's whitespace: \s*[\r\n]+, then \s{512}(?!\S)|\s{256}(?!\S)|...
+ * |\s{4}(?!\S)|\s{1,2}(?!\S)|\s{1}: the largest power of two the run is
+ * longer than (or equal to, at the piece's end), one or two at the last.
+ */
+static size_t cascade_space_end(const piece_t *p, size_t pos)
+{
+    size_t end = pos, after_newline = 0;
+    while (pretok_cls_at(p, end) == CLS_SPACE) {
+        if (pretok_is_newline(p->cpts[end]))
+            after_newline = end + 1;
+        end++;
+    }
+    if (after_newline)
+        return after_newline;
+    size_t run = end - pos;
+    bool at_end = end == p->end;
+    for (size_t size = 512; size >= 2; size /= 2) { /* 512 ... 4, then \s{1,2} taking two */
+        if (run > size || (run == size && at_end))
+            return pos + size;
+    }
+    return pos + 1;
+}
 
 /*
  * The end of the word at pos under the LLaMA-3 expression
@@ -114,7 +140,7 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, const llama3_form_t 
     }
     size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
     if (pretok_cls_at(p, body) != CLS_OTHER)
-        return pretok_space_end(p, pos, true);
+        return f->cascade_spaces ? cascade_space_end(p, pos) : pretok_space_end(p, pos, true);
     size_t end = pretok_skip_cls(p, body, CLS_OTHER);
     while (f->newline_tail && end < p->end && pretok_is_newline(p->cpts[end]))
         end++;
@@ -139,26 +165,80 @@ static void split_llama3_form(const piece_t *p, size_t pos, const llama3_form_t 
 
 static void split_llama3(const piece_t *p, size_t pos)
 {
-    static const llama3_form_t form = { 3, true, true };
+    static const llama3_form_t form = { 3, true, true, false };
     split_llama3_form(p, pos, &form);
 }
 
 static void split_qwen2(const piece_t *p, size_t pos)
 {
-    static const llama3_form_t form = { 1, true, true }; /* Qwen3.5 too: the piece says marks join letters */
+    static const llama3_form_t form = { 1, true, true, false }; /* Qwen3.5 too: the piece says marks join letters */
     split_llama3_form(p, pos, &form);
 }
 
 static void split_ufakzeka(const piece_t *p, size_t pos)
 {
-    static const llama3_form_t form = { 1, false, true };
+    static const llama3_form_t form = { 1, false, true, false };
     split_llama3_form(p, pos, &form);
 }
 
 static void split_seed_coder(const piece_t *p, size_t pos)
 {
-    static const llama3_form_t form = { 1, true, false };
+    static const llama3_form_t form = { 1, true, false, false };
     split_llama3_form(p, pos, &form);
+}
+
+static void split_jais2(const piece_t *p, size_t pos)
+{
+    static const llama3_form_t form = { 3, true, true, true };
+    split_llama3_form(p, pos, &form);
+}
+
+/*
+ * EXAONE MoE's (?:'[sS]|...)|[^\r\n\p{L}\p{N}]?(?:\p{L}\p{M}*(?: \p{L}\p{M}*)*)+|\p{N}
+ * | ?[^\s\p{L}\p{N}]+[\r\n/]?|\s*[\r\n]|\s+(?!\S)|\s+: words run on over single
+ * spaces between letters ("New York" is one).
+ */
+static size_t spaced_word_end(const piece_t *p, size_t s)
+{
+    size_t e = s;
+    for (;;) {
+        if (pretok_cls_at(p, e) == CLS_LETTER) {
+            for (e++; e < p->end && (unicode_flags(p->cpts[e]) & UNICODE_ACCENT_MARK); e++) {
+            }
+        } else if (e > s && e + 1 < p->end && p->cpts[e] == ' ' && pretok_cls_at(p, e + 1) == CLS_LETTER) {
+            e++;
+        } else {
+            return e;
+        }
+    }
+}
+
+static size_t exaone_end(const piece_t *p, size_t pos)
+{
+    size_t n = pretok_contraction_len(p, pos, true);
+    if (n)
+        return pos + n;
+    uint32_t cp = p->cpts[pos];
+    pretok_cls_t c = pretok_cls_at(p, pos);
+    if (c != CLS_LETTER && c != CLS_NUMBER && !pretok_is_newline(cp) && pretok_cls_at(p, pos + 1) == CLS_LETTER)
+        return spaced_word_end(p, pos + 1);
+    if (c == CLS_LETTER)
+        return spaced_word_end(p, pos);
+    if (c == CLS_NUMBER)
+        return pos + 1;
+    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
+    if (pretok_cls_at(p, body) != CLS_OTHER)
+        return pretok_space_end(p, pos, true);
+    size_t end = pretok_skip_cls(p, body, CLS_OTHER);
+    return end < p->end && (pretok_is_newline(p->cpts[end]) || p->cpts[end] == '/') ? end + 1 : end;
+}
+
+static void split_exaone_moe(const piece_t *p, size_t pos)
+{
+    while (pos < p->end) {
+        pos = exaone_end(p, pos);
+        pretok_cut(p, pos);
+    }
 }
 
 #define MAX_STEPS 6
@@ -190,6 +270,10 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_GRANITE] = { pretok_granite_words },
     [PRETOK_TINY_AYA] = { pretok_digit_groups, pretok_tiny_aya_words },
     [PRETOK_YOUTU] = { pretok_youtu_runs, pretok_youtu_words },
+    [PRETOK_JAIS2] = { split_jais2 },
+    [PRETOK_EXAONE_MOE] = { split_exaone_moe },
+    [PRETOK_CHAMELEON] = { pretok_sentinels, pretok_image_tokens, pretok_chameleon_spaces, pretok_number_each,
+                           pretok_punct_each, split_gpt2 },
     [PRETOK_AFMOE] = { pretok_digit_groups, pretok_asian_runs, pretok_deepseek3_words },
 };
 

@@ -52,6 +52,12 @@
  *                      expression with \p{N}
  *   PRETOK_AFMOE       digits in threes from the right, runs of CJK and other Asian scripts,
  *                      then DeepSeek V3's third expression
+ *   PRETOK_JAIS2       the LLaMA-3 expression with \s{512}(?!\S)|\s{256}(?!\S)|...|\s{4}(?!\S)
+ *                      |\s{1,2}(?!\S)|\s{1} after \s*[\r\n]+
+ *   PRETOK_EXAONE_MOE  contractions|[^\r\n\p{L}\p{N}]?(?:\p{L}\p{M}*(?: \p{L}\p{M}*)*)+|\p{N}
+ *                      | ?[^\s\p{L}\p{N}]+[\r\n/]?|\s*[\r\n]|\s+(?!\S)|\s+
+ *   PRETOK_CHAMELEON   <sentinel:[0-9]+>, (IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z, ([\t\n]|    |  ),
+ *                      \p{N}, [\p{P}!-/:-@\[-`{-~], then GPT-2
  * (bailingmoe's expression splits as Qwen2's: its \s*[\r\n] ends where \s*[\r\n]+ does.)
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
@@ -84,9 +90,12 @@ typedef enum pretok_kind {
     PRETOK_TINY_AYA,
     PRETOK_YOUTU,
     PRETOK_AFMOE,
+    PRETOK_JAIS2,
+    PRETOK_EXAONE_MOE,
+    PRETOK_CHAMELEON,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 24
+#define PRETOK_KIND_COUNT 27
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre

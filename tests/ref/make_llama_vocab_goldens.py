@@ -53,7 +53,7 @@ STRESS_COUNT = 2000
 STRESS_SEED = 0x19191919
 RENAMED = ["deepseek-v3", "gpt-4o", "tekken", "bloom", "viking", "laguna", "dbrx", "glm4", "chatglm-bpe",
            "stablelm2", "trillion", "default", "ufakzeka", "seed-coder", "minicpm5", "spark2_5", "bailingmoe",
-           "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe"]
+           "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe", "jais-2", "exaone-moe", "chameleon"]
 RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 
@@ -149,6 +149,10 @@ def detokenize(vocab, ids):
     size = 256 + 64 * len(ids)
     buf = ctypes.create_string_buffer(size)
     n = llama_cpp.llama_detokenize(vocab, arr, len(ids), buf, size, False, False)
+    if n < 0:  # too small: -n is the length it needs
+        size = -n
+        buf = ctypes.create_string_buffer(size)
+        n = llama_cpp.llama_detokenize(vocab, arr, len(ids), buf, size, False, False)
     assert 0 <= n <= size, n
     return buf.raw[:n]
 

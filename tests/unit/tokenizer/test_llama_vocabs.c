@@ -295,7 +295,7 @@ static void test_every_vocabulary(void)
 
 #define STRESS_COUNT 2000
 #define STRESS_SEED 0x19191919u
-#define MAX_PIECES 128
+#define MAX_PIECES 256
 
 typedef struct pool {
     uint8_t *file;
@@ -392,7 +392,7 @@ static bool stress_digest(const char *name, const pool_t *pool, char hex[SHA256_
     tok_encode_opts_t opts = { .add_special = false, .parse_special = false };
     bool ok = true;
     for (size_t i = 0; ok && i < STRESS_COUNT; i++) {
-        static char text[MAX_PIECES * 64];
+        static char text[1 << 16]; /* 24 pieces of at most 520 bytes */
         size_t len = 0, n_ids = 0, n_text = 0;
         for (uint32_t k = 1 + xorshift32(&x) % 24; k > 0; k--) {
             uint32_t pick = xorshift32(&x) % (uint32_t)pool->n;

@@ -23,7 +23,8 @@ static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2,    PRETOK_SMOLLM,       
                                             PRETOK_VIKING,  PRETOK_DEEPSEEK3,      PRETOK_GPT4O,
                                             PRETOK_TEKKEN,  PRETOK_UFAKZEKA,       PRETOK_SEED_CODER,
                                             PRETOK_MINICPM5, PRETOK_SPARK,         PRETOK_GRANITE,
-                                            PRETOK_TINY_AYA, PRETOK_YOUTU,         PRETOK_AFMOE };
+                                            PRETOK_TINY_AYA, PRETOK_YOUTU,         PRETOK_AFMOE,
+                                            PRETOK_JAIS2,   PRETOK_EXAONE_MOE,     PRETOK_CHAMELEON };
 #define N_KINDS (sizeof ALL_KINDS / sizeof ALL_KINDS[0])
 #define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2, the first four */
 
@@ -223,6 +224,10 @@ static const hand_case_t HAND_CASES[] = {
     { PRETOK_SEED_CODER, "a!\nb", { "a", "!", "\n", "b" } },
     { PRETOK_AFMOE, "ab 1234 x", { "ab", " ", "1", "234", " x" } }, /* "ab 1" first, then split again */
     { PRETOK_TINY_AYA, "Hello1234567", { "Hello", "1", "234", "567" } },
+    { PRETOK_EXAONE_MOE, "New York  is", { "New York", " ", " is" } },
+    { PRETOK_JAIS2, "a      b", { "a", "    ", " ", " b" } },
+    /* the later expressions split the sentinel again, as in llama.cpp */
+    { PRETOK_CHAMELEON, "<sentinel:12>IMGIMGABZx", { "<", "sentinel", ":", "1", "2", ">", "IMGIMGABZ", "x" } },
     { PRETOK_UFAKZEKA, "it's", { "it", "'s" } },
     { PRETOK_DEEPSEEK3, "'Hello 12345\x01\x02\xe3\x81\x82", { "'Hello", " ", "123", "45", "\x01\x02", "\xe3\x81\x82" } },
     { PRETOK_LLAMA3, "((abc !!\n\nx", { "((", "abc", " !!\n\n", "x" } },
@@ -300,7 +305,8 @@ static void test_names(void)
         { "minimax-m2", PRETOK_GPT4O }, { "tekken", PRETOK_TEKKEN }, { "ufakzeka", PRETOK_UFAKZEKA },
         { "seed-coder", PRETOK_SEED_CODER }, { "minicpm5", PRETOK_MINICPM5 }, { "spark2_5", PRETOK_SPARK },
         { "bailingmoe2", PRETOK_QWEN2 }, { "granite-embed-multi-97m", PRETOK_GRANITE }, { "cohere2moe", PRETOK_TINY_AYA },
-        { "youtu", PRETOK_YOUTU }, { "afmoe", PRETOK_AFMOE },
+        { "youtu", PRETOK_YOUTU }, { "afmoe", PRETOK_AFMOE }, { "jais-2", PRETOK_JAIS2 },
+        { "exaone-moe", PRETOK_EXAONE_MOE }, { "chameleon", PRETOK_CHAMELEON },
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         pretok_kind_t kind = (pretok_kind_t)-1;
@@ -308,7 +314,7 @@ static void test_names(void)
         CU_ASSERT_EQUAL(kind, known[i].kind);
     }
     /* other regexes, prefixes, extensions, case, empty */
-    static const char *unknown[] = { "", "whitespace", "jais-2", "exaone-moe", "chameleon", "superbpe",
+    static const char *unknown[] = { "", "whitespace", "kimi-k2 ", "Jais-2", "exaone5", "superbpe",
                                      "qwen", "qwen2x", "Qwen2", "llama", "smollm ", "kimi-k2" };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         pretok_kind_t kind = PRETOK_QWEN2;
@@ -405,13 +411,21 @@ static void test_long_document(void)
             pretok_kind_t kind = ALL_KINDS[k];
             if (fills[f] == '7' && (kind == PRETOK_LLAMA3 || kind == PRETOK_DEFAULT || kind == PRETOK_FALCON ||
                                     kind == PRETOK_DEEPSEEK3 || kind == PRETOK_GPT4O || kind == PRETOK_MINICPM5 ||
-                                    kind == PRETOK_GRANITE || kind == PRETOK_TINY_AYA || kind == PRETOK_AFMOE))
+                                    kind == PRETOK_GRANITE || kind == PRETOK_TINY_AYA || kind == PRETOK_AFMOE ||
+                                    kind == PRETOK_JAIS2))
                 want = (cap + 2) / 3; /* \p{N}{1,3} or [0-9][0-9][0-9] */
             else if (fills[f] == '7' && (kind == PRETOK_SMOLLM || kind == PRETOK_QWEN2 || kind == PRETOK_QWEN35 ||
                                          kind == PRETOK_DEEPSEEK_CODER || kind == PRETOK_LAGUNA || kind == PRETOK_VIKING ||
                                          kind == PRETOK_TEKKEN || kind == PRETOK_UFAKZEKA || kind == PRETOK_SEED_CODER ||
-                                         kind == PRETOK_SPARK || kind == PRETOK_YOUTU))
+                                         kind == PRETOK_SPARK || kind == PRETOK_YOUTU || kind == PRETOK_EXAONE_MOE ||
+                                         kind == PRETOK_CHAMELEON))
                 want = cap; /* every digit */
+            else if (fills[f] == ' ' && kind == PRETOK_JAIS2)
+                want = cap / 512 + 2; /* 195 of 512, then 128 and 32 */
+            else if (fills[f] == ' ' && kind == PRETOK_CHAMELEON)
+                want = cap / 4; /* "    " */
+            else if (fills[f] == '!' && kind == PRETOK_CHAMELEON)
+                want = cap; /* [\p{P}!-/:-@\[-`{-~], one at a time */
             CU_ASSERT_EQUAL(n_words, want);
         }
     }
