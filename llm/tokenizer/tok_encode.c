@@ -12,12 +12,6 @@
 #include "llm/tokenizer/tokenizer.h"
 #include "llm/tokenizer/unicode.h"
 
-typedef tok_output_t output_t;
-
-static void emit(output_t *o, int32_t id)
-{
-    tok_output_push(o, id);
-}
 
 /* A piece of the text, or a special token cut out of it. */
 typedef struct fragment {
@@ -126,7 +120,7 @@ static bool spm_pair(const void *ctx, const char *word, uint32_t start, uint32_t
     return true;
 }
 
-static err_code_t spm_piece(const tok_vocab_t *v, const char *text, uint32_t len, bool prefix_space, output_t *o,
+static err_code_t spm_piece(const tok_vocab_t *v, const char *text, uint32_t len, bool prefix_space, tok_output_t *o,
                             arena_t *arena, err_t *err)
 {
     /* Spaces become U+2581 (3 bytes). */
@@ -152,7 +146,7 @@ static err_code_t spm_piece(const tok_vocab_t *v, const char *text, uint32_t len
     for (int32_t i = 0; n && i >= 0; i = s[i].next) {
         uint32_t id;
         if (str_index_find(&v->by_text, w + s[i].start, s[i].len, &id)) {
-            emit(o, (int32_t)id);
+            tok_output_push(o, (int32_t)id);
             continue;
         }
         for (uint32_t b = 0; b < s[i].len; b++) { /* byte fallback */
@@ -160,7 +154,7 @@ static err_code_t spm_piece(const tok_vocab_t *v, const char *text, uint32_t len
             if (t == TOK_NONE)
                 t = v->unk;
             if (t != TOK_NONE)
-                emit(o, t);
+                tok_output_push(o, t);
         }
     }
     return ERR_OK;
@@ -210,19 +204,19 @@ static uint32_t byte_encode(const uint32_t *cpts, uint32_t n, bool raw_utf8, cha
     return len;
 }
 
-static void bpe_emit_symbol(const tok_vocab_t *v, const char *sym, uint32_t len, output_t *o)
+static void bpe_emit_symbol(const tok_vocab_t *v, const char *sym, uint32_t len, tok_output_t *o)
 {
     uint32_t id;
     if (str_index_find(&v->by_text, sym, len, &id)) {
-        emit(o, (int32_t)id);
+        tok_output_push(o, (int32_t)id);
         return;
     }
     for (uint32_t b = 0; b < len; b++) { /* as llama.cpp: each byte as a one-byte token, if there is one */
         if (v->escape_spaces) {
             if (v->byte_token[(uint8_t)sym[b]] != TOK_NONE) /* Gemma 4: <0xNN> */
-                emit(o, v->byte_token[(uint8_t)sym[b]]);
+                tok_output_push(o, v->byte_token[(uint8_t)sym[b]]);
         } else if (str_index_find(&v->by_text, sym + b, 1, &id)) {
-            emit(o, (int32_t)id);
+            tok_output_push(o, (int32_t)id);
         }
     }
 }
@@ -236,7 +230,7 @@ static bool all_newlines(const char *word, uint32_t len)
     return true;
 }
 
-static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len, output_t *o, arena_t *arena,
+static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len, tok_output_t *o, arena_t *arena,
                             err_t *err)
 {
     uint32_t *cpts = arena_alloc_array(arena, len, sizeof *cpts, 0, err);
@@ -263,7 +257,7 @@ static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len
         uint32_t id;
         bool whole = v->ignore_merges || (v->whole_newlines && all_newlines(word, wlen));
         if (whole && str_index_find(&v->by_text, word, wlen, &id)) {
-            emit(o, (int32_t)id); /* ignore_merges, Gemma 4's newlines: a whole-word token wins */
+            tok_output_push(o, (int32_t)id); /* ignore_merges, Gemma 4's newlines: a whole-word token wins */
             continue;
         }
         arena_mark_t mark = arena_mark(arena);
@@ -281,7 +275,7 @@ static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len
 err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const tok_encode_opts_t *opts,
                       int32_t *out, size_t max, size_t *n_out, arena_t *scratch, err_t *err)
 {
-    output_t o = { out, max, 0 };
+    tok_output_t o = { out, max, 0 };
     *n_out = 0;
     if (len > UINT32_MAX / 8)
         return err_set(err, ERR_RANGE, "tokenizer: text of %zu bytes is too long (at most %u)", len, UINT32_MAX / 8);
@@ -291,13 +285,13 @@ err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const 
 
     bool wpm = v->kind == TOK_WPM;
     if (rc == ERR_OK && opts->add_special && (v->add_bos || wpm) && v->bos != TOK_NONE)
-        emit(&o, v->bos); /* WordPiece: [CLS] whatever add_bos says, as llama.cpp */
+        tok_output_push(&o, v->bos); /* WordPiece: [CLS] whatever add_bos says, as llama.cpp */
     bool prev_special = true; /* SentencePiece puts a space before the text and after each special token */
     for (size_t k = 0; rc == ERR_OK && k < fs.n; k++) {
         const fragment_t *f = &fs.f[k];
         arena_mark_t piece_mark = arena_mark(scratch);
         if (f->token != TOK_NONE) {
-            emit(&o, f->token);
+            tok_output_push(&o, f->token);
             prev_special = true;
         } else if (v->kind == TOK_SPM) {
             rc = spm_piece(v, text + f->offset, f->len, v->add_space_prefix && prev_special, &o, scratch, err);
@@ -312,9 +306,9 @@ err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const 
         arena_release(scratch, piece_mark, NULL);
     }
     if (rc == ERR_OK && opts->add_special && v->add_eos && !wpm)
-        emit(&o, v->eos);
+        tok_output_push(&o, v->eos);
     if (rc == ERR_OK && opts->add_special && wpm && v->sep != TOK_NONE)
-        emit(&o, v->sep); /* [SEP] */
+        tok_output_push(&o, v->sep); /* [SEP] */
     arena_release(scratch, mark, NULL);
     if (rc != ERR_OK)
         return rc;
