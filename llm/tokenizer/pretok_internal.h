@@ -111,5 +111,6 @@ void pretok_sentinels(const piece_t *p, size_t start);        /* <sentinel:[0-9]
 void pretok_image_tokens(const piece_t *p, size_t start);     /* (IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z */
 void pretok_chameleon_spaces(const piece_t *p, size_t start); /* ([\t\n]|    |  ) */
 void pretok_punct_each(const piece_t *p, size_t start);       /* [\p{P}!-/:-@\[-`{-~] */
+void pretok_digit_triples_from_end(const piece_t *p, size_t start); /* (?=(\d{3})+(?!\d)) */
 
 #endif

@@ -294,6 +294,29 @@ void pretok_digit_groups(const piece_t *p, size_t start)
     }
 }
 
+/*
+ * SuperBPE's (?=(\d{3})+(?!\d)), a bare lookahead: llama.cpp's std::wregex
+ * finds an empty match wherever the ASCII digits from there to the end of
+ * their run are a multiple of three, and the gaps between those positions
+ * become the words (the empty ones add no tokens). So each run of ASCII
+ * digits is cut into threes from its end; the text before it stays whole.
+ */
+void pretok_digit_triples_from_end(const piece_t *p, size_t start)
+{
+    for (size_t pos = start; pos < p->end;) {
+        if (!is_ascii_digit(p, pos)) {
+            pos++;
+            continue;
+        }
+        size_t end = pos + pretok_run_of(p, pos, is_ascii_digit);
+        for (size_t cut = pos + (end - pos) % 3; cut < end; cut += 3) {
+            if (cut > start)
+                pretok_cut(p, cut);
+        }
+        pos = end;
+    }
+}
+
 /* \s+$: the whitespace at the end of the piece, if any, becomes a piece of its own. */
 void pretok_trailing_space(const piece_t *p, size_t start)
 {

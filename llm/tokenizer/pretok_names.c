@@ -123,6 +123,8 @@ static const struct {
     { "jais-2", PRETOK_JAIS2, CLEAN },
     { "exaone-moe", PRETOK_EXAONE_MOE, CLEAN },
     { "chameleon", PRETOK_CHAMELEON, BOS },
+    /* _SUPERBPE */
+    { "superbpe", PRETOK_SUPERBPE, 0 },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -185,6 +187,7 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_JAIS2] = "jais-2",
         [PRETOK_EXAONE_MOE] = "exaone-moe",
         [PRETOK_CHAMELEON] = "chameleon",
+        [PRETOK_SUPERBPE] = "superbpe",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

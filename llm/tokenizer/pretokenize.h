@@ -58,6 +58,7 @@
  *                      | ?[^\s\p{L}\p{N}]+[\r\n/]?|\s*[\r\n]|\s+(?!\S)|\s+
  *   PRETOK_CHAMELEON   <sentinel:[0-9]+>, (IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z, ([\t\n]|    |  ),
  *                      \p{N}, [\p{P}!-/:-@\[-`{-~], then GPT-2
+ *   PRETOK_SUPERBPE    \p{N}+, then (?=(\d{3})+(?!\d)) (ASCII digits in threes from the end)
  * (bailingmoe's expression splits as Qwen2's: its \s*[\r\n] ends where \s*[\r\n]+ does.)
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
@@ -93,9 +94,10 @@ typedef enum pretok_kind {
     PRETOK_JAIS2,
     PRETOK_EXAONE_MOE,
     PRETOK_CHAMELEON,
+    PRETOK_SUPERBPE,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 27
+#define PRETOK_KIND_COUNT 28
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre

@@ -53,7 +53,8 @@ STRESS_COUNT = 2000
 STRESS_SEED = 0x19191919
 RENAMED = ["deepseek-v3", "gpt-4o", "tekken", "bloom", "viking", "laguna", "dbrx", "glm4", "chatglm-bpe",
            "stablelm2", "trillion", "default", "ufakzeka", "seed-coder", "minicpm5", "spark2_5", "bailingmoe",
-           "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe", "jais-2", "exaone-moe", "chameleon"]
+           "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe", "jais-2", "exaone-moe", "chameleon",
+           "superbpe"]
 RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 
