@@ -42,18 +42,34 @@ static void put_spm_text(sink_t *s, str_view_t t)
     }
 }
 
-/* Byte-level text: each printable character back to its byte; any other character as it is. */
+/*
+ * Byte-level text: each character of GPT-2's alphabet back to its byte. A
+ * character outside it (bad UTF-8 read as U+FFFD) comes out as llama.cpp's
+ * llama_decode_text writes it: "[UNK_BYTE_0x", its UTF-8 in lowercase hex,
+ * the whole token text, "]" (command-r has 1403 such tokens, e.g. U+200D).
+ */
 static void put_bpe_text(sink_t *s, str_view_t t)
 {
+    static const char hex[] = "0123456789abcdef";
     for (size_t i = 0, step; i < t.len; i += step) {
         uint32_t cp = utf8_decode((const uint8_t *)t.ptr + i, t.len - i, &step);
-        int b = cp == UNICODE_INVALID ? -1 : unicode_cpt_to_byte(cp);
+        if (cp == UNICODE_INVALID)
+            cp = UNICODE_REPLACEMENT;
+        int b = unicode_cpt_to_byte(cp);
         if (b >= 0) {
             uint8_t byte = (uint8_t)b;
             put(s, &byte, 1);
-        } else {
-            put(s, t.ptr + i, step);
+            continue;
         }
+        uint8_t utf8[4];
+        size_t n = utf8_encode(cp, utf8);
+        put(s, "[UNK_BYTE_0x", 12);
+        for (size_t k = 0; k < n; k++) {
+            char pair[2] = { hex[utf8[k] >> 4], hex[utf8[k] & 15] };
+            put(s, pair, 2);
+        }
+        put(s, t.ptr, t.len);
+        put(s, "]", 1);
     }
 }
 

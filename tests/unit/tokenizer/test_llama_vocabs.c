@@ -291,6 +291,27 @@ static void test_every_vocabulary(void)
     CU_ASSERT_EQUAL(scratch.used_bytes, 0);
 }
 
+/*
+ * command-r's byte-level tokens holding characters outside GPT-2's alphabet
+ * (U+200D, U+203C, U+1F506) decode as llama.cpp's llama_decode_text writes
+ * them (llama_detokenize of these ids with llama-cpp-python 0.3.36).
+ */
+static void test_characters_outside_the_byte_alphabet(void)
+{
+    static const char want[] = "[UNK_BYTE_0xe2808d\xe2\x80\x8d][UNK_BYTE_0xe280bc\xe2\x80\xbc]"
+                               "[UNK_BYTE_0xf09f9486\xf0\x9f\x94\x86]";
+    static const int32_t ids3[] = { 264, 265, 1000 };
+    host_gguf_t h;
+    tok_vocab_t v;
+    err_t e;
+    size_t n;
+    CU_ASSERT_FATAL(host_gguf_open(&h, "\n  llama_vocabs", VOCAB_DIR "ggml-vocab-command-r.gguf", VOCAB_ARENA_BYTES) == 0);
+    CU_ASSERT_FATAL(tok_load(&v, &h.file, &h.arena, &e) == ERR_OK);
+    CU_ASSERT_EQUAL(tok_decode(&v, ids3, 3, false, text_buf, sizeof text_buf, &n, &e), ERR_OK);
+    CU_ASSERT(n == sizeof want - 1 && memcmp(text_buf, want, n) == 0);
+    host_gguf_close(&h);
+}
+
 /* ---------------------------------------------------------- random strings */
 
 #define STRESS_COUNT 2000
@@ -450,6 +471,7 @@ TEST_REGISTER(test_llama_vocabs_register)
 {
     CU_pSuite s = test_suite_with("llama_vocabs", setup, teardown);
     TEST_ADD(s, test_every_vocabulary);
+    TEST_ADD(s, test_characters_outside_the_byte_alphabet);
     CU_pSuite r = test_suite_with("llama_vocabs_stress", setup, teardown);
     TEST_ADD(r, test_random_strings);
 }
