@@ -112,5 +112,6 @@ void pretok_image_tokens(const piece_t *p, size_t start);     /* (IMGIMG)((A|B|C
 void pretok_chameleon_spaces(const piece_t *p, size_t start); /* ([\t\n]|    |  ) */
 void pretok_punct_each(const piece_t *p, size_t start);       /* [\p{P}!-/:-@\[-`{-~] */
 void pretok_digit_triples_from_end(const piece_t *p, size_t start); /* (?=(\d{3})+(?!\d)) */
+void pretok_non_space_runs(const piece_t *p, size_t start);   /* \S+ */
 
 #endif

@@ -247,6 +247,17 @@ static size_t one_punct(const piece_t *p, size_t pos)
     return is_punct(p, pos) || is_ascii_punct(p->cpts[pos]) ? 1 : 0;
 }
 
+static bool not_space(const piece_t *p, size_t pos)
+{
+    return !unicode_is_whitespace(p->cpts[pos]);
+}
+
+/* \S+ */
+static size_t non_space(const piece_t *p, size_t pos)
+{
+    return pretok_run_of(p, pos, not_space);
+}
+
 static size_t number_triple(const piece_t *p, size_t pos)
 {
     size_t n = 0;
@@ -272,6 +283,7 @@ void pretok_sentinels(const piece_t *p, size_t start) { pretok_isolate(p, start,
 void pretok_image_tokens(const piece_t *p, size_t start) { pretok_isolate(p, start, image_token); }
 void pretok_chameleon_spaces(const piece_t *p, size_t start) { pretok_isolate(p, start, chameleon_space); }
 void pretok_punct_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_punct); }
+void pretok_non_space_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, non_space); }
 
 /*
  * AFMoE's digits (also Tiny Aya's \d{1,3}(?=(?:\d{3})*\b), which llama.cpp

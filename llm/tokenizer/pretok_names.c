@@ -13,6 +13,7 @@ enum {
     NO_BOS = 1 << 3,    /* no default BOS id */
     ESCAPE = 1 << 4,    /* escape_whitespaces: SPM-style BPE over raw UTF-8 */
     GEMMA4 = 1 << 5,    /* LLAMA_VOCAB_PRE_TYPE_GEMMA4's own rules */
+    RAW = 1 << 6,       /* raw UTF-8 words, spaces as they are, no lowercasing by default */
 };
 
 static const struct {
@@ -125,6 +126,8 @@ static const struct {
     { "chameleon", PRETOK_CHAMELEON, BOS },
     /* _SUPERBPE */
     { "superbpe", PRETOK_SUPERBPE, 0 },
+    /* _WHITESPACE (with tokenizer.ggml.model "whitespace", whose session drops the whitespace) */
+    { "whitespace", PRETOK_WHITESPACE, CLEAN | RAW },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -142,6 +145,8 @@ bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out
             .no_bos = (f & NO_BOS) != 0,
             .escape_spaces = (f & ESCAPE) != 0,
             .gemma4 = (f & GEMMA4) != 0,
+            .raw_utf8 = (f & (RAW | ESCAPE)) != 0,
+            .no_lowercase = (f & RAW) != 0,
         };
         return true;
     }
@@ -188,6 +193,7 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_EXAONE_MOE] = "exaone-moe",
         [PRETOK_CHAMELEON] = "chameleon",
         [PRETOK_SUPERBPE] = "superbpe",
+        [PRETOK_WHITESPACE] = "whitespace",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

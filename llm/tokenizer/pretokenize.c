@@ -274,6 +274,7 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_EXAONE_MOE] = { split_exaone_moe },
     [PRETOK_CHAMELEON] = { pretok_sentinels, pretok_image_tokens, pretok_chameleon_spaces, pretok_number_each,
                            pretok_punct_each, split_gpt2 },
+    [PRETOK_WHITESPACE] = { pretok_non_space_runs },
     [PRETOK_SUPERBPE] = { pretok_number_runs, pretok_digit_triples_from_end },
     [PRETOK_AFMOE] = { pretok_digit_groups, pretok_asian_runs, pretok_deepseek3_words },
 };

@@ -59,6 +59,7 @@
  *   PRETOK_CHAMELEON   <sentinel:[0-9]+>, (IMGIMG)((A|B|C|D|E|F|G|H|I){1,4})Z, ([\t\n]|    |  ),
  *                      \p{N}, [\p{P}!-/:-@\[-`{-~], then GPT-2
  *   PRETOK_SUPERBPE    \p{N}+, then (?=(\d{3})+(?!\d)) (ASCII digits in threes from the end)
+ *   PRETOK_WHITESPACE  \S+ (runs of anything but whitespace)
  * (bailingmoe's expression splits as Qwen2's: its \s*[\r\n] ends where \s*[\r\n]+ does.)
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
@@ -95,9 +96,10 @@ typedef enum pretok_kind {
     PRETOK_EXAONE_MOE,
     PRETOK_CHAMELEON,
     PRETOK_SUPERBPE,
+    PRETOK_WHITESPACE,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 28
+#define PRETOK_KIND_COUNT 29
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre
@@ -111,6 +113,8 @@ typedef struct pretok_name_info {
     bool add_bos;       /* default of tokenizer.ggml.add_bos_token */
     bool no_bos;        /* no default BOS token (chatglm-bpe, glm4, glm5) */
     bool escape_spaces; /* SPM-style BPE: spaces become U+2581, words stay raw UTF-8 (no GPT-2 byte map) */
+    bool raw_utf8;      /* words stay raw UTF-8 without escaping spaces ("whitespace") */
+    bool no_lowercase;  /* the normalizer's lowercase defaults to off ("whitespace") */
     bool gemma4;        /* Gemma 4's rules: add_bos forced on; a word of newlines that is a token is that token */
 } pretok_name_info_t;
 

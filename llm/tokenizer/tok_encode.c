@@ -212,7 +212,7 @@ static void bpe_emit_symbol(const tok_vocab_t *v, const char *sym, uint32_t len,
         return;
     }
     for (uint32_t b = 0; b < len; b++) { /* as llama.cpp: each byte as a one-byte token, if there is one */
-        if (v->escape_spaces) {
+        if (v->raw_utf8) {
             if (v->byte_token[(uint8_t)sym[b]] != TOK_NONE) /* Gemma 4: <0xNN> */
                 tok_output_push(o, v->byte_token[(uint8_t)sym[b]]);
         } else if (str_index_find(&v->by_text, sym + b, 1, &id)) {
@@ -230,18 +230,10 @@ static bool all_newlines(const char *word, uint32_t len)
     return true;
 }
 
-static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len, tok_output_t *o, arena_t *arena,
-                            err_t *err)
+/* cpts[0 .. n) split into words by the pre-tokenizer, each word merged; ends has room for n. */
+static err_code_t bpe_words(const tok_vocab_t *v, const uint32_t *cpts, uint32_t n, uint32_t *ends, tok_output_t *o,
+                            arena_t *arena, err_t *err)
 {
-    uint32_t *cpts = arena_alloc_array(arena, len, sizeof *cpts, 0, err);
-    uint32_t *ends = cpts ? arena_alloc_array(arena, len, sizeof *ends, 0, err) : NULL;
-    if (!ends)
-        return ERR_NOMEM;
-    uint32_t n = (uint32_t)utf8_to_cpts((const uint8_t *)text, len, cpts);
-    for (uint32_t i = 0; v->escape_spaces && i < n; i++) {
-        if (cpts[i] == ' ')
-            cpts[i] = 0x2581; /* as llama.cpp escapes the bytes: 0x20 is never inside a sequence */
-    }
     size_t n_words = pretok_split(v->pre, cpts, n, ends);
     uint32_t longest = 0;
     for (size_t w = 0, start = 0; w < n_words; start = ends[w++])
@@ -253,7 +245,7 @@ static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len
         return ERR_NOMEM;
 
     for (size_t w = 0, start = 0; w < n_words; start = ends[w++]) {
-        uint32_t wlen = byte_encode(cpts + start, ends[w] - (uint32_t)start, v->escape_spaces, word);
+        uint32_t wlen = byte_encode(cpts + start, ends[w] - (uint32_t)start, v->raw_utf8, word);
         uint32_t id;
         bool whole = v->ignore_merges || (v->whole_newlines && all_newlines(word, wlen));
         if (whole && str_index_find(&v->by_text, word, wlen, &id)) {
@@ -270,6 +262,50 @@ static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len
         arena_release(arena, mark, NULL);
     }
     return ERR_OK;
+}
+
+/*
+ * The "whitespace" model's session: whitespace drops out, each run between
+ * (lowercased if the normalizer says so) is tokenized on its own.
+ */
+static err_code_t whitespace_runs(const tok_vocab_t *v, uint32_t *cpts, uint32_t n, uint32_t *ends, tok_output_t *o,
+                                  arena_t *arena, err_t *err)
+{
+    for (uint32_t i = 0; i < n;) {
+        if (unicode_is_whitespace(cpts[i])) {
+            i++;
+            continue;
+        }
+        uint32_t end = i;
+        for (; end < n && !unicode_is_whitespace(cpts[end]); end++) {
+            if (v->lowercase)
+                cpts[end] = unicode_tolower(cpts[end]);
+        }
+        arena_mark_t mark = arena_mark(arena);
+        err_code_t rc = bpe_words(v, cpts + i, end - i, ends, o, arena, err);
+        arena_release(arena, mark, NULL);
+        if (rc != ERR_OK)
+            return rc;
+        i = end;
+    }
+    return ERR_OK;
+}
+
+static err_code_t bpe_piece(const tok_vocab_t *v, const char *text, uint32_t len, tok_output_t *o, arena_t *arena,
+                            err_t *err)
+{
+    uint32_t *cpts = arena_alloc_array(arena, len, sizeof *cpts, 0, err);
+    uint32_t *ends = cpts ? arena_alloc_array(arena, len, sizeof *ends, 0, err) : NULL;
+    if (!ends)
+        return ERR_NOMEM;
+    uint32_t n = (uint32_t)utf8_to_cpts((const uint8_t *)text, len, cpts);
+    for (uint32_t i = 0; v->escape_spaces && i < n; i++) {
+        if (cpts[i] == ' ')
+            cpts[i] = 0x2581; /* as llama.cpp escapes the bytes: 0x20 is never inside a sequence */
+    }
+    if (v->whitespace_words)
+        return whitespace_runs(v, cpts, n, ends, o, arena, err);
+    return bpe_words(v, cpts, n, ends, o, arena, err);
 }
 
 err_code_t tok_encode(const tok_vocab_t *v, const char *text, size_t len, const tok_encode_opts_t *opts,

@@ -49,9 +49,11 @@ static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, pretok_n
         v->kind = TOK_UGM;
     else if (str_view_eq_cstr(model, "gpt2") || *gemma4)
         v->kind = TOK_BPE;
+    else if (str_view_eq_cstr(model, "whitespace"))
+        v->kind = TOK_BPE, v->whitespace_words = true;
     else
         return err_set(err, ERR_UNSUPPORTED,
-                       "tokenizer: tokenizer.ggml.model '%s' is not supported (llama, gpt2, gemma4, bert, t5)",
+                       "tokenizer: tokenizer.ggml.model '%s' is not supported (llama, gpt2, gemma4, bert, t5, whitespace)",
                        esc_text(name, sizeof name, model.ptr, model.len, 32));
     *info = (pretok_name_info_t){ .kind = PRETOK_DEFAULT, .clean_spaces = v->kind == TOK_WPM };
     if (v->kind != TOK_BPE)
@@ -69,6 +71,7 @@ static err_code_t read_model_kind(tok_vocab_t *v, const gguf_file_t *f, pretok_n
     v->pre = info->kind;
     v->ignore_merges = info->ignore_merges;
     v->escape_spaces = info->escape_spaces;
+    v->raw_utf8 = info->raw_utf8;
     v->whole_newlines = info->gemma4;
     return ERR_OK;
 }
@@ -219,7 +222,7 @@ static err_code_t read_specials(tok_vocab_t *v, const gguf_file_t *f, const pret
         { "tokenizer.ggml.normalizer.lowercase", &v->lowercase },
         { "tokenizer.ggml.remove_extra_whitespaces", &v->remove_extra_spaces },
     };
-    v->lowercase = true;
+    v->lowercase = !info->no_lowercase;
     for (size_t i = 0; i < sizeof flags / sizeof flags[0] && rc == ERR_OK; i++)
         rc = read_flag(f, flags[i].key, flags[i].flag, err);
     v->strip_accents = v->lowercase;

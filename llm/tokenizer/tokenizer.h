@@ -31,7 +31,7 @@
 
 typedef enum tok_kind {
     TOK_SPM, /* tokenizer.ggml.model "llama" */
-    TOK_BPE, /* tokenizer.ggml.model "gpt2", and "gemma4" (escape_spaces set) */
+    TOK_BPE, /* tokenizer.ggml.model "gpt2", "gemma4" (escape_spaces set) and "whitespace" */
     TOK_WPM, /* tokenizer.ggml.model "bert" */
     TOK_UGM, /* tokenizer.ggml.model "t5" */
 } tok_kind_t;
@@ -54,7 +54,9 @@ typedef struct tok_vocab {
     tok_kind_t kind;
     pretok_kind_t pre;        /* BPE only */
     bool ignore_merges;       /* BPE: a word that is a whole token is that token (llama3's names, glm4) */
-    bool escape_spaces;       /* BPE: spaces become U+2581 and words stay raw UTF-8, no GPT-2 byte map (gemma4) */
+    bool escape_spaces;       /* BPE: spaces become U+2581 and pieces keep it (gemma4) */
+    bool raw_utf8;            /* BPE: words stay raw UTF-8, no GPT-2 byte map, <0xNN> fallback (gemma4, whitespace) */
+    bool whitespace_words;    /* BPE: model "whitespace": whitespace drops out, each run between is tokenized alone */
     bool whole_newlines;      /* BPE: a word of newlines that is a token is that token (Gemma 4) */
     bool clean_spaces;        /* tok_decode removes spaces before . , ! ? and in contractions (llama.cpp's
                                  clean_up_tokenization_spaces: on for WordPiece and most BPE names) */

@@ -28,7 +28,7 @@ is the input string byte for byte, else "NAME INDEX |TEXT" with TEXT escaped
 
 stress.txt: for every vocabulary, and for gpt-2's vocabulary renamed to
 each pre-tokenizer in RENAMED (its tokenizer.ggml.pre string rewritten in a
-temporary copy), "NAME SHA256" over STRESS_COUNT random strings: each the
+temporary copy; "MODEL/PRE" rewrites tokenizer.ggml.model too), "NAME SHA256" over STRESS_COUNT random strings: each the
 concatenation of 1 to 24 pieces of stress_pool.txt picked by xorshift32
 from STRESS_SEED (the C test draws the same strings), hashing per string
 u32 id count, the ids (int32), u32 length and llama_detokenize's text, all
@@ -54,7 +54,7 @@ STRESS_SEED = 0x19191919
 RENAMED = ["deepseek-v3", "gpt-4o", "tekken", "bloom", "viking", "laguna", "dbrx", "glm4", "chatglm-bpe",
            "stablelm2", "trillion", "default", "ufakzeka", "seed-coder", "minicpm5", "spark2_5", "bailingmoe",
            "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe", "jais-2", "exaone-moe", "chameleon",
-           "superbpe"]
+           "superbpe", "whitespace/whitespace", "whitespace/gpt-2"]  # MODEL/PRE renames the model too
 RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 
@@ -118,17 +118,25 @@ def stress_strings(pool_path):
     return out
 
 
-def renamed_copy(path, pre, tmpdir):
-    """path's bytes with tokenizer.ggml.pre's string replaced by pre."""
-    with open(path, "rb") as f:
-        b = f.read()
-    key = b"tokenizer.ggml.pre"
+def replace_string(b, key, value):
+    key = key.encode()
     i = b.index(struct.pack("<Q", len(key)) + key) + 8 + len(key)
     assert struct.unpack("<I", b[i:i + 4])[0] == 8  # a string
     n = struct.unpack("<Q", b[i + 4:i + 12])[0]
-    out = os.path.join(tmpdir, f"renamed-{pre}.gguf")
+    return b[:i + 4] + struct.pack("<Q", len(value)) + value.encode() + b[i + 12 + n:]
+
+
+def renamed_copy(path, what, tmpdir):
+    """path's bytes with tokenizer.ggml.pre's string replaced (MODEL/PRE: the model's too)."""
+    with open(path, "rb") as f:
+        b = f.read()
+    model, _, pre = what.rpartition("/")
+    b = replace_string(b, "tokenizer.ggml.pre", pre)
+    if model:
+        b = replace_string(b, "tokenizer.ggml.model", model)
+    out = os.path.join(tmpdir, "renamed-" + what.replace("/", "-") + ".gguf")
     with open(out, "wb") as f:
-        f.write(b[:i + 4] + struct.pack("<Q", len(pre)) + pre.encode() + b[i + 12 + n:])
+        f.write(b)
     return out
 
 

@@ -14,7 +14,8 @@
  * slow for valgrind), draws 2000 random strings from the tricky pieces of
  * tests/golden/llama_vocabs/stress_pool.txt and compares the SHA-256 of our
  * ids and texts with llama.cpp's (stress.txt), for every vocabulary and for
- * gpt-2's renamed to pre-tokenizers that have no vocabulary here.
+ * gpt-2's renamed to pre-tokenizers (and the "whitespace" model) that have
+ * no vocabulary here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,35 +354,51 @@ static uint32_t xorshift32(uint32_t *x)
     return *x;
 }
 
-/* gpt-2's vocabulary with tokenizer.ggml.pre rewritten to pre, opened as host_gguf_open would. */
-static bool open_renamed(const char *pre, host_gguf_t *h)
+/*
+ * blob[0 .. *len) with the string value of key replaced by value, in a new
+ * malloc'd buffer (the old one freed); NULL if the key is not there.
+ */
+static uint8_t *replace_string(uint8_t *blob, size_t *len, const char *key, const char *value)
 {
-    static const char key[] = "tokenizer.ggml.pre";
-    size_t size;
-    uint8_t *src = host_read_file(VOCAB_DIR "ggml-vocab-gpt-2.gguf", &size);
-    if (!src)
-        return false;
-    size_t at = 0;
-    while (at + 8 + sizeof key - 1 + 12 <= size &&
-           !(src[at] == sizeof key - 1 && memcmp(src + at + 8, key, sizeof key - 1) == 0))
+    size_t key_len = strlen(key), at = 0, size = *len;
+    while (at + 8 + key_len + 12 <= size && !(blob[at] == key_len && memcmp(blob + at + 8, key, key_len) == 0))
         at++;
-    size_t str = at + 8 + sizeof key - 1 + 4; /* the string's u64 length, after the type */
-    uint64_t old = 0;
+    size_t str = at + 8 + key_len + 4; /* the string's u64 length, after the type */
+    uint64_t old = 0, n = strlen(value);
     for (int i = 0; i < 8 && str + 8 <= size; i++)
-        old |= (uint64_t)src[str + i] << (8 * i);
-    memset(h, 0, sizeof *h);
-    if (str + 8 + old > size || !(h->blob = malloc(size + strlen(pre)))) {
-        free(src);
-        return false;
+        old |= (uint64_t)blob[str + i] << (8 * i);
+    uint8_t *out = str + 8 + old <= size ? malloc(size - old + n) : NULL;
+    if (out) {
+        memcpy(out, blob, str);
+        for (int i = 0; i < 8; i++)
+            out[str + i] = (uint8_t)(n >> (8 * i));
+        memcpy(out + str + 8, value, n);
+        memcpy(out + str + 8 + n, blob + str + 8 + old, size - str - 8 - old);
+        *len = size - old + n;
     }
-    uint64_t n = strlen(pre);
-    memcpy(h->blob, src, str);
-    for (int i = 0; i < 8; i++)
-        h->blob[str + i] = (uint8_t)(n >> (8 * i));
-    memcpy(h->blob + str + 8, pre, n);
-    memcpy(h->blob + str + 8 + n, src + str + 8 + old, size - str - 8 - old);
-    h->len = size - old + n;
-    free(src);
+    free(blob);
+    return out;
+}
+
+/*
+ * gpt-2's vocabulary with tokenizer.ggml.pre rewritten to what (or, for
+ * "MODEL/PRE", tokenizer.ggml.model too), opened as host_gguf_open would.
+ */
+static bool open_renamed(const char *what, host_gguf_t *h)
+{
+    char model[64] = "", pre[64];
+    const char *slash = strchr(what, '/');
+    snprintf(pre, sizeof pre, "%s", slash ? slash + 1 : what);
+    if (slash)
+        snprintf(model, sizeof model, "%.*s", (int)(slash - what), what);
+    memset(h, 0, sizeof *h);
+    h->blob = host_read_file(VOCAB_DIR "ggml-vocab-gpt-2.gguf", &h->len);
+    if (h->blob)
+        h->blob = replace_string(h->blob, &h->len, "tokenizer.ggml.pre", pre);
+    if (h->blob && model[0])
+        h->blob = replace_string(h->blob, &h->len, "tokenizer.ggml.model", model);
+    if (!h->blob)
+        return false;
     err_t e;
     host_arena_init(&h->arena, VOCAB_ARENA_BYTES);
     if (gguf_parse(&h->file, h->blob, h->len, &h->arena, &e) != ERR_OK) {

@@ -538,6 +538,7 @@ static void test_vocab_refusals(void)
     expect_vocab_error("gemma4", NULL, 1, true, 5, ERR_OK, "");
     expect_vocab_error("t5", NULL, 1, true, 5, ERR_OK, "");
     expect_vocab_error("rwkv", NULL, 1, true, 5, ERR_UNSUPPORTED, "'rwkv' is not supported");
+    expect_vocab_error("whitespace", "whitespace", 1, false, 5, ERR_OK, "");
     expect_vocab_error("gpt2", "kimi-k2", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'kimi-k2'");
     expect_vocab_error("gpt2", "klingon", 1, false, 5, ERR_UNSUPPORTED, "pre-tokenizer 'klingon'");
     expect_vocab_error("llama", NULL, 60000, true, 5, ERR_FORMAT, "bos_token_id 60000 is out of range (5 tokens)");
