@@ -273,6 +273,21 @@ static err_code_t find_specials_and_bytes(tok_vocab_t *v, arena_t *arena, err_t 
     return ERR_OK;
 }
 
+const char *tok_kind_name(tok_kind_t kind)
+{
+    switch (kind) {
+    case TOK_SPM:
+        return "SPM";
+    case TOK_BPE:
+        return "BPE";
+    case TOK_WPM:
+        return "WPM";
+    case TOK_UGM:
+        return "UGM";
+    }
+    return "?";
+}
+
 err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *f, arena_t *arena, err_t *err)
 {
     arena_mark_t mark = arena_mark(arena);

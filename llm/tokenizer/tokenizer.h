@@ -103,6 +103,9 @@ typedef struct tok_vocab {
  */
 err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *file, arena_t *arena, err_t *err);
 
+/* llama.cpp's short name of the tokenizer type: "SPM", "BPE", "WPM", "UGM"; never NULL. */
+const char *tok_kind_name(tok_kind_t kind);
+
 /*
  * llama.cpp's rules by token text (tok_eog.c), applied by tok_load: the
  * end-of-turn token when the file names none, control-looking tokens made

@@ -273,8 +273,8 @@ static bool check_vocab(const vocab_case_t *c)
                 print_text(golden, n_golden);
         }
     }
-    fprintf(stderr, "\n  %-15s %zu/%zu equal, %zu/%zu decoded as llama.cpp (arena %zu KB)", c->name, n_equal, s.n,
-            n_decoded, s.n, v.arena_bytes >> 10);
+    fprintf(stderr, "\n  %-15s %zu/%zu equal, %zu/%zu decoded as llama.cpp (%s, arena %zu KB)", c->name, n_equal, s.n,
+            n_decoded, s.n, tok_kind_name(v.kind), v.arena_bytes >> 10);
     ok = ok && n_equal == s.n && n_decoded == s.n;
     free_ids(&want);
     free(s.file);
