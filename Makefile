@@ -376,7 +376,7 @@ fuzz: setup
 # bit-identical to llama.cpp's, about 4 minutes on 2 threads) and
 # tokenizer_gemma (its 262k-token vocabulary) start first, in a run of their own.
 # llama_vocabs_stress: 2000 random strings through all 19 of llama.cpp's test vocabularies and gpt-2's
-# renamed to 25 more pre-tokenizers against llama.cpp (about 4 s; under valgrind, about 30x that).
+# renamed to 26 more pre-tokenizers against llama.cpp (about 4 s; under valgrind, about 30x that).
 # forward_kv_q8_0(_plain): SmolLM2 with a Q8_0 key cache against llama.cpp's -ctk q8_0, with and without
 # its Hadamard rotation; forward_fast_kv_q8_0: fast attention over a Q8_0 cache against exact over it.
 REAL_SUITES := smollm2 smollm2_generate smollm2_sched forward_q4_1 forward_q4_0 forward_q8_0 forward_q8_0_l1 forward_q8_0_l4 \

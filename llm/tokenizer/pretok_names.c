@@ -14,6 +14,7 @@ enum {
     ESCAPE = 1 << 4,    /* escape_whitespaces: SPM-style BPE over raw UTF-8 */
     GEMMA4 = 1 << 5,    /* LLAMA_VOCAB_PRE_TYPE_GEMMA4's own rules */
     RAW = 1 << 6,       /* raw UTF-8 words, spaces as they are, no lowercasing by default */
+    NO_MERGES_KEY = 1 << 7, /* tokenizer.ggml.merges may be absent */
 };
 
 static const struct {
@@ -128,6 +129,8 @@ static const struct {
     { "superbpe", PRETOK_SUPERBPE, 0 },
     /* _WHITESPACE (with tokenizer.ggml.model "whitespace", whose session drops the whitespace) */
     { "whitespace", PRETOK_WHITESPACE, CLEAN | RAW },
+    /* _KIMI_K2 */
+    { "kimi-k2", PRETOK_KIMI_K2, NO_MERGES_KEY },
 };
 
 bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out)
@@ -147,6 +150,7 @@ bool pretok_info_from_name(const char *name, size_t len, pretok_name_info_t *out
             .gemma4 = (f & GEMMA4) != 0,
             .raw_utf8 = (f & (RAW | ESCAPE)) != 0,
             .no_lowercase = (f & RAW) != 0,
+            .merges_optional = (f & NO_MERGES_KEY) != 0,
         };
         return true;
     }
@@ -194,6 +198,7 @@ const char *pretok_kind_name(pretok_kind_t kind)
         [PRETOK_CHAMELEON] = "chameleon",
         [PRETOK_SUPERBPE] = "superbpe",
         [PRETOK_WHITESPACE] = "whitespace",
+        [PRETOK_KIMI_K2] = "kimi-k2",
     };
     return (unsigned)kind < PRETOK_KIND_COUNT ? names[kind] : "unknown";
 }

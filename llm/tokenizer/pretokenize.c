@@ -193,6 +193,64 @@ static void split_jais2(const piece_t *p, size_t pos)
     split_llama3_form(p, pos, &form);
 }
 
+/* llama.cpp's unicode_cpt_is_han: the CJK ideograph blocks. */
+static bool is_han(const piece_t *p, size_t pos)
+{
+    static const uint32_t han[][2] = {
+        { 0x3400, 0x4DBF },   { 0x4E00, 0x9FFF },   { 0xF900, 0xFAFF },   { 0x20000, 0x2A6DF },
+        { 0x2A700, 0x2EBEF }, { 0x2F800, 0x2FA1F },
+    };
+    return pos < p->end && pretok_in_ranges(p->cpts[pos], han, sizeof han / sizeof han[0]);
+}
+
+static bool is_word_letter(const piece_t *p, size_t pos)
+{
+    return pretok_cls_at(p, pos) == CLS_LETTER && !is_han(p, pos);
+}
+
+/*
+ * Kimi K2's hand-written splitter (llama.cpp's unicode_regex_split_custom_kimi_k2):
+ * runs of Han; letters but Han behind an optional prefix codepoint, with a
+ * contraction after them; \p{N}{1,3}; " ?[^\s\p{L}\p{N}]+[\r\n]*"; the
+ * whitespace alternatives; else one codepoint.
+ */
+static size_t kimi_end(const piece_t *p, size_t pos)
+{
+    uint32_t cp = p->cpts[pos];
+    pretok_cls_t c = pretok_cls_at(p, pos);
+    size_t e = pos;
+    if (is_han(p, pos)) {
+        while (is_han(p, e))
+            e++;
+        return e;
+    }
+    bool prefix = c != CLS_LETTER && c != CLS_NUMBER && !pretok_is_newline(cp);
+    if (is_word_letter(p, pos) || (prefix && is_word_letter(p, pos + 1))) {
+        for (e = pos + 1; is_word_letter(p, e);)
+            e++;
+        return e + pretok_contraction_len(p, e, true);
+    }
+    if (c == CLS_NUMBER) {
+        for (e = pos + 1; e - pos < 3 && pretok_cls_at(p, e) == CLS_NUMBER;)
+            e++;
+        return e;
+    }
+    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
+    if (pretok_cls_at(p, body) != CLS_OTHER)
+        return pretok_space_end(p, pos, true);
+    for (e = pretok_skip_cls(p, body, CLS_OTHER); e < p->end && pretok_is_newline(p->cpts[e]);)
+        e++;
+    return e;
+}
+
+static void split_kimi(const piece_t *p, size_t pos)
+{
+    while (pos < p->end) {
+        pos = kimi_end(p, pos);
+        pretok_cut(p, pos);
+    }
+}
+
 /*
  * EXAONE MoE's (?:'[sS]|...)|[^\r\n\p{L}\p{N}]?(?:\p{L}\p{M}*(?: \p{L}\p{M}*)*)+|\p{N}
  * | ?[^\s\p{L}\p{N}]+[\r\n/]?|\s*[\r\n]|\s+(?!\S)|\s+: words run on over single
@@ -275,6 +333,7 @@ static const pretok_step_fn kind_steps[PRETOK_KIND_COUNT][MAX_STEPS] = {
     [PRETOK_CHAMELEON] = { pretok_sentinels, pretok_image_tokens, pretok_chameleon_spaces, pretok_number_each,
                            pretok_punct_each, split_gpt2 },
     [PRETOK_WHITESPACE] = { pretok_non_space_runs },
+    [PRETOK_KIMI_K2] = { split_kimi },
     [PRETOK_SUPERBPE] = { pretok_number_runs, pretok_digit_triples_from_end },
     [PRETOK_AFMOE] = { pretok_digit_groups, pretok_asian_runs, pretok_deepseek3_words },
 };

@@ -60,6 +60,8 @@
  *                      \p{N}, [\p{P}!-/:-@\[-`{-~], then GPT-2
  *   PRETOK_SUPERBPE    \p{N}+, then (?=(\d{3})+(?!\d)) (ASCII digits in threes from the end)
  *   PRETOK_WHITESPACE  \S+ (runs of anything but whitespace)
+ *   PRETOK_KIMI_K2     llama.cpp's hand-written Kimi K2 splitter: Han runs, letters but Han with a
+ *                      prefix and a contraction after, \p{N}{1,3}, the LLaMA-3 rest
  * (bailingmoe's expression splits as Qwen2's: its \s*[\r\n] ends where \s*[\r\n]+ does.)
  * \p{L}, \p{N}, \p{P}, \p{M} and \s are unicode_flags()'s LETTER, NUMBER,
  * PUNCTUATION, ACCENT_MARK and WHITESPACE (as llama.cpp's category-collapsed
@@ -97,9 +99,10 @@ typedef enum pretok_kind {
     PRETOK_CHAMELEON,
     PRETOK_SUPERBPE,
     PRETOK_WHITESPACE,
+    PRETOK_KIMI_K2,
 } pretok_kind_t;
 
-#define PRETOK_KIND_COUNT 29
+#define PRETOK_KIND_COUNT 30
 
 /*
  * What llama.cpp (llama-vocab.cpp's load) sets for a tokenizer.ggml.pre
@@ -115,6 +118,7 @@ typedef struct pretok_name_info {
     bool escape_spaces; /* SPM-style BPE: spaces become U+2581, words stay raw UTF-8 (no GPT-2 byte map) */
     bool raw_utf8;      /* words stay raw UTF-8 without escaping spaces ("whitespace") */
     bool no_lowercase;  /* the normalizer's lowercase defaults to off ("whitespace") */
+    bool merges_optional; /* a file without tokenizer.ggml.merges loads ("kimi-k2") */
     bool gemma4;        /* Gemma 4's rules: add_bos forced on; a word of newlines that is a token is that token */
 } pretok_name_info_t;
 

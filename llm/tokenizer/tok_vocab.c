@@ -121,9 +121,12 @@ static err_code_t read_tokens(tok_vocab_t *v, const gguf_file_t *f, arena_t *are
     return ERR_OK;
 }
 
-static err_code_t read_merges(tok_vocab_t *v, const gguf_file_t *f, arena_t *arena, err_t *err)
+/* The merges (optional for names llama.cpp lets go without them: none then). */
+static err_code_t read_merges(tok_vocab_t *v, const gguf_file_t *f, bool optional, arena_t *arena, err_t *err)
 {
     const gguf_kv_t *merges;
+    if (optional && !gguf_find_kv(f, "tokenizer.ggml.merges"))
+        return str_index_init(&v->merge_rank, 0, merge_text, v, arena, err);
     err_code_t rc = gguf_get_array(f, "tokenizer.ggml.merges", GGUF_TYPE_STRING, &merges, err);
     if (rc != ERR_OK)
         return rc;
@@ -298,7 +301,7 @@ err_code_t tok_load(tok_vocab_t *v, const gguf_file_t *f, arena_t *arena, err_t 
     if (rc == ERR_OK)
         rc = read_tokens(v, f, arena, err);
     if (rc == ERR_OK && v->kind == TOK_BPE)
-        rc = read_merges(v, f, arena, err);
+        rc = read_merges(v, f, info.merges_optional, arena, err);
     if (rc == ERR_OK)
         rc = read_specials(v, f, &info, gemma4, err);
     if (rc == ERR_OK && v->kind == TOK_UGM)

@@ -54,7 +54,7 @@ STRESS_SEED = 0x19191919
 RENAMED = ["deepseek-v3", "gpt-4o", "tekken", "bloom", "viking", "laguna", "dbrx", "glm4", "chatglm-bpe",
            "stablelm2", "trillion", "default", "ufakzeka", "seed-coder", "minicpm5", "spark2_5", "bailingmoe",
            "granite-embed-multi-97m", "tiny_aya", "youtu", "afmoe", "jais-2", "exaone-moe", "chameleon",
-           "superbpe", "whitespace/whitespace", "whitespace/gpt-2"]  # MODEL/PRE renames the model too
+           "superbpe", "kimi-k2", "whitespace/whitespace", "whitespace/gpt-2"]  # MODEL/PRE renames the model too
 RELATED = {"aquila": "gpt-2", "gpt-neox": "mpt", "baichuan": "llama-spm", "nomic-bert-moe": "bert-bge"}
 
 

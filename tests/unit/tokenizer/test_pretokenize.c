@@ -25,7 +25,7 @@ static const pretok_kind_t ALL_KINDS[] = { PRETOK_GPT2,    PRETOK_SMOLLM,       
                                             PRETOK_MINICPM5, PRETOK_SPARK,         PRETOK_GRANITE,
                                             PRETOK_TINY_AYA, PRETOK_YOUTU,         PRETOK_AFMOE,
                                             PRETOK_JAIS2,   PRETOK_EXAONE_MOE,     PRETOK_CHAMELEON,
-                                            PRETOK_SUPERBPE, PRETOK_WHITESPACE };
+                                            PRETOK_SUPERBPE, PRETOK_WHITESPACE,    PRETOK_KIMI_K2 };
 #define N_KINDS (sizeof ALL_KINDS / sizeof ALL_KINDS[0])
 #define N_GOLDEN_KINDS 4 /* splits.txt has gpt2, smollm, llama3 and qwen2, the first four */
 
@@ -227,6 +227,7 @@ static const hand_case_t HAND_CASES[] = {
     { PRETOK_TINY_AYA, "Hello1234567", { "Hello", "1", "234", "567" } },
     { PRETOK_EXAONE_MOE, "New York  is", { "New York", " ", " is" } },
     { PRETOK_SUPERBPE, "ab 1234567 x", { "ab ", "1", "234", "567", " x" } },
+    { PRETOK_KIMI_K2, "I'm\xe4\xb8\xad\xe6\x96\x87" "ab's 12345", { "I'm", "\xe4\xb8\xad\xe6\x96\x87", "ab's", " ", "123", "45" } },
     { PRETOK_WHITESPACE, "ab  c\xe3\x80\x80" "d", { "ab", "  ", "c", "\xe3\x80\x80", "d" } },
     { PRETOK_JAIS2, "a      b", { "a", "    ", " ", " b" } },
     /* the later expressions split the sentinel again, as in llama.cpp */
@@ -310,7 +311,7 @@ static void test_names(void)
         { "bailingmoe2", PRETOK_QWEN2 }, { "granite-embed-multi-97m", PRETOK_GRANITE }, { "cohere2moe", PRETOK_TINY_AYA },
         { "youtu", PRETOK_YOUTU }, { "afmoe", PRETOK_AFMOE }, { "jais-2", PRETOK_JAIS2 },
         { "exaone-moe", PRETOK_EXAONE_MOE }, { "chameleon", PRETOK_CHAMELEON }, { "superbpe", PRETOK_SUPERBPE },
-        { "whitespace", PRETOK_WHITESPACE },
+        { "whitespace", PRETOK_WHITESPACE }, { "kimi-k2", PRETOK_KIMI_K2 },
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         pretok_kind_t kind = (pretok_kind_t)-1;
@@ -318,8 +319,8 @@ static void test_names(void)
         CU_ASSERT_EQUAL(kind, known[i].kind);
     }
     /* other regexes, prefixes, extensions, case, empty */
-    static const char *unknown[] = { "", "whitespace2", "kimi-k2 ", "Jais-2", "exaone5", "superbpe2",
-                                     "qwen", "qwen2x", "Qwen2", "llama", "smollm ", "kimi-k2" };
+    static const char *unknown[] = { "", "whitespace2", "kimi-k2 ", "Jais-2", "exaone5", "kimi",
+                                     "qwen", "qwen2x", "Qwen2", "llama", "smollm ", "hybriddna" };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         pretok_kind_t kind = PRETOK_QWEN2;
         CU_ASSERT(!pretok_kind_from_name(unknown[i], strlen(unknown[i]), &kind));
@@ -416,7 +417,7 @@ static void test_long_document(void)
             if (fills[f] == '7' && (kind == PRETOK_LLAMA3 || kind == PRETOK_DEFAULT || kind == PRETOK_FALCON ||
                                     kind == PRETOK_DEEPSEEK3 || kind == PRETOK_GPT4O || kind == PRETOK_MINICPM5 ||
                                     kind == PRETOK_GRANITE || kind == PRETOK_TINY_AYA || kind == PRETOK_AFMOE ||
-                                    kind == PRETOK_JAIS2 || kind == PRETOK_SUPERBPE))
+                                    kind == PRETOK_JAIS2 || kind == PRETOK_SUPERBPE || kind == PRETOK_KIMI_K2))
                 want = (cap + 2) / 3; /* \p{N}{1,3} or [0-9][0-9][0-9] */
             else if (fills[f] == '7' && (kind == PRETOK_SMOLLM || kind == PRETOK_QWEN2 || kind == PRETOK_QWEN35 ||
                                          kind == PRETOK_DEEPSEEK_CODER || kind == PRETOK_LAGUNA || kind == PRETOK_VIKING ||
