@@ -40,11 +40,13 @@ void vec_attend_scores_group(const kern_kv_head_t *h, const float *q, uint32_t n
     }
     if (block_quantized(kf) && lk->tile.run) {
         /* Four positions at a time: a group from a multiple of four lies in one block of the cache. */
+        float scale = h->scale; /* a local, so the four products below can be one vector multiply */
         for (t = b; t + 4 <= h->n; t += 4) {
             lk->tile.run(kern_kv_row(h, &h->k, t), h->k.stride, acts, act_bytes, n_q, hd, scores + (t - b), stride);
-            for (uint32_t g = 0; g < n_q; g++)
-                for (uint32_t j = 0; j < 4; j++)
-                    scores[g * stride + t - b + j] *= h->scale;
+            for (uint32_t g = 0; g < n_q; g++) {
+                float *sc = scores + g * stride + (t - b);
+                sc[0] *= scale, sc[1] *= scale, sc[2] *= scale, sc[3] *= scale;
+            }
         }
         t = t > h->t0 ? t : h->t0;
     }

@@ -39,8 +39,12 @@ static ALWAYS_INLINE int8x16x2_t values_of(const uint8_t *row, uint32_t j, bool 
 static ALWAYS_INLINE float32x4_t exp2_table4(float32x4_t s, float32x4_t max)
 {
     _Static_assert(KERN_EXP2_STEPS == 1u << 13, "y / KERN_EXP2_STEPS is y >> 13");
-    float32x4_t p = vmaxnmq_f32(vmulq_n_f32(vsubq_f32(s, max), KERN_EXP2_SCALE), vdupq_n_f32(-1048576.0f));
-    uint32x4_t y = vreinterpretq_u32_s32(vnegq_s32(vcvtnq_s32_f32(p)));
+    /* p <= 0 or a NaN (s <= max): at least -2^20 by integer compares, as FMAXNM would clamp it */
+    uint32x4_t pb = vreinterpretq_u32_f32(vmulq_n_f32(vsubq_f32(s, max), KERN_EXP2_SCALE));
+    uint32x4_t clamp = vorrq_u32(vcgtq_u32(pb, vdupq_n_u32(0xc9800000u)), /* below -2^20 (bits of -2^20) */
+                                 vcgtq_u32(vandq_u32(pb, vdupq_n_u32(0x7fffffffu)), vdupq_n_u32(0x7f800000u)));
+    float32x4_t p = vbslq_f32(clamp, vdupq_n_f32(-1048576.0f), vreinterpretq_f32_u32(pb));
+    uint32x4_t y = vreinterpretq_u32_s32(vnegq_s32(round_even_small(p)));
     uint32_t i[4];
     vst1q_u32(i, vandq_u32(y, vdupq_n_u32(KERN_EXP2_STEPS - 1)));
     uint32x4_t t = vdupq_n_u32(0);
@@ -139,7 +143,7 @@ static ALWAYS_INLINE int32_t weight1(const kern_kv_head_t *h, const float *w, ui
 static ALWAYS_INLINE int32x4_t weights4(const kern_kv_head_t *h, const float *w, uint32_t b, uint32_t t, uint32_t j,
                                        size_t bb, int32_t k)
 {
-    return vcvtnq_s32_f32(vmulq_f32(vld1q_f32(w + (t - b)), shifted4(scale_bits4(h, t, j, bb), k))); /* |u| <= UMAX */
+    return round_even_small(vmulq_f32(vld1q_f32(w + (t - b)), shifted4(scale_bits4(h, t, j, bb), k))); /* |u| <= UMAX */
 }
 
 /* The end of a chunk of value sums after position t: the int32 sums go into the float ones. */
@@ -298,7 +302,7 @@ static ALWAYS_INLINE NEON_DOTPROD void v_block_group(const kern_kv_head_t *h, co
             for (uint32_t i = 0; m < 4 && i < m; i++)
                 pad[i] = wg[i];
             float32x4_t e = vld1q_f32(m == 4 ? wg : pad);
-            sdot_head(acc_lo[g], acc_hi[g], x, vcvtnq_s32_f32(vmulq_f32(e, scale))); /* |u| <= UMAX */
+            sdot_head(acc_lo[g], acc_hi[g], x, round_even_small(vmulq_f32(e, scale))); /* |u| <= UMAX */
         }
         if (chunk_ends(h, t + m - 1))
             for (uint32_t g = 0; g < n_q; g++) {
