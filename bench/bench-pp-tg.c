@@ -10,7 +10,9 @@
  * path (llm/kernels/kernels.h; default exact, as the API's). -ctk, -ctv: the
  * cache's key and value types (f16 default, f32, q8_0, q4_0; llama-bench's
  * flags). A single-token forward warms up first. Prints
- * `pp P: X tok/s` and `tg N: Y tok/s` on stdout; what ran on stderr.
+ * `pp P: X tok/s` and `tg N: Y tok/s` on stdout (wall time), then the same
+ * per second of process CPU time (`cpu pp P: X tok/s`, ...), which a shared
+ * host's load inflates less; what ran on stderr.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,22 +45,28 @@ static size_t scratch_bytes(const model_hparams_t *hp, uint32_t n, uint32_t n_ct
     return 2 * (n * per_token + sizeof(float) * ((size_t)n_ctx + e + hp->n_rot + hp->head_dim)) + (16u << 20);
 }
 
+/* Tokens per second of wall time and of the process's CPU time. */
+typedef struct rate {
+    double wall, cpu;
+} rate_t;
+
 /*
  * Tokens per second of forwards over tokens[0 .. n) at positions pos0 ..
  * pos0 + n - 1 (batch == n: one forward; batch == 1: one per token).
  */
 static int measure(const llm_model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t n,
-                   uint32_t batch, uint32_t pos0, float *logits, arena_t *scratch, double *tok_s)
+                   uint32_t batch, uint32_t pos0, float *logits, arena_t *scratch, rate_t *tok_s)
 {
     err_t e;
-    double t0 = host_now_s();
+    double t0 = host_now_s(), c0 = host_cpu_s();
     for (uint32_t i = 0; i < n; i += batch) {
         if (transformer_forward(&m->model, kv, seq, tokens + i, batch, pos0 + i, false, logits, scratch, &e) != ERR_OK) {
             fprintf(stderr, "bench-pp-tg: forward at position %u: %s\n", pos0 + i, e.msg);
             return -1;
         }
     }
-    *tok_s = n / (host_now_s() - t0);
+    tok_s->wall = n / (host_now_s() - t0);
+    tok_s->cpu = n / (host_cpu_s() - c0);
     return 0;
 }
 
@@ -107,7 +115,7 @@ typedef struct settings {
 static int fill_depth(const llm_model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t depth,
                       float *logits, arena_t *a)
 {
-    double unused;
+    rate_t unused;
     for (uint32_t p = 0; p < depth; p += DEPTH_BATCH) {
         uint32_t n = depth - p < DEPTH_BATCH ? depth - p : DEPTH_BATCH;
         if (measure(m, kv, seq, tokens + p, n, n, p, logits, a, &unused))
@@ -122,7 +130,7 @@ static int bench(const llm_model_t *m, const settings_t *st, const int32_t *toke
     kv_cache_t kv;
     kv_seq_t seq;
     err_t e;
-    double warm, pp, tg;
+    rate_t warm, pp, tg;
     uint32_t n_ctx = st->depth + (st->n_pp > st->n_tg ? st->n_pp : st->n_tg);
     if (kv_cache_init(&kv, &m->model.hp, n_ctx, st->types, a, &e) != ERR_OK || kv_seq_init(&seq, n_ctx, a, &e) != ERR_OK) {
         fprintf(stderr, "bench-pp-tg: %s\n", e.msg);
@@ -142,8 +150,10 @@ static int bench(const llm_model_t *m, const settings_t *st, const int32_t *toke
         return -1;
     print_split("tg");
     print_phases(&kv, "tg");
-    printf("pp %u: %.3f tok/s\n", st->n_pp, pp);
-    printf("tg %u: %.3f tok/s\n", st->n_tg, tg);
+    printf("pp %u: %.3f tok/s\n", st->n_pp, pp.wall);
+    printf("tg %u: %.3f tok/s\n", st->n_tg, tg.wall);
+    printf("cpu pp %u: %.3f tok/s\n", st->n_pp, pp.cpu);
+    printf("cpu tg %u: %.3f tok/s\n", st->n_tg, tg.cpu);
     return 0;
 }
 

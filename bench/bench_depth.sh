@@ -9,7 +9,8 @@
 # with a Q8_0 cache (llama-q8: -ctk q8_0 -ctv q8_0 -fa 1, flash attention
 # being what a quantized V cache needs there); ours with the F16 cache and
 # exact attention (exact), with a Q8_0 cache and exact attention (q8-exact)
-# and with a Q8_0 cache and fast attention (q8-fast). Figures, never
+# and with a Q8_0 cache and fast attention (q8-fast); BENCH_ENGINES picks
+# some of them (e.g. "llama-q8 q8-fast"). Figures, never
 # pass/fail: tok/s as each tool reports it (min-max over BENCH_ROUNDS
 # rounds, default 1, the engines alternating), ratios between engines,
 # decode at depth D over decode at depth 0 and prefill of P over prefill of
@@ -56,7 +57,7 @@ rows = list(csv.DictReader(sys.stdin))
 print(rows[0]["avg_ts"] if rows else "?")' <"$TMP/out"
 }
 
-ENGINES="llama llama-q8 exact q8-exact q8-fast"
+ENGINES=${BENCH_ENGINES:-llama llama-q8 exact q8-exact q8-fast}
 
 # The flags of each engine (after the model and the test's sizes).
 engine_flags() {

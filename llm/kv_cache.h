@@ -194,4 +194,12 @@ static inline kern_attend_fn kv_cache_attend_fn(const kv_cache_t *kv, const kern
     return fast ? f->attend_fast : f->attend;
 }
 
+/* The grouped-query kernel for this cache in ops (fast attention, one type, a slot for it), or NULL. */
+static inline kern_attend_group_fn kv_cache_attend_group_fn(const kv_cache_t *kv, const kern_table_t *ops)
+{
+    if (kv->attn != KERN_ATTN_FAST || kv->k.format != kv->v.format)
+        return NULL;
+    return ops->formats[kv->k.format->type].attend_fast_group;
+}
+
 #endif

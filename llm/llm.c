@@ -91,7 +91,8 @@ size_t llm_work_bytes(const model_hparams_t *hp, uint32_t n_ctx, uint32_t n_batc
 {
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     size_t widest = hp->n_ff > e ? hp->n_ff : e;
-    size_t per_worker = sizeof(float) * ((size_t)n_ctx + 16) + hp->head_dim * 16 + 128; /* attention scratch */
+    size_t per_worker = transformer_heads_per_call(hp) * (sizeof(float) * ((size_t)n_ctx + 16) + hp->head_dim * 16) +
+                        128; /* attention scratch */
     /* activations, norm weights, two sets of RoPE angles (windowed layers' base), query/key norm weights */
     size_t forward = sizeof(float) * ((size_t)n_batch * (3 * e + 2 * qd + 2 * kvd + 2 * (size_t)hp->n_ff + 2 * hp->n_rot) +
                                       e + 3 * (size_t)hp->head_dim) +

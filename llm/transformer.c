@@ -51,7 +51,8 @@ typedef struct buffers {
     float *scores;        /* [workers][n_ctx] each worker's attention scores */
     float *rope[2];       /* [n][n_rot] per set: cos, sin pairs of each token's position */
     uint8_t *attn_work;   /* [workers][attn_work_bytes] */
-    size_t attn_work_bytes, scores_stride; /* per worker, each a multiple of 64 bytes */
+    size_t attn_work_bytes, scores_stride; /* per worker, each a multiple of 64 bytes (scores: per head) */
+    uint32_t heads_per_item;               /* query heads per attention call (attend_heads) */
     uint32_t workers;
     const kern_table_t *ops; /* the kernels of the selected level */
 } buffers_t;
@@ -69,16 +70,17 @@ static err_code_t alloc_buffers(const model_hparams_t *hp, uint32_t n, uint32_t 
     size_t e = hp->n_embd, qd = (size_t)hp->n_head * hp->head_dim, kvd = (size_t)hp->n_head_kv * hp->head_dim;
     err_code_t rc = ERR_OK;
     b->workers = par_workers();
+    uint32_t per = transformer_heads_per_call(hp);
     b->scores_stride = ((size_t)max_pos + 15) & ~(size_t)15;
     /* Rounded to cache lines so two workers never share one. */
-    b->attn_work_bytes = (KERN_ATTEND_WORK_BYTES(hp->head_dim) + 63) & ~(size_t)63;
+    b->attn_work_bytes = (per * KERN_ATTEND_WORK_BYTES(hp->head_dim) + 63) & ~(size_t)63;
     struct {
         float **p;
         size_t n;
     } want[] = {
         { &b->x, n * e },     { &b->xb, n * e },  { &b->q, n * qd },         { &b->k, n * kvd },
         { &b->v, n * kvd },   { &b->att, n * qd }, { &b->gate, n * hp->n_ff }, { &b->up, n * hp->n_ff },
-        { &b->norm_w, e },    { &b->scores, b->workers * b->scores_stride },
+        { &b->norm_w, e },    { &b->scores, b->workers * per * b->scores_stride },
         { &b->rope[0], (size_t)n * hp->n_rot }, { &b->rope[1], (size_t)n * hp->n_rot * (b->n_rope_sets - 1) },
         { &b->qk_norm_w, 2 * (size_t)hp->head_dim },
     };
@@ -181,32 +183,42 @@ static void rope_store_rows(void *ctx, uint32_t t0, uint32_t t1, uint32_t worker
 }
 
 /*
- * Query heads [i0, i1) of the batch: item i is head i % n_head of token
- * n - 1 - i / n_head, against positions 0 (or the window's first) .. its
- * position of its own sequence's KV head, in the scratch of the worker
- * running it. Latest
- * tokens first: in a prompt they attend over the most positions, and chunks
- * taken in order then end with the cheapest, which keeps the workers'
- * finishing times close.
+ * Items [i0, i1) of the batch's attention, each the query heads of one
+ * KV head of one token that one kernel call takes (b->heads_per_item: the
+ * whole group, at most KERN_ATTEND_GROUP_MAX, where the cache has a
+ * grouped kernel; else one head): item i is the (i % per_token)-th of
+ * token n - 1 - i / per_token, against positions 0 (or the window's
+ * first) .. its position of its own sequence's KV head, in the scratch of
+ * the worker running it. Latest tokens first: in a prompt they attend over
+ * the most positions, and chunks taken in order then end with the
+ * cheapest, which keeps the workers' finishing times close. A head's
+ * result does not depend on the heads it is computed with.
  */
 static void attend_heads(void *ctx, uint32_t i0, uint32_t i1, uint32_t worker)
 {
     const buffers_t *b = ctx;
     const kv_cache_t *kv = b->kv;
     uint32_t n_head = b->hp->n_head, hd = b->hp->head_dim, group = n_head / b->hp->n_head_kv;
-    float *scores = b->scores + worker * b->scores_stride;
+    uint32_t per = b->heads_per_item, chunks = (group + per - 1) / per, per_token = b->hp->n_head_kv * chunks;
+    float *scores = b->scores + worker * transformer_heads_per_call(b->hp) * b->scores_stride;
     void *work = b->attn_work + worker * b->attn_work_bytes;
     kern_attend_fn attend = kv_cache_attend_fn(kv, b->ops);
+    kern_attend_group_fn attend_group = per > 1 ? kv_cache_attend_group_fn(kv, b->ops) : NULL;
     uint32_t window = b->m->layers[b->layer].swa ? b->hp->n_swa : 0;
     float scale = b->m->family->q_prescale ? 1.0f : b->hp->attn_scale;
     for (uint32_t i = i0; i < i1; i++) {
-        uint32_t token = b->batch->n - 1 - i / n_head, h = i % n_head, n = b->batch->pos[token] + 1;
-        size_t off = ((size_t)token * n_head + h) * hd;
-        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, h / group,
+        uint32_t token = b->batch->n - 1 - i / per_token, r = i % per_token, n = b->batch->pos[token] + 1;
+        uint32_t kv_head = r / chunks, h0 = kv_head * group + r % chunks * per;
+        uint32_t n_q = group - r % chunks * per < per ? group - r % chunks * per : per;
+        size_t off = ((size_t)token * n_head + h0) * hd;
+        kern_kv_head_t kh = kv_cache_head(kv, b->batch->seqs[token], b->layer, kv_head,
                                           window && n > window ? n - window : 0, n, scale);
-        attend(&kh, b->q + off, scores, work, b->att + off);
-        if (kv->rot_v) /* the values were rotated: their weighted sum turns back */
-            vec_hadamard_scalar(b->att + off, hd / kv->rot_v, kv->rot_v);
+        if (attend_group)
+            attend_group(&kh, b->q + off, n_q, scores, work, b->att + off);
+        else
+            attend(&kh, b->q + off, scores, work, b->att + off);
+        for (uint32_t g = 0; g < n_q && kv->rot_v; g++) /* the values were rotated: their weighted sum turns back */
+            vec_hadamard_scalar(b->att + off + (size_t)g * hd, hd / kv->rot_v, kv->rot_v);
     }
 }
 
@@ -256,7 +268,9 @@ static err_code_t attention_block(const model_t *m, uint32_t il, uint32_t n, buf
     }
     par_range(n, 1, ROPE_MIN_TOKENS, rope_store_rows, b);
     uint64_t t0 = platform_now_us();
-    par_range(n * hp->n_head, 1, 1, attend_heads, b);
+    uint32_t group = hp->n_head / hp->n_head_kv;
+    b->heads_per_item = kv_cache_attend_group_fn(b->kv, b->ops) ? transformer_heads_per_call(hp) : 1;
+    par_range(n * hp->n_head_kv * ((group + b->heads_per_item - 1) / b->heads_per_item), 1, 1, attend_heads, b);
     b->kv->phase_us[KV_PHASE_ATTENTION] += platform_now_us() - t0;
     rc = project(b, &l->attn_output, &b->xb, 1, b->att, n, a, err);
     if (rc != ERR_OK)

@@ -55,4 +55,15 @@ err_code_t transformer_forward_batch(const model_t *m, kv_cache_t *kv, const tf_
 err_code_t transformer_forward(const model_t *m, kv_cache_t *kv, kv_seq_t *seq, const int32_t *tokens, uint32_t n,
                                uint32_t pos, bool all_logits, float *logits, arena_t *scratch, err_t *err);
 
+/*
+ * The most query heads one attention call takes (they share a KV head, at
+ * most KERN_ATTEND_GROUP_MAX): each worker's attention scratch holds this
+ * many heads' scores and work areas.
+ */
+static inline uint32_t transformer_heads_per_call(const model_hparams_t *hp)
+{
+    uint32_t group = hp->n_head / hp->n_head_kv;
+    return group < KERN_ATTEND_GROUP_MAX ? group : KERN_ATTEND_GROUP_MAX;
+}
+
 #endif

@@ -22,33 +22,44 @@ static bool block_quantized(const quant_format_t *f)
     return f->block_elems == QUANT_QK;
 }
 
-void vec_attend_scores(const kern_kv_head_t *h, const float *q, void *work, float *scores)
+void vec_attend_scores_group(const kern_kv_head_t *h, const float *q, uint32_t n_q, void *work, float *scores,
+                             size_t stride)
 {
     const quant_format_t *kf = h->k.format, *qf = NULL;
     quant_lookup(kf->vec_dot_type, &qf, NULL);
     uint32_t hd = h->head_dim, b = row_base(h), t = h->t0;
-    uint8_t *q_kv = work;
-    qf->quantize(q, q_kv, hd); /* llama.cpp multiplies Q in the keys' type */
     const kern_format_t *lk = kern_format(kf);
+    /* Each head's q in the keys' type (llama.cpp multiplies Q in it), rows of act_bytes from work; widened after them. */
+    size_t q_bytes = hd / qf->block_elems * qf->block_bytes;
+    size_t act_bytes = lk->tile.widen ? hd / QUANT_QK * lk->tile.wide_block_bytes : q_bytes;
+    uint8_t *acts = work, *q_kv = acts + (lk->tile.widen ? n_q * act_bytes : 0);
+    for (uint32_t g = 0; g < n_q; g++) {
+        qf->quantize(q + (size_t)g * hd, q_kv + g * q_bytes, hd);
+        if (lk->tile.widen)
+            lk->tile.widen(q_kv + g * q_bytes, acts + g * act_bytes, hd);
+    }
     if (block_quantized(kf) && lk->tile.run) {
         /* Four positions at a time: a group from a multiple of four lies in one block of the cache. */
-        const uint8_t *act = q_kv;
-        if (lk->tile.widen) {
-            uint8_t *wide = q_kv + hd / QUANT_QK * qf->block_bytes;
-            lk->tile.widen(q_kv, wide, hd);
-            act = wide;
-        }
+        float scale = h->scale; /* a local, so the four products below can be one vector multiply */
         for (t = b; t + 4 <= h->n; t += 4) {
-            lk->tile.run(kern_kv_row(h, &h->k, t), h->k.stride, act, 0, 1, hd, scores + (t - b), 4);
-            for (uint32_t j = 0; j < 4; j++)
-                scores[t - b + j] *= h->scale;
+            lk->tile.run(kern_kv_row(h, &h->k, t), h->k.stride, acts, act_bytes, n_q, hd, scores + (t - b), stride);
+            for (uint32_t g = 0; g < n_q; g++) {
+                float *sc = scores + g * stride + (t - b);
+                sc[0] *= scale, sc[1] *= scale, sc[2] *= scale, sc[3] *= scale;
+            }
         }
         t = t > h->t0 ? t : h->t0;
     }
     /* Block dots: the level's twin, the same bits. Float dots: the scalar one (their twins differ within a bound). */
     quant_vec_dot_fn dot = block_quantized(kf) ? lk->vec_dot : kf->vec_dot;
-    for (; t < h->n; t++)
-        scores[t - b] = dot(kern_kv_row(h, &h->k, t), q_kv, hd) * h->scale;
+    for (uint32_t g = 0; g < n_q; g++)
+        for (uint32_t r = t; r < h->n; r++)
+            scores[g * stride + r - b] = dot(kern_kv_row(h, &h->k, r), q_kv + g * q_bytes, hd) * h->scale;
+}
+
+void vec_attend_scores(const kern_kv_head_t *h, const float *q, void *work, float *scores)
+{
+    vec_attend_scores_group(h, q, 1, work, scores, 0);
 }
 
 /* w rounded to F16 when the values are F16 (ggml's product converts it), else as it is. */
@@ -78,13 +89,7 @@ void vec_attend_scalar(const kern_kv_head_t *h, const float *q, float *scores, v
         out[d] = (float)acc[d];
 }
 
-/* Block j's scale and its i-th integer (i < 32) in a Q8_0 or Q4_0 row. */
-static float block_scale(const uint8_t *row, uint32_t j, bool q4)
-{
-    const uint8_t *d = q4 ? ((const block_q4_0 *)row)[j].d : ((const block_q8_0 *)row)[j].d;
-    return quant_fp16_to_f32((uint16_t)(d[0] | d[1] << 8));
-}
-
+/* Block j's i-th integer (i < 32) in a Q8_0 or Q4_0 row. */
 static int32_t block_value(const uint8_t *row, uint32_t j, uint32_t i, bool q4)
 {
     if (!q4)
@@ -116,24 +121,37 @@ static float exp2_from_table(float x)
     return f32_from_bits(kern_exp2_table[y % KERN_EXP2_STEPS] - (y / KERN_EXP2_STEPS << 23));
 }
 
-/* The FAST value sums over Q8_0/Q4_0 values (kernels.h): 15-bit weights from e, integer multiply-adds. */
+/* 2^k as a float, -126 <= k <= 127. */
+static float pow2f(int32_t k)
+{
+    return f32_from_bits((uint32_t)(127 + k) << 23);
+}
+
+/* The FAST value sums over Q8_0/Q4_0 values (kernels.h): weights scaled by a power of two, integer multiply-adds. */
 static void v_sum_blocks(const kern_kv_head_t *h, const float *e, float inv, uint32_t b, float *out)
 {
     bool q4 = h->v.format->type == QUANT_Q4_0;
+    size_t bb = h->v.format->block_bytes;
     for (uint32_t j = 0; j < h->head_dim / QUANT_QK; j++) {
-        float c_max = 0.0f;
+        uint16_t c = 0;
         for (uint32_t t = h->t0; t < h->n; t++) {
-            float c = e[t - b] * block_scale(kern_kv_row(h, &h->v, t), j, q4);
-            c = c < 0.0f ? -c : c;
-            c_max = c > c_max || c != c ? c : c_max; /* a NaN stays, as FMAX */
+            uint16_t m = block_d_bits(kern_kv_row(h, &h->v, t), j, bb) & 0x7fffu;
+            c = m > c ? m : c;
         }
-        float *o = out + j * QUANT_QK, m = c_max > 0.0f ? 32767.0f / c_max : 0.0f;
+        float *o = out + j * QUANT_QK;
+        if (c >= 0x7c00u) { /* an Inf or NaN scale */
+            for (uint32_t i = 0; i < QUANT_QK; i++)
+                o[i] = f32_from_bits(0x7fc00000u);
+            continue;
+        }
+        int32_t k = c ? kern_attn_shift(c) : 0;
+        float up = pow2f(k);
         int32_t acc[QUANT_QK] = { 0 };
         for (uint32_t i = 0; i < QUANT_QK; i++)
             o[i] = 0.0f;
         for (uint32_t t = h->t0; t < h->n; t++) {
             const uint8_t *row = kern_kv_row(h, &h->v, t);
-            int32_t u = round_even(e[t - b] * block_scale(row, j, q4) * m);
+            int32_t u = round_even(e[t - b] * (quant_fp16_to_f32(block_d_bits(row, j, bb)) * up));
             for (uint32_t i = 0; i < QUANT_QK; i++)
                 acc[i] += u * block_value(row, j, i, q4);
             if ((t - h->t0) % KERN_ATTN_CHUNK == KERN_ATTN_CHUNK - 1 || t + 1 == h->n)
@@ -142,7 +160,7 @@ static void v_sum_blocks(const kern_kv_head_t *h, const float *e, float inv, uin
                     acc[i] = 0;
                 }
         }
-        float unit = (c_max / 32767.0f) * inv;
+        float unit = inv * pow2f(-k);
         for (uint32_t i = 0; i < QUANT_QK; i++)
             o[i] *= unit;
     }

@@ -92,6 +92,7 @@ static void overlay(kern_table_t *t, const kern_table_t *a)
         TAKE(d->quantize, s->quantize);
         TAKE(d->attend, s->attend);
         TAKE(d->attend_fast, s->attend_fast);
+        TAKE(d->attend_fast_group, s->attend_fast_group);
         if (s->tile.run)
             d->tile = s->tile;
     }

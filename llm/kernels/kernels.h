@@ -169,6 +169,18 @@ static inline const uint8_t *kern_kv_row(const kern_kv_head_t *h, const kern_kv_
 typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 
 /*
+ * Attention of n_q <= KERN_ATTEND_GROUP_MAX query heads that share h's KV
+ * head (grouped-query attention): q and out hold n_q rows of head_dim
+ * floats; scores n_q * (n - b) floats (head g's from g * (n - b)); work
+ * n_q * KERN_ATTEND_WORK_BYTES. Each head's out is the bits of its slot
+ * alone (the attend_fast_group slot: attend_fast's); the keys and values
+ * are read once for the group.
+ */
+typedef void (*kern_attend_group_fn)(const kern_kv_head_t *h, const float *q, uint32_t n_q, float *scores,
+                                     void *work, float *out);
+#define KERN_ATTEND_GROUP_MAX 8u
+
+/*
  * Which attention a KV cache is read by. EXACT: the attend slot above,
  * the path the goldens test. FAST: the attend_fast slot, defined lane by
  * lane so that every level computes the same bits (at every core count):
@@ -187,14 +199,18 @@ typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *s
  *   in order), then the rest added in order; inv = 1 / sum.
  * - out, F32/F16 values: w_t = e_t * inv, rounded to F16 when the values
  *   are F16; out[d] = fma(w_t, v_t[d], ...) in position order from b, in
- *   float. Q8_0/Q4_0 values (block j of 32 dims, scale d_tj, integers
- *   v_t[i]): c_tj = e_t * d_tj, C_j = max over t of |c_tj| (a NaN stays);
- *   u_tj = round_even(c_tj * (32767 / C_j)) (0 for a NaN; 32767 / C_j taken
- *   as 0 unless C_j > 0); out[i] = (sum over chunks of KERN_ATTN_CHUNK
- *   positions from t0, in order, of float(sum_t u_tj * v_t[i] in int32)) *
- *   ((C_j / 32767) * inv). Integer multiply-adds in place of float ones;
- *   each weight keeps 15 bits relative to the largest, where EXACT's F16
- *   ones keep 11 relative to each.
+ *   float. Q8_0/Q4_0 values (block j of 32 dims, fp16 scale d_tj, integers
+ *   v_t[i]): C_j = the largest |d_tj| over t (as fp16 magnitudes, so an
+ *   Inf or NaN is the largest); if C_j is Inf or NaN, out[i] = NaN;
+ *   otherwise k_j = kern_attn_shift(C_j) (0 for C_j = 0), the largest k
+ *   with C_j * 2^k <= KERN_ATTN_UMAX; u_tj = round_even(e_t * (d_tj *
+ *   2^k_j)) (the inner product exact; |u_tj| <= KERN_ATTN_UMAX as e_t <=
+ *   1); out[i] = (sum over chunks of KERN_ATTN_CHUNK positions from t0, in
+ *   order, of float(sum_t u_tj * v_t[i] in int32)) * (inv * 2^-k_j).
+ *   Integer multiply-adds in place of float ones, and one float multiply
+ *   per weight (the power-of-two scale is an exponent shift); each weight
+ *   keeps at least 14 bits relative to the block's largest scale, where
+ *   EXACT's F16 ones keep 11 relative to each.
  * FAST over F32/F16 keys is not llama.cpp's arithmetic and on SmolLM2 far
  * from it: q.k summed in float loses to cancellation on the model's
  * outlier dimensions (logits NMSE against EXACT up to 8.7e-3, greedy text
@@ -202,7 +218,23 @@ typedef void (*kern_attend_fn)(const kern_kv_head_t *h, const float *q, float *s
  * and only the weights' rounding and the value sums differ (bounds in the
  * README).
  */
-#define KERN_ATTN_CHUNK 256u /* 256 * 32767 * 128 < 2^31 */
+/* The largest |u_tj|: 127 * 257, so u = 256 * hi + lo with hi, lo signed bytes (SDOT takes both halves). */
+#define KERN_ATTN_UMAX 32639.0f
+#define KERN_ATTN_CHUNK 256u /* 256 * KERN_ATTN_UMAX * 128 < 2^31 */
+
+/*
+ * k_j of KERN_ATTN_FAST over block values for C_j with fp16 bit pattern c
+ * (0 < c < 0x7c00): the largest k with C_j * 2^k <= KERN_ATTN_UMAX, from
+ * C_j = s * 2^p (s the integer significand): -2 <= k <= 38.
+ */
+static inline int32_t kern_attn_shift(uint16_t c)
+{
+    uint32_t e = c >> 10, s = e ? 1024u + (c & 0x3ffu) : c & 0x3ffu;
+    int32_t p = e ? (int32_t)e - 25 : -24, q = 0;
+    while ((s << (q + 1)) <= (uint32_t)KERN_ATTN_UMAX)
+        q++;
+    return q - p;
+}
 #define KERN_EXP2_STEPS 8192u
 /* The float bit patterns of 2^(-f / KERN_EXP2_STEPS) (exp2_table.c, made by tools/gen_exp2_table.py). */
 extern const uint32_t kern_exp2_table[KERN_EXP2_STEPS];
@@ -225,6 +257,7 @@ typedef struct kern_format {
     kern_tile_t tile;           /* 4 weight rows at once (tile.run NULL: none at this level) */
     kern_attend_fn attend;      /* keys and values both of this format (F32, F16, Q8_0, Q4_0) */
     kern_attend_fn attend_fast; /* the same, KERN_ATTN_FAST */
+    kern_attend_group_fn attend_fast_group; /* attend_fast for the query heads of one KV head (NULL: none) */
 } kern_format_t;
 
 typedef struct kern_table {
@@ -325,5 +358,14 @@ void vec_attend_fast_scalar(const kern_kv_head_t *h, const float *q, float *scor
  * (the same bits as its dot).
  */
 void vec_attend_scores(const kern_kv_head_t *h, const float *q, void *work, float *scores);
+
+/*
+ * The same for n_q <= KERN_ATTEND_GROUP_MAX heads (q: n_q rows of
+ * head_dim; head g's scores at scores + g * stride; work: n_q * 4 *
+ * head_dim bytes): each head's bits as vec_attend_scores gives them, the
+ * tile taking all heads for each four keys.
+ */
+void vec_attend_scores_group(const kern_kv_head_t *h, const float *q, uint32_t n_q, void *work, float *scores,
+                             size_t stride);
 
 #endif

@@ -42,6 +42,13 @@ _Static_assert(sizeof(block_q5_1) == 24, "block_q5_1 is 24 bytes");
 _Static_assert(sizeof(block_q8_0) == 34, "block_q8_0 is 34 bytes");
 _Static_assert(sizeof(block_q8_1) == 36, "block_q8_1 is 36 bytes");
 
+/* The fp16 bit pattern of block j's d in a row of Q4_0 or Q8_0 blocks (d is their first field). */
+static inline uint16_t block_d_bits(const uint8_t *row, uint32_t j, size_t block_bytes)
+{
+    const uint8_t *d = row + (size_t)j * block_bytes;
+    return (uint16_t)(d[0] | d[1] << 8);
+}
+
 /* ---- the K-quants: 256-element super-blocks */
 
 /* 16 groups of 16: 2-bit quants, scale (low nibble) and min (high nibble) per group. */

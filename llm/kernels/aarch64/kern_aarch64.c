@@ -3,7 +3,9 @@
  * over the one below it. KERN_NEON (ARMv8.0 Advanced SIMD) has a twin for
  * every element-wise kernel, the block, IQ4 and float dots, the activation
  * quantizers, attention over F16/F32 caches and the Q4_0/Q4_1/Q8_0 tiles;
- * KERN_DOTPROD swaps in SDOT dots (Q4_0 ... Q8_0, Q2_K, IQ4) and tiles;
+ * KERN_DOTPROD swaps in SDOT dots (Q4_0 ... Q8_0, Q2_K, IQ4), tiles and the
+ * fast attention over Q8_0/Q4_0 caches (SDOT value sums, query heads
+ * grouped by KV head);
  * KERN_I8MM the SMMLA tiles. The selector keeps a lower level's kernel (or
  * the scalar one) wherever a level says nothing. Functions of a level above
  * ARMv8.0 carry its target attribute; the table is asked only for levels
@@ -60,11 +62,15 @@ static const kern_table_t neon = {
 static const kern_table_t dotprod = {
     .level = KERN_DOTPROD,
     .formats = {
-        [QUANT_Q4_0] = { .vec_dot = quant_vec_dot_q4_0_q8_0_dotprod, .tile = TILE(matmul_tile_q4_0_dotprod) },
+        [QUANT_Q4_0] = { .vec_dot = quant_vec_dot_q4_0_q8_0_dotprod, .tile = TILE(matmul_tile_q4_0_dotprod),
+                         .attend_fast = vec_attend_fast_q4_0_dotprod,
+                         .attend_fast_group = vec_attend_fast_group_q4_0_dotprod },
         [QUANT_Q4_1] = { .vec_dot = quant_vec_dot_q4_1_q8_1_dotprod, .tile = TILE(matmul_tile_q4_1_dotprod) },
         [QUANT_Q5_0] = { .vec_dot = quant_vec_dot_q5_0_q8_0_dotprod },
         [QUANT_Q5_1] = { .vec_dot = quant_vec_dot_q5_1_q8_1_dotprod },
-        [QUANT_Q8_0] = { .vec_dot = quant_vec_dot_q8_0_q8_0_dotprod, .tile = TILE(matmul_tile_q8_0_dotprod) },
+        [QUANT_Q8_0] = { .vec_dot = quant_vec_dot_q8_0_q8_0_dotprod, .tile = TILE(matmul_tile_q8_0_dotprod),
+                         .attend_fast = vec_attend_fast_q8_0_dotprod,
+                         .attend_fast_group = vec_attend_fast_group_q8_0_dotprod },
         [QUANT_Q2_K] = { .vec_dot = quant_vec_dot_q2_k_q8_k_dotprod },
         [QUANT_IQ4_NL] = { .vec_dot = quant_vec_dot_iq4_nl_q8_0_dotprod },
         [QUANT_IQ4_XS] = { .vec_dot = quant_vec_dot_iq4_xs_q8_k_dotprod },

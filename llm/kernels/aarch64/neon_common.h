@@ -89,20 +89,47 @@ NEON_DOTPROD static inline int32x4_t sdot16(int32x4_t acc, int8x16_t a, int8x16_
 }
 
 /*
+ * x rounded to the nearest integer, ties to even, for |x| <= 2^22: what
+ * FCVTNS gives there, as the bits of x + 1.5 * 2^23 (whose ulp is 1) less
+ * those of 1.5 * 2^23. QEMU runs that float add as one call for the
+ * vector, where FCVTNS costs it about four times as much.
+ */
+static inline int32x4_t round_even_small(float32x4_t x)
+{
+    return vsubq_s32(vreinterpretq_s32_f32(vaddq_f32(x, vdupq_n_f32(12582912.0f))), vdupq_n_s32(0x4b400000));
+}
+
+/* Float bits as unsigned keys in the order of the floats (-0 below +0); NaNs are told apart separately. */
+static inline uint32x4_t float_order_key(uint32x4_t b)
+{
+    uint32x4_t flip = vorrq_u32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(b), 31)), vdupq_n_u32(0x80000000u));
+    return veorq_u32(b, flip);
+}
+
+/*
  * Attention rows: scores[0 .. r0) set to -inf (masked, so e = 0), then the
- * largest of scores[0 .. n) in every lane (a NaN if any is one, as FMAX).
+ * largest of scores[0 .. n) in every lane, as FMAX gives it (a NaN if any
+ * is one). Compared as integers: QEMU's FMAX is a soft-float call per
+ * lane.
  */
 static inline float32x4_t masked_max(float *scores, uint32_t n, uint32_t r0)
 {
     uint32_t r;
     for (r = 0; r < r0; r++)
         scores[r] = -__builtin_inff();
-    float32x4_t mx = vdupq_n_f32(scores[n - 1]);
-    for (r = 0; r + 4 <= n; r += 4)
-        mx = vmaxq_f32(mx, vld1q_f32(scores + r));
-    for (; r < n; r++)
-        mx = vmaxq_f32(mx, vdupq_n_f32(scores[r]));
-    return vdupq_n_f32(vmaxvq_f32(mx));
+    uint32x4_t key = vdupq_n_u32(0), nan = vdupq_n_u32(0);
+    for (r = 0; r < n; r += 4) {
+        float tail[4];
+        for (uint32_t i = 0; r + 4 > n && i < 4; i++)
+            tail[i] = scores[r + i < n ? r + i : n - 1];
+        uint32x4_t b = vreinterpretq_u32_f32(vld1q_f32(r + 4 <= n ? scores + r : tail));
+        key = vmaxq_u32(key, float_order_key(b));
+        nan = vorrq_u32(nan, vcgtq_u32(vandq_u32(b, vdupq_n_u32(0x7fffffffu)), vdupq_n_u32(0x7f800000u)));
+    }
+    if (vmaxvq_u32(nan))
+        return vdupq_n_f32(__builtin_nanf(""));
+    uint32_t k = vmaxvq_u32(key), bits = k & 0x80000000u ? k ^ 0x80000000u : ~k;
+    return vreinterpretq_f32_u32(vdupq_n_u32(bits));
 }
 
 #endif

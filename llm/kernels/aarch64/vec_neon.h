@@ -34,5 +34,12 @@ void vec_attend_fast_f32_neon(const kern_kv_head_t *h, const float *q, float *sc
 /* KERN_ATTN_FAST over Q8_0 and Q4_0 keys and values (attend_blocks_neon.c). */
 void vec_attend_fast_q8_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
 void vec_attend_fast_q4_0_neon(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+/* The same with SDOT value sums (dotprod level), and for the query heads of one KV head at once. */
+void vec_attend_fast_q8_0_dotprod(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+void vec_attend_fast_q4_0_dotprod(const kern_kv_head_t *h, const float *q, float *scores, void *work, float *out);
+void vec_attend_fast_group_q8_0_dotprod(const kern_kv_head_t *h, const float *q, uint32_t n_q, float *scores,
+                                        void *work, float *out);
+void vec_attend_fast_group_q4_0_dotprod(const kern_kv_head_t *h, const float *q, uint32_t n_q, float *scores,
+                                        void *work, float *out);
 
 #endif

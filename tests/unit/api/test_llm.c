@@ -336,11 +336,21 @@ static void tune_and_check(arena_t *a)
         CU_ASSERT_EQUAL(rep.n_picks, 0); /* one candidate per slot: nothing to time */
 }
 
+/* The KV cache of fixture_logits: its types, attention path and the model's head size (0: the fixture's). */
+typedef struct cache_setup {
+    kv_types_t types;
+    kern_attn_t attn;
+    uint32_t head_dim;
+} cache_setup_t;
+
+#define DEFAULT_CACHE ((cache_setup_t){ KV_TYPES_DEFAULT, KERN_ATTN_EXACT, 0 })
+
 /* Logits of 8 tokens through the tiny model with weights of type t, at kernel level `level` (tuned, if tune). */
-static void fixture_logits(quant_type_t t, kern_level_t level, bool tune, float *logits)
+static void fixture_logits(quant_type_t t, kern_level_t level, bool tune, cache_setup_t c, float *logits)
 {
     fixture_opts_t o = fixture_defaults();
     o.weight_type = t;
+    o.head_dim = c.head_dim;
     size_t len;
     err_t e;
     uint8_t *b = fixture_tiny_llama(&o, &len);
@@ -355,8 +365,9 @@ static void fixture_logits(quant_type_t t, kern_level_t level, bool tune, float 
     if (tune)
         tune_and_check(&a);
     CU_ASSERT_EQUAL_FATAL(llm_model_load(&m, b, len, &a, &e), ERR_OK);
-    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, KV_TYPES_DEFAULT, &a, &e), ERR_OK);
+    CU_ASSERT_EQUAL_FATAL(kv_cache_init(&kv, &m.model.hp, 16, c.types, &a, &e), ERR_OK);
     CU_ASSERT_EQUAL_FATAL(kv_seq_init(&seq, 16, &a, &e), ERR_OK);
+    kv.attn = c.attn;
     CU_ASSERT_EQUAL(transformer_forward(&m.model, &kv, &seq, tokens, 8, 0, true, logits, &a, &e), ERR_OK);
     kern_init(before);
     free(a.base);
@@ -365,7 +376,9 @@ static void fixture_logits(quant_type_t t, kern_level_t level, bool tune, float 
 
 /*
  * Every kernel level this CPU has gives the scalar logits bit for bit (on
- * aarch64: NEON and SDOT dots), and so does each level after llm_tune.
+ * aarch64: NEON and SDOT dots), and so does each level after llm_tune;
+ * and so does fast attention over Q8_0 and Q4_0 caches (two query heads
+ * per KV head: the grouped kernels where a level has them).
  */
 static void test_kernel_levels_agree(void)
 {
@@ -374,16 +387,25 @@ static void test_kernel_levels_agree(void)
     float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
     kern_level_t best = kern_level();
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        fixture_logits(types[i], KERN_SCALAR, false, want);
+        fixture_logits(types[i], KERN_SCALAR, false, DEFAULT_CACHE, want);
         for (kern_level_t l = KERN_SCALAR; l <= best; l++) {
             if (l > KERN_SCALAR) {
-                fixture_logits(types[i], l, false, got);
+                fixture_logits(types[i], l, false, DEFAULT_CACHE, got);
                 CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
             }
             if (i == 0) { /* the tuner is slow under valgrind: one format's model is enough */
-                fixture_logits(types[i], l, true, got);
+                fixture_logits(types[i], l, true, DEFAULT_CACHE, got);
                 CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
             }
+        }
+    }
+    static const quant_type_t caches[] = { QUANT_Q8_0, QUANT_Q4_0 };
+    for (size_t i = 0; i < sizeof caches / sizeof caches[0]; i++) {
+        cache_setup_t c = { { caches[i], caches[i], false }, KERN_ATTN_FAST, 32 };
+        fixture_logits(QUANT_Q4_0, KERN_SCALAR, false, c, want);
+        for (kern_level_t l = KERN_NEON; l <= best; l++) {
+            fixture_logits(QUANT_Q4_0, l, false, c, got);
+            CU_ASSERT_EQUAL(memcmp(want, got, n * sizeof *got), 0);
         }
     }
     free(want);

@@ -223,13 +223,50 @@ static void check_attend(walk_t *w, const kern_table_t *t, const kern_table_t *s
     w->compared++;
 }
 
+/* The grouped slot: each of n_q heads the bits of the scalar attend_fast alone (paged cache in reversed blocks). */
+static void check_attend_group(walk_t *w, const kern_table_t *t, const kern_table_t *s, const quant_format_t *f)
+{
+    enum { N_Q = 3, SLOTS = MAX_BLOCKS * KERN_KV_BLOCK_POS };
+    static float kv[2][MAX_POS * HEAD_DIM], q[N_Q * HEAD_DIM], sc[N_Q * MAX_POS], one_sc[MAX_POS];
+    static float out[2][N_Q * HEAD_DIM];
+    static uint8_t k[SLOTS * HEAD_DIM * 4], v[SLOTS * HEAD_DIM * 4];
+    static double work[N_Q * KERN_ATTEND_WORK_BYTES(HEAD_DIM) / sizeof(double)];
+    static const uint32_t lens[] = { 1, 6, MAX_POS };
+    uint32_t blocks[MAX_BLOCKS];
+    reversed_blocks(blocks, MAX_BLOCKS);
+    size_t row = HEAD_DIM / f->block_elems * f->block_bytes;
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        random_floats(kv[0], MAX_POS * HEAD_DIM, 2.0f);
+        random_floats(kv[1], MAX_POS * HEAD_DIM, 2.0f);
+        random_floats(q, N_Q * HEAD_DIM, 2.0f);
+        for (uint32_t p = 0; p < lens[i]; p++) {
+            s->formats[f->type].quantize(kv[0] + p * HEAD_DIM, k + reversed_slot(blocks, p) * row, HEAD_DIM);
+            s->formats[f->type].quantize(kv[1] + p * HEAD_DIM, v + reversed_slot(blocks, p) * row, HEAD_DIM);
+        }
+        uint32_t t0s[] = { 0, lens[i] / 2, lens[i] - 1 };
+        for (size_t j = 0; j < sizeof t0s / sizeof t0s[0]; j++) {
+            kern_kv_head_t h = test_kv_head(f, k, v, blocks, row, t0s[j], lens[i], HEAD_DIM, 0.125f);
+            for (uint32_t n_q = 1; n_q <= N_Q; n_q++) {
+                t->formats[f->type].attend_fast_group(&h, q, n_q, sc, work, out[1]);
+                for (uint32_t g = 0; g < n_q; g++)
+                    s->formats[f->type].attend_fast(&h, q + g * HEAD_DIM, one_sc, work, out[0] + g * HEAD_DIM);
+                for (uint32_t d = 0; d < n_q * HEAD_DIM; d++)
+                    if (!same(out[0][d], out[1][d]))
+                        fail(w, "attend_fast_group differs from the scalar attend_fast", f->name, t->level,
+                             lens[i] * 1000 + t0s[j]);
+            }
+        }
+    }
+    w->compared++;
+}
+
 /* One format's slots: each non-NULL one needs a scalar twin and must match it. */
 static void check_format(walk_t *w, const kern_table_t *t, const kern_table_t *s, uint32_t id)
 {
     const kern_format_t *k = &t->formats[id], *ref = &s->formats[id];
     const quant_format_t *f;
     if (quant_lookup(id, &f, NULL) != ERR_OK) {
-        if (k->vec_dot || k->quantize || k->tile.run || k->attend || k->attend_fast)
+        if (k->vec_dot || k->quantize || k->tile.run || k->attend || k->attend_fast || k->attend_fast_group)
             fail(w, "has a kernel", "an unknown type id", t->level, id);
         return;
     }
@@ -245,6 +282,9 @@ static void check_format(walk_t *w, const kern_table_t *t, const kern_table_t *s
     if (k->attend_fast)
         ref->attend_fast && f->quantize ? check_attend(w, t, s, f, true)
                                         : fail(w, "attend_fast has no scalar twin", f->name, t->level, 0);
+    if (k->attend_fast_group)
+        ref->attend_fast && f->quantize ? check_attend_group(w, t, s, f)
+                                        : fail(w, "attend_fast_group has no scalar twin", f->name, t->level, 0);
 }
 
 static void check_elementwise(walk_t *w, const kern_table_t *t, const kern_table_t *s)
@@ -344,6 +384,7 @@ static void test_scalar_table(void)
         bool cache_type = id == QUANT_F32 || id == QUANT_F16 || id == QUANT_Q8_0 || id == QUANT_Q4_0;
         CU_ASSERT((s.formats[id].attend != NULL) == cache_type);
         CU_ASSERT((s.formats[id].attend_fast != NULL) == cache_type);
+        CU_ASSERT_PTR_NULL(s.formats[id].attend_fast_group); /* one head at a time is the reference */
     }
     kern_table_build(KERN_I8MM, &t); /* the best this build has */
     CU_ASSERT_PTR_NULL(t.formats[4].vec_dot);

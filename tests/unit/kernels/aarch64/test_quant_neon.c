@@ -17,16 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
 #include "llm/kernels/aarch64/quant_neon.h"
 #include "llm/kernels/aarch64/quant_neon_float.h"
 #include "llm/kernels/aarch64/quant_neon_iq4.h"
 #include "llm/support/bits.h"
 #include "llm/kernels/kernels.h"
+#include "tests/unit/kernels/aarch64/cpu_has.h"
 #include "llm/quant/quant.h"
 
-#define HWCAP_DOTPROD (1u << 20) /* AT_HWCAP bit for ASIMDDP */
 #define MAX_BLOCKS 130
 
 typedef float (*dot_fn)(const void *w, const void *act, size_t n);
@@ -90,11 +89,6 @@ static void fill_blocks(uint8_t *p, size_t n_blocks, size_t block_bytes, size_t 
 static bool same(float a, float b)
 {
     return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
-}
-
-static bool has_dotprod(void)
-{
-    return (getauxval(AT_HWCAP) & HWCAP_DOTPROD) != 0;
 }
 
 static void check_level(bool dotprod)

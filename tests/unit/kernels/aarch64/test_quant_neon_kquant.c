@@ -15,14 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
 #include "llm/kernels/aarch64/quant_neon_kquant.h"
 #include "llm/kernels/kernels.h"
+#include "tests/unit/kernels/aarch64/cpu_has.h"
 #include "llm/support/bits.h"
 #include "llm/quant/quant.h"
 
-#define HWCAP_DOTPROD (1u << 20) /* AT_HWCAP bit for ASIMDDP */
 #define QK_K QUANT_QK_K
 #define MAX_BLOCKS 12
 #define Q8K_BYTES 292
@@ -143,11 +142,6 @@ static void fill_act(uint8_t *p, size_t blocks, int kind)
 static bool same(float a, float b)
 {
     return f32_to_bits(a) == f32_to_bits(b) || (a != a && b != b);
-}
-
-static bool has_dotprod(void)
-{
-    return (getauxval(AT_HWCAP) & HWCAP_DOTPROD) != 0;
 }
 
 /* The K-quant dot of type t in the table of level. */

@@ -17,6 +17,7 @@
 #include "llm/support/bits.h"
 #include "llm/support/mathf.h"
 #include "llm/kernels/kernels.h"
+#include "tests/unit/kernels/aarch64/cpu_has.h"
 #include "tests/unit/suites.h"
 
 #include "llm/kernels/aarch64/quant_neon_act.h"
@@ -261,7 +262,8 @@ static void test_residual_add(void)
  * head under test at `head`, paged: in blocks of the buffer taken in
  * reverse order.
  */
-static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t kind, float qscale, int *bad)
+static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t kind, float qscale, bool dotprod,
+                           int *bad)
 {
     static uint8_t k[ATT_SLOTS * 3 * ATT_MAX_HD * 4], v[ATT_SLOTS * 3 * ATT_MAX_HD * 4];
     uint32_t blocks[ATT_MAX_BLOCKS];
@@ -299,6 +301,12 @@ static void attention_case(quant_type_t type, uint32_t hd, uint32_t n, fill_t ki
     fast(&h, q, scores_b, work_b, got);
     snprintf(what, sizeof what, "attend_fast %s, head_dim %u", f->name, hd);
     *bad += compare(what, n, want, got, hd);
+    if (blocks_fmt && dotprod) { /* the SDOT value sums */
+        (type == QUANT_Q8_0 ? vec_attend_fast_q8_0_dotprod : vec_attend_fast_q4_0_dotprod)(&h, q, scores_b, work_b,
+                                                                                           got);
+        snprintf(what, sizeof what, "attend_fast %s dotprod, head_dim %u", f->name, hd);
+        *bad += compare(what, n, want, got, hd);
+    }
 }
 
 static void test_attention(void)
@@ -306,14 +314,15 @@ static void test_attention(void)
     static const uint32_t hds[] = { 1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 20, 31, 32, 48, 64, 65, 80, 128, 136 };
     static const quant_type_t types[] = { QUANT_F16, QUANT_F32, QUANT_Q8_0, QUANT_Q4_0 };
     int bad = 0, runs = 0;
+    bool dotprod = has_dotprod();
     for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
         for (size_t i = 0; i < sizeof hds / sizeof hds[0]; i++) {
             if (types[ti] != QUANT_F16 && types[ti] != QUANT_F32 && hds[i] % 32 != 0)
                 continue; /* block formats: heads of whole blocks */
             for (uint32_t n = 1; n <= ATT_MAX_POS; n += n < 20 ? 1 : n < 40 ? 3 : 61, runs++) {
                 fill_t kind = (fill_t)(runs % FILL_KINDS);
-                attention_case(types[ti], hds[i], n, kind, 1.0f, &bad);
-                attention_case(types[ti], hds[i], n, FILL_UNIT, runs % 3 ? 4.0f : 1e4f, &bad);
+                attention_case(types[ti], hds[i], n, kind, 1.0f, dotprod, &bad);
+                attention_case(types[ti], hds[i], n, FILL_UNIT, runs % 3 ? 4.0f : 1e4f, dotprod, &bad);
             }
         }
     }
