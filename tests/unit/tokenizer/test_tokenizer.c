@@ -437,6 +437,34 @@ static void test_bad_input(void)
     host_gguf_close(&vf.h);
 }
 
+/*
+ * A vocabulary file written in memory and loaded: its bytes (the caller
+ * frees them), the arena it is parsed into, the arena's use before
+ * tok_load, the parsed file, the vocabulary and the error.
+ */
+typedef struct written_vocab {
+    uint8_t *blob;
+    arena_t a;
+    size_t parsed_bytes;
+    gguf_file_t f;
+    tok_vocab_t v;
+    err_t e;
+} written_vocab_t;
+
+/* Finishes (and frees) the writer, parses the file into a static 64 KiB arena and loads it: tok_load's code. */
+static err_code_t load_written(gguf_writer_t *w, written_vocab_t *wv)
+{
+    static uint8_t buf[1 << 16];
+    size_t len;
+    wv->blob = gw_finish(w, &len);
+    gw_free(w);
+    arena_init(&wv->a, buf, sizeof buf);
+    wv->e = (err_t){ 0 };
+    CU_ASSERT_EQUAL_FATAL(gguf_parse(&wv->f, wv->blob, len, &wv->a, &wv->e), ERR_OK);
+    wv->parsed_bytes = wv->a.used_bytes;
+    return tok_load(&wv->v, &wv->f, &wv->a, &wv->e);
+}
+
 /* A tiny vocabulary file with one thing wrong, loaded, refused with the expected message. */
 static void expect_vocab_error(const char *model, const char *pre, uint32_t bos, bool add_bos, size_t n_scores,
                                err_code_t code, const char *frag)
@@ -455,25 +483,15 @@ static void expect_vocab_error(const char *model, const char *pre, uint32_t bos,
     if (bos != UINT32_MAX)
         gw_kv_u32(&w, "tokenizer.ggml.bos_token_id", bos);
     gw_kv_bool(&w, "tokenizer.ggml.add_bos_token", add_bos);
-    size_t len;
-    uint8_t *blob = gw_finish(&w, &len);
-    gw_free(&w);
-    static uint8_t buf[1 << 16];
-    arena_t a;
-    arena_init(&a, buf, sizeof buf);
-    gguf_file_t f;
-    tok_vocab_t v;
-    err_t e = { 0 };
-    CU_ASSERT_EQUAL_FATAL(gguf_parse(&f, blob, len, &a, &e), ERR_OK);
-    size_t used = a.used_bytes;
-    CU_ASSERT_EQUAL(tok_load(&v, &f, &a, &e), code);
+    written_vocab_t wv;
+    CU_ASSERT_EQUAL(load_written(&w, &wv), code);
     if (code != ERR_OK)
-        CU_ASSERT_EQUAL(a.used_bytes, used); /* a refusal gives the arena back */
-    if (code != ERR_OK && !strstr(e.msg, frag)) {
+        CU_ASSERT_EQUAL(wv.a.used_bytes, wv.parsed_bytes); /* a refusal gives the arena back */
+    if (code != ERR_OK && !strstr(wv.e.msg, frag)) {
         CU_FAIL("tokenizer error message lacks the expected text");
-        fprintf(stderr, "\n  message '%s', wanted '%s'\n", e.msg, frag);
+        fprintf(stderr, "\n  message '%s', wanted '%s'\n", wv.e.msg, frag);
     }
-    free(blob);
+    free(wv.blob);
 }
 
 /*
@@ -494,25 +512,16 @@ static void expect_charsmap(const uint8_t *map, size_t n, err_code_t code)
     gw_kv_array(&w, "tokenizer.ggml.token_type", GGUF_TYPE_INT32, 7, types, sizeof types);
     gw_kv_array(&w, "tokenizer.ggml.precompiled_charsmap", GGUF_TYPE_UINT8, n, map, n);
     gw_kv_bool(&w, "tokenizer.ggml.add_space_prefix", true);
-    size_t len;
-    uint8_t *blob = gw_finish(&w, &len);
-    gw_free(&w);
-    static uint8_t buf[1 << 16];
-    arena_t a;
-    arena_init(&a, buf, sizeof buf);
-    gguf_file_t f;
-    tok_vocab_t v;
-    err_t e;
-    CU_ASSERT_EQUAL_FATAL(gguf_parse(&f, blob, len, &a, &e), ERR_OK);
-    CU_ASSERT_EQUAL(tok_load(&v, &f, &a, &e), code);
+    written_vocab_t wv;
+    CU_ASSERT_EQUAL(load_written(&w, &wv), code);
     if (code == ERR_OK) {
         static const char text[] = "ab a\x01\xff  abab\xe2\x96\x81z";
         tok_encode_opts_t opts = { .add_special = true, .parse_special = true };
         size_t n_ids;
-        CU_ASSERT_EQUAL(tok_encode(&v, text, sizeof text - 1, &opts, ids, MAX_IDS, &n_ids, &scratch, &e), ERR_OK);
+        CU_ASSERT_EQUAL(tok_encode(&wv.v, text, sizeof text - 1, &opts, ids, MAX_IDS, &n_ids, &scratch, &wv.e), ERR_OK);
         CU_ASSERT(n_ids > 1 && ids[n_ids - 1] == 1); /* </s> added */
     }
-    free(blob);
+    free(wv.blob);
 }
 
 static void test_unigram_charsmaps(void)
@@ -540,24 +549,15 @@ static void test_merges_optional_for_kimi(void)
         gw_kv_str(&w, "tokenizer.ggml.model", "gpt2");
         gw_kv_str(&w, "tokenizer.ggml.pre", pres[k]);
         gw_kv_str_array(&w, "tokenizer.ggml.tokens", tokens, 3);
-        size_t len;
-        uint8_t *blob = gw_finish(&w, &len);
-        gw_free(&w);
-        static uint8_t buf[1 << 16];
-        arena_t a;
-        arena_init(&a, buf, sizeof buf);
-        gguf_file_t f;
-        tok_vocab_t v;
-        err_t e;
-        CU_ASSERT_EQUAL_FATAL(gguf_parse(&f, blob, len, &a, &e), ERR_OK);
-        CU_ASSERT_EQUAL(tok_load(&v, &f, &a, &e), k == 0 ? ERR_OK : ERR_NOT_FOUND);
+        written_vocab_t wv;
+        CU_ASSERT_EQUAL(load_written(&w, &wv), k == 0 ? ERR_OK : ERR_NOT_FOUND);
         if (k == 0) {
             size_t n;
             tok_encode_opts_t opts = { 0 };
-            CU_ASSERT_EQUAL(tok_encode(&v, "ab b", 4, &opts, ids, MAX_IDS, &n, &scratch, &e), ERR_OK);
+            CU_ASSERT_EQUAL(tok_encode(&wv.v, "ab b", 4, &opts, ids, MAX_IDS, &n, &scratch, &wv.e), ERR_OK);
             CU_ASSERT(n == 4 && ids[0] == 0 && ids[1] == 1 && ids[2] == 2 && ids[3] == 1); /* no merges: characters */
         }
-        free(blob);
+        free(wv.blob);
     }
 }
 
