@@ -63,14 +63,7 @@ size_t pretok_space_then_run(const piece_t *p, size_t pos, pretok_class_fn in_cl
 
 bool pretok_in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) { /* first range whose last >= cp */
-        size_t mid = lo + (hi - lo) / 2;
-        if (ranges[mid][1] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = unicode_first_ending_at(ranges, n, sizeof ranges[0], sizeof ranges[0][0], cp);
     return lo < n && ranges[lo][0] <= cp;
 }
 

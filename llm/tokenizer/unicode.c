@@ -155,16 +155,24 @@ unsigned unicode_flags(uint32_t cp)
     return unicode_flag_ranges[lo] & ((1u << UNICODE_FLAG_BITS) - 1);
 }
 
-uint32_t unicode_tolower(uint32_t cp)
+size_t unicode_first_ending_at(const void *base, size_t n, size_t size, size_t last_off, uint32_t cp)
 {
-    size_t lo = 0, hi = unicode_lower_run_count;
-    while (lo < hi) { /* first run whose last >= cp */
+    const uint8_t *records = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (unicode_lower_runs[mid].last < cp)
+        if (*(const uint32_t *)(const void *)(records + mid * size + last_off) < cp)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+uint32_t unicode_tolower(uint32_t cp)
+{
+    size_t lo = unicode_first_ending_at(unicode_lower_runs, unicode_lower_run_count, sizeof unicode_lower_runs[0],
+                                        offsetof(unicode_case_run_t, last), cp);
     if (lo == unicode_lower_run_count)
         return cp;
     const unicode_case_run_t *run = &unicode_lower_runs[lo];
@@ -175,14 +183,8 @@ uint32_t unicode_tolower(uint32_t cp)
 
 uint32_t unicode_nfd_first(uint32_t cp)
 {
-    size_t lo = 0, hi = unicode_nfd_range_count;
-    while (lo < hi) { /* first range whose last >= cp */
-        size_t mid = lo + (hi - lo) / 2;
-        if (unicode_nfd_ranges[mid].last < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = unicode_first_ending_at(unicode_nfd_ranges, unicode_nfd_range_count, sizeof unicode_nfd_ranges[0],
+                                        offsetof(unicode_nfd_range_t, last), cp);
     if (lo == unicode_nfd_range_count || cp < unicode_nfd_ranges[lo].first)
         return cp;
     return unicode_nfd_ranges[lo].nfd;

@@ -115,6 +115,13 @@ uint32_t unicode_tolower(uint32_t cp);
  */
 uint32_t unicode_nfd_first(uint32_t cp);
 
+/*
+ * A binary search over n sorted records size bytes apart from base, each
+ * holding the uint32_t last codepoint of its range at byte last_off: the
+ * index of the first whose last >= cp, or n when there is none.
+ */
+size_t unicode_first_ending_at(const void *base, size_t n, size_t size, size_t last_off, uint32_t cp);
+
 /* ------------------------------------------------------------ GPT-2 bytes */
 
 /*
