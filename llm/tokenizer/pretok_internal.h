@@ -69,12 +69,16 @@ typedef bool (*pretok_class_fn)(const piece_t *p, size_t pos);   /* pos < p->end
 
 /* Cuts the piece from start at the ends of every match and of the gaps between them. */
 void pretok_isolate(const piece_t *p, size_t start, pretok_match_fn match);
+/* The same with the runs of a class for matches: C+, or \s?C+ with space. */
+void pretok_isolate_runs(const piece_t *p, size_t start, pretok_class_fn in_class, bool space);
 bool pretok_has_flag(const piece_t *p, size_t pos, unsigned flag); /* false past the piece */
 /* The codepoint std::wregex sees: a non-ASCII whitespace codepoint is U+000B there. */
 uint32_t pretok_wide_cpt(const piece_t *p, size_t pos);
 size_t pretok_run_of(const piece_t *p, size_t pos, pretok_class_fn in_class); /* length of the run at pos */
 /* \s?C+ at pos: a whitespace codepoint is taken when a run of the class follows it. */
 size_t pretok_space_then_run(const piece_t *p, size_t pos, pretok_class_fn in_class);
+/* [!-/:-@\[-`{-~]: an ASCII punctuation or symbol codepoint. */
+bool pretok_is_ascii_punct(uint32_t cp);
 /* Whether cp is in one of n sorted, disjoint [first, last] ranges. */
 bool pretok_in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n);
 

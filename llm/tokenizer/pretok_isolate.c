@@ -18,11 +18,27 @@
 #include "llm/tokenizer/pretok_internal.h"
 #include "llm/tokenizer/unicode.h"
 
-void pretok_isolate(const piece_t *p, size_t start, pretok_match_fn match)
+/* What a scan takes at each position: a match function's match, or else a run of a class (\s?C+ with space). */
+typedef struct scan {
+    pretok_match_fn match;
+    pretok_class_fn in_class;
+    bool space;
+} scan_t;
+
+/* The length of the scan's match at pos, 0 when there is none. */
+static size_t scan_match(const scan_t *s, const piece_t *p, size_t pos)
+{
+    if (s->match)
+        return s->match(p, pos);
+    return s->space ? pretok_space_then_run(p, pos, s->in_class) : pretok_run_of(p, pos, s->in_class);
+}
+
+/* Cuts the piece from start at the ends of the scan's matches and of the gaps between them. */
+static void isolate(const piece_t *p, size_t start, const scan_t *s)
 {
     size_t pos = start;
     while (pos < p->end) {
-        size_t len = match(p, pos);
+        size_t len = scan_match(s, p, pos);
         if (len == 0) {
             pos++;
             continue;
@@ -33,6 +49,18 @@ void pretok_isolate(const piece_t *p, size_t start, pretok_match_fn match)
         pretok_cut(p, pos);
         start = pos;
     }
+}
+
+void pretok_isolate(const piece_t *p, size_t start, pretok_match_fn match)
+{
+    const scan_t s = { .match = match };
+    isolate(p, start, &s);
+}
+
+void pretok_isolate_runs(const piece_t *p, size_t start, pretok_class_fn in_class, bool space)
+{
+    const scan_t s = { .in_class = in_class, .space = space };
+    isolate(p, start, &s);
 }
 
 bool pretok_has_flag(const piece_t *p, size_t pos, unsigned flag)
@@ -59,6 +87,12 @@ size_t pretok_space_then_run(const piece_t *p, size_t pos, pretok_class_fn in_cl
     if (pretok_has_flag(p, pos, UNICODE_WHITESPACE) && pos + 1 < p->end && in_class(p, pos + 1))
         return 1 + pretok_run_of(p, pos + 1, in_class);
     return pretok_run_of(p, pos, in_class);
+}
+
+bool pretok_is_ascii_punct(uint32_t cp)
+{
+    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
+           (cp >= 0x7B && cp <= 0x7E);
 }
 
 bool pretok_in_ranges(uint32_t cp, const uint32_t (*ranges)[2], size_t n)
@@ -132,12 +166,6 @@ static bool is_bloom_char(const piece_t *p, size_t pos)
     return true;
 }
 
-static bool is_ascii_punct(uint32_t cp)
-{
-    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
-           (cp >= 0x7B && cp <= 0x7E);
-}
-
 /* Whether the piece has the ASCII text lit at pos. */
 static bool has_text(const piece_t *p, size_t pos, const char *lit)
 {
@@ -155,26 +183,11 @@ static size_t one_number(const piece_t *p, size_t pos)
     return is_number(p, pos) ? 1 : 0;
 }
 
-static size_t numbers(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, is_number);
-}
-
 static size_t digit_triple(const piece_t *p, size_t pos)
 {
     bool three = pos + 2 < p->end && is_ascii_digit(p, pos) && is_ascii_digit(p, pos + 1) &&
                  is_ascii_digit(p, pos + 2);
     return three ? 3 : 0;
-}
-
-static size_t punct_default(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, is_punct_default);
-}
-
-static size_t punct_falcon(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, is_punct_falcon);
 }
 
 static size_t one_newline(const piece_t *p, size_t pos)
@@ -185,16 +198,6 @@ static size_t one_newline(const piece_t *p, size_t pos)
 static size_t newline_or_not(const piece_t *p, size_t pos)
 {
     return pretok_run_of(p, pos, is_newline(p, pos) ? is_newline : not_newline);
-}
-
-static size_t space_letters(const piece_t *p, size_t pos)
-{
-    return pretok_space_then_run(p, pos, is_letter);
-}
-
-static size_t space_punct(const piece_t *p, size_t pos)
-{
-    return pretok_space_then_run(p, pos, is_punct);
 }
 
 /* " ?[^(\s|.,!?…。，、।۔،)]+": a literal space is taken when word characters follow it. */
@@ -237,18 +240,12 @@ static size_t chameleon_space(const piece_t *p, size_t pos)
 /* [\p{P}!-/:-@\[-`{-~]: one punctuation codepoint or ASCII symbol. */
 static size_t one_punct(const piece_t *p, size_t pos)
 {
-    return is_punct(p, pos) || is_ascii_punct(p->cpts[pos]) ? 1 : 0;
+    return is_punct(p, pos) || pretok_is_ascii_punct(p->cpts[pos]) ? 1 : 0;
 }
 
 static bool not_space(const piece_t *p, size_t pos)
 {
     return !unicode_is_whitespace(p->cpts[pos]);
-}
-
-/* \S+ */
-static size_t non_space(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, not_space);
 }
 
 static size_t number_triple(const piece_t *p, size_t pos)
@@ -262,21 +259,21 @@ static size_t number_triple(const piece_t *p, size_t pos)
 /* ---------------------------------------------------------- steps */
 
 void pretok_number_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_number); }
-void pretok_number_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, numbers); }
+void pretok_number_runs(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_number, false); }
 void pretok_digit_triples(const piece_t *p, size_t start) { pretok_isolate(p, start, digit_triple); }
-void pretok_punct_default(const piece_t *p, size_t start) { pretok_isolate(p, start, punct_default); }
-void pretok_punct_falcon(const piece_t *p, size_t start) { pretok_isolate(p, start, punct_falcon); }
+void pretok_punct_default(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_punct_default, false); }
+void pretok_punct_falcon(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_punct_falcon, false); }
 void pretok_newline_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_newline); }
 void pretok_newline_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, newline_or_not); }
-void pretok_space_letters(const piece_t *p, size_t start) { pretok_isolate(p, start, space_letters); }
-void pretok_space_punct(const piece_t *p, size_t start) { pretok_isolate(p, start, space_punct); }
+void pretok_space_letters(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_letter, true); }
+void pretok_space_punct(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_punct, true); }
 void pretok_bloom_words(const piece_t *p, size_t start) { pretok_isolate(p, start, bloom_word); }
 void pretok_number_triples(const piece_t *p, size_t start) { pretok_isolate(p, start, number_triple); }
 void pretok_sentinels(const piece_t *p, size_t start) { pretok_isolate(p, start, sentinel); }
 void pretok_image_tokens(const piece_t *p, size_t start) { pretok_isolate(p, start, image_token); }
 void pretok_chameleon_spaces(const piece_t *p, size_t start) { pretok_isolate(p, start, chameleon_space); }
 void pretok_punct_each(const piece_t *p, size_t start) { pretok_isolate(p, start, one_punct); }
-void pretok_non_space_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, non_space); }
+void pretok_non_space_runs(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, not_space, false); }
 
 /*
  * AFMoE's digits (also Tiny Aya's \d{1,3}(?=(?:\d{3})*\b), which llama.cpp

@@ -53,18 +53,11 @@ static bool is_symbol(const piece_t *p, size_t pos)
     return pretok_in_ranges(pretok_wide_cpt(p, pos), symbol_ranges, sizeof symbol_ranges / sizeof symbol_ranges[0]);
 }
 
-/* [^(\s|.,!?…。，、।۔،)]: BLOOM's word characters (the parentheses and bar are inside the class). */
 /* U+4E00-U+9FA5, U+3040-U+309F, U+30A0-U+30FF (DeepSeek V3's CJK and kana). */
 static bool is_kana_cjk(const piece_t *p, size_t pos)
 {
     uint32_t cp = pretok_wide_cpt(p, pos);
     return (cp >= 0x4E00 && cp <= 0x9FA5) || (cp >= 0x3040 && cp <= 0x30FF);
-}
-
-static bool is_ascii_punct(uint32_t cp)
-{
-    return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
-           (cp >= 0x7B && cp <= 0x7E);
 }
 
 static bool is_ascii_letter(const piece_t *p, size_t pos)
@@ -113,26 +106,6 @@ static int youtu_class(uint32_t cp)
     return 0;
 }
 
-static size_t cjk(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, is_cjk);
-}
-
-static size_t space_cased(const piece_t *p, size_t pos)
-{
-    return pretok_space_then_run(p, pos, is_cased_letter);
-}
-
-static size_t space_symbols(const piece_t *p, size_t pos)
-{
-    return pretok_space_then_run(p, pos, is_symbol);
-}
-
-static size_t asian(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, is_asian);
-}
-
 /* [가-힣ㄱ-ㆎ]+|[！…“”‘’—：；，、-〿︰-﹏]+|[ㄅ-ㄯ]+|[一-龥぀-ゟ゠-ヿ]+: a run of cp's class. */
 static size_t youtu_run(const piece_t *p, size_t pos)
 {
@@ -141,11 +114,6 @@ static size_t youtu_run(const piece_t *p, size_t pos)
     while (c && end < p->end && youtu_class(pretok_wide_cpt(p, end)) == c)
         end++;
     return end - pos;
-}
-
-static size_t kana_cjk(const piece_t *p, size_t pos)
-{
-    return pretok_run_of(p, pos, is_kana_cjk);
 }
 
 /*
@@ -158,7 +126,7 @@ static size_t deepseek3_like(const piece_t *p, size_t pos, bool spark)
 {
     uint32_t cp = p->cpts[pos];
     bool newline = cp == '\r' || cp == '\n';
-    if (is_ascii_punct(cp) && pos + 1 < p->end && is_ascii_letter(p, pos + 1))
+    if (pretok_is_ascii_punct(cp) && pos + 1 < p->end && is_ascii_letter(p, pos + 1))
         return 1 + pretok_run_of(p, pos + 1, is_ascii_letter);
     bool prefix = !newline && !pretok_has_flag(p, pos, UNICODE_LETTER | UNICODE_PUNCTUATION | UNICODE_SYMBOL);
     if (prefix && pos + 1 < p->end && is_letter_or_mark(p, pos + 1))
@@ -189,11 +157,11 @@ static size_t spark_word(const piece_t *p, size_t pos)
     return deepseek3_like(p, pos, true);
 }
 
-void pretok_cjk_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, cjk); }
-void pretok_space_cased(const piece_t *p, size_t start) { pretok_isolate(p, start, space_cased); }
-void pretok_space_symbols(const piece_t *p, size_t start) { pretok_isolate(p, start, space_symbols); }
-void pretok_kana_cjk_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, kana_cjk); }
+void pretok_cjk_runs(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_cjk, false); }
+void pretok_space_cased(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_cased_letter, true); }
+void pretok_space_symbols(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_symbol, true); }
+void pretok_kana_cjk_runs(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_kana_cjk, false); }
 void pretok_deepseek3_words(const piece_t *p, size_t start) { pretok_isolate(p, start, deepseek3_word); }
 void pretok_spark_words(const piece_t *p, size_t start) { pretok_isolate(p, start, spark_word); }
-void pretok_asian_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, asian); }
+void pretok_asian_runs(const piece_t *p, size_t start) { pretok_isolate_runs(p, start, is_asian, false); }
 void pretok_youtu_runs(const piece_t *p, size_t start) { pretok_isolate(p, start, youtu_run); }
