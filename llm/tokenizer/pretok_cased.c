@@ -111,10 +111,10 @@ static size_t cased_end(const piece_t *p, size_t pos, const cased_form_t *f)
             e++;
         return e;
     }
-    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
-    if (pretok_cls_at(p, body) != CLS_OTHER)
+    e = pretok_symbols_end(p, pos);
+    if (!e)
         return pretok_space_end(p, pos, true);
-    for (e = pretok_skip_cls(p, body, CLS_OTHER); e < p->end && (pretok_is_newline(p->cpts[e]) || p->cpts[e] == '/');)
+    while (e < p->end && (pretok_is_newline(p->cpts[e]) || p->cpts[e] == '/'))
         e++;
     return e;
 }

@@ -62,6 +62,9 @@ size_t pretok_contraction_len(const piece_t *p, size_t pos, bool fold);
  */
 size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines);
 
+/* " ?[^\s\p{L}\p{N}]+" at pos: the end of the run, or 0 when none starts there. */
+size_t pretok_symbols_end(const piece_t *p, size_t pos);
+
 /* ---- leftmost-first scanning of the std::regex expressions (pretok_isolate.c) ---- */
 
 typedef size_t (*pretok_match_fn)(const piece_t *p, size_t pos); /* the match's length at pos, 0: none */

@@ -68,6 +68,12 @@ size_t pretok_space_end(const piece_t *p, size_t pos, bool newlines)
     return end > pos ? end : pos + 1;
 }
 
+size_t pretok_symbols_end(const piece_t *p, size_t pos)
+{
+    size_t body = p->cpts[pos] == ' ' ? pos + 1 : pos; /* after the optional space */
+    return pretok_cls_at(p, body) == CLS_OTHER ? pretok_skip_cls(p, body, CLS_OTHER) : 0;
+}
+
 /* The end of the word at pos under 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S). */
 static size_t gpt2_word_end(const piece_t *p, size_t pos)
 {
@@ -138,21 +144,26 @@ static size_t llama3_word_end(const piece_t *p, size_t pos, const llama3_form_t 
             end++;
         return end;
     }
-    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
-    if (pretok_cls_at(p, body) != CLS_OTHER)
+    size_t end = pretok_symbols_end(p, pos);
+    if (!end)
         return f->cascade_spaces ? cascade_space_end(p, pos) : pretok_space_end(p, pos, true);
-    size_t end = pretok_skip_cls(p, body, CLS_OTHER);
     while (f->newline_tail && end < p->end && pretok_is_newline(p->cpts[end]))
         end++;
     return end;
 }
 
-static void split_gpt2(const piece_t *p, size_t pos)
+/* Cuts the piece from pos into words, each ending where word_end says. */
+static void split_words(const piece_t *p, size_t pos, size_t (*word_end)(const piece_t *p, size_t pos))
 {
     while (pos < p->end) {
-        pos = gpt2_word_end(p, pos);
+        pos = word_end(p, pos);
         pretok_cut(p, pos);
     }
+}
+
+static void split_gpt2(const piece_t *p, size_t pos)
+{
+    split_words(p, pos, gpt2_word_end);
 }
 
 static void split_llama3_form(const piece_t *p, size_t pos, const llama3_form_t *f)
@@ -235,20 +246,17 @@ static size_t kimi_end(const piece_t *p, size_t pos)
             e++;
         return e;
     }
-    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
-    if (pretok_cls_at(p, body) != CLS_OTHER)
+    e = pretok_symbols_end(p, pos);
+    if (!e)
         return pretok_space_end(p, pos, true);
-    for (e = pretok_skip_cls(p, body, CLS_OTHER); e < p->end && pretok_is_newline(p->cpts[e]);)
+    while (e < p->end && pretok_is_newline(p->cpts[e]))
         e++;
     return e;
 }
 
 static void split_kimi(const piece_t *p, size_t pos)
 {
-    while (pos < p->end) {
-        pos = kimi_end(p, pos);
-        pretok_cut(p, pos);
-    }
+    split_words(p, pos, kimi_end);
 }
 
 /*
@@ -284,19 +292,15 @@ static size_t exaone_end(const piece_t *p, size_t pos)
         return spaced_word_end(p, pos);
     if (c == CLS_NUMBER)
         return pos + 1;
-    size_t body = cp == ' ' ? pos + 1 : pos; /* after the optional space */
-    if (pretok_cls_at(p, body) != CLS_OTHER)
+    size_t end = pretok_symbols_end(p, pos);
+    if (!end)
         return pretok_space_end(p, pos, true);
-    size_t end = pretok_skip_cls(p, body, CLS_OTHER);
     return end < p->end && (pretok_is_newline(p->cpts[end]) || p->cpts[end] == '/') ? end + 1 : end;
 }
 
 static void split_exaone_moe(const piece_t *p, size_t pos)
 {
-    while (pos < p->end) {
-        pos = exaone_end(p, pos);
-        pretok_cut(p, pos);
-    }
+    split_words(p, pos, exaone_end);
 }
 
 #define MAX_STEPS 6
