@@ -409,10 +409,14 @@ $(REAL_RUNS): $(HOST_TESTS)
 		{ cat $(BUILD)/$@.log; exit 1; }
 	@cat $(BUILD)/$@.log
 
-# llm-run's command line and chat input (tests/host/llm_run_cli_test.sh).
-test-host-tools: $(BUILD)/host/tools/llm-run
+# llm-run's command line and chat input (tests/host/llm_run_cli_test.sh);
+# llm-tokenize's ids, texts and errors against llama.cpp's goldens
+# (tests/host/llm_tokenize_cli_test.sh).
+test-host-tools: $(BUILD)/host/tools/llm-run $(BUILD)/host/tools/llm-tokenize
 	@echo "== llm-run: integer flags, long chat lines, chat formats"
 	tests/host/llm_run_cli_test.sh $(BUILD)/host/tools/llm-run test_models
+	@echo "== llm-tokenize: ids and texts as llama.cpp's, --special, --add-special, --decode, errors"
+	tests/host/llm_tokenize_cli_test.sh $(BUILD)/host/tools/llm-tokenize test_models
 
 # The kernel-table suites: each runs every level the emulated CPU has.
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's,

@@ -6,19 +6,26 @@
 #ifndef HOST_HOST_VOCAB_H
 #define HOST_HOST_VOCAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "host/host_file.h"
 #include "llm/tokenizer/tokenizer.h"
 
 typedef struct host_vocab {
-    host_gguf_t gguf; /* the blob the vocabulary points into, and the arena its tables live in */
+    const uint8_t *blob; /* the file's bytes, which the vocabulary points into */
+    size_t len;
+    bool mapped;         /* blob is a read-only mapping (else malloc'd) */
+    arena_t arena;       /* the parser's and the tokenizer's tables */
+    gguf_file_t file;
     tok_vocab_t vocab;
 } host_vocab_t;
 
 /*
- * Reads path and loads its tokenizer; on failure prints "tool: path: reason"
- * to stderr, frees everything and returns -1.
+ * Maps path (reads it when it cannot be mapped, e.g. a pipe) and loads its
+ * tokenizer: a model's tensor data is never read. On failure prints
+ * "tool: path: reason" to stderr, frees everything and returns -1.
  */
 int host_vocab_open(host_vocab_t *h, const char *tool, const char *path);
 void host_vocab_close(host_vocab_t *h);

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""golden_entry.py FILE OUTDIR INDEX...: entries of a tokenizer golden file
+(tests/golden/tokenizer/, formats in tests/golden/README.md) written to
+OUTDIR/INDEX, for the shell tests: a corpus string ("TKCP") or detokenized
+text ("TKDT") as its raw bytes, a token list ("TKGD") as ids separated by
+spaces on one line, "NA" for an entry marked not applicable.
+
+golden_entry.py --index CORPUS CATEGORY:K...: the corpus index of the K-th
+entry of each category (numbers, see corpus_categories.txt), one a line.
+Standard library only.
+"""
+import os
+import struct
+import sys
+
+NA = 0xFFFFFFFF
+
+
+def entries(path):
+    data = open(path, "rb").read()
+    magic = data[:4]
+    count = struct.unpack_from("<I", data, 8)[0]
+    off = 12
+    for _ in range(count):
+        if magic == b"TKCP":
+            cat, n = struct.unpack_from("<II", data, off)
+            yield magic, cat, data[off + 8:off + 8 + n]
+            off += 8 + n
+        else:
+            n = struct.unpack_from("<I", data, off)[0]
+            off += 4
+            if n == NA:
+                yield magic, None, None
+            elif magic == b"TKGD":
+                yield magic, None, struct.unpack_from(f"<{n}i", data, off)
+                off += 4 * n
+            else:
+                yield magic, None, data[off:off + n]
+                off += n
+
+
+def main():
+    if sys.argv[1] == "--index":
+        cats = [c for _, c, _ in entries(sys.argv[2])]
+        for pick in sys.argv[3:]:
+            cat, k = map(int, pick.split(":"))
+            print([i for i, c in enumerate(cats) if c == cat][k])
+        return
+    all_entries = list(entries(sys.argv[1]))
+    for index in sys.argv[3:]:
+        magic, _, value = all_entries[int(index)]
+        with open(os.path.join(sys.argv[2], index), "wb") as out:
+            if value is None:
+                out.write(b"NA\n")
+            elif magic == b"TKGD":
+                out.write(" ".join(map(str, value)).encode() + b"\n")
+            else:
+                out.write(value)
+
+
+main()
