@@ -273,7 +273,8 @@ bench: setup
 	$(BUILD)/host/tools/bench-quant test_models/smollm2-135m-q4_1.gguf
 	@echo "== kernels, NEON levels against the scalar reference (qemu-aarch64 -cpu max)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(BUILD)/host-arm64/tools/bench-kernels
-	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf
+	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf \
+		test_models/gemma-3-270m-q4_k_m.gguf $$(test -d test_models/llama-vocabs && echo test_models/llama-vocabs)
 	$(BUILD)/host/tools/bench-generate test_models/smollm2-135m-q4_1.gguf test_models/smollm2-135m-q4_0.gguf \
 		test_models/smollm2-135m-q8_0.gguf
 

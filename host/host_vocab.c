@@ -44,24 +44,20 @@ static int map_file(host_vocab_t *h, const char *path)
     return h->mapped;
 }
 
-int host_vocab_open(host_vocab_t *h, const char *tool, const char *path)
+err_code_t host_vocab_open(host_vocab_t *h, const char *path, err_t *err)
 {
-    err_t err;
     memset(h, 0, sizeof *h);
     int mapped = map_file(h, path);
-    if (mapped < 0 || (!mapped && !(h->blob = host_read_file(path, &h->len)))) {
-        fprintf(stderr, "%s: %s: %s\n", tool, path, strerror(errno));
-        return -1;
-    }
+    if (mapped < 0 || (!mapped && !(h->blob = host_read_file(path, &h->len))))
+        return err_set(err, ERR_NOT_FOUND, "%s", strerror(errno));
     host_arena_init(&h->arena, VOCAB_ARENA_BYTES);
-    if (!h->arena.base)
-        err_set(&err, ERR_NOMEM, "no memory for a %u MiB arena", VOCAB_ARENA_BYTES >> 20);
-    else if (gguf_parse(&h->file, h->blob, h->len, &h->arena, &err) == ERR_OK &&
-             tok_load(&h->vocab, &h->file, &h->arena, &err) == ERR_OK)
-        return 0;
-    fprintf(stderr, "%s: %s: %s\n", tool, path, err.msg);
-    host_vocab_close(h);
-    return -1;
+    err_code_t rc = !h->arena.base ? err_set(err, ERR_NOMEM, "no memory for a %u MiB arena", VOCAB_ARENA_BYTES >> 20)
+                                   : gguf_parse(&h->file, h->blob, h->len, &h->arena, err);
+    if (rc == ERR_OK)
+        rc = tok_load(&h->vocab, &h->file, &h->arena, err);
+    if (rc != ERR_OK)
+        host_vocab_close(h);
+    return rc;
 }
 
 void host_vocab_close(host_vocab_t *h)
@@ -83,17 +79,19 @@ static const char *file_str(const host_vocab_t *h, const char *key, char *buf, s
     return llm_escape(buf, size, s.ptr, s.len);
 }
 
-/* The pre-tokenizer split the engine runs ("-" when the tokenizer has none). */
-static const char *split_name(const tok_vocab_t *v)
+const char *host_vocab_model(const host_vocab_t *h, char *buf, size_t size)
 {
-    return v->kind == TOK_BPE ? pretok_kind_name(v->pre) : "-";
+    return file_str(h, "tokenizer.ggml.model", buf, size);
 }
 
-const char *host_vocab_kind(const host_vocab_t *h, char *buf, size_t size)
+const char *host_vocab_pre(const host_vocab_t *h, char *buf, size_t size)
 {
-    char model[64];
-    snprintf(buf, size, "%s/%s", file_str(h, "tokenizer.ggml.model", model, sizeof model), split_name(&h->vocab));
-    return buf;
+    return file_str(h, "tokenizer.ggml.pre", buf, size);
+}
+
+const char *host_vocab_split(const host_vocab_t *h)
+{
+    return h->vocab.kind == TOK_BPE ? pretok_kind_name(h->vocab.pre) : "-";
 }
 
 /* "id (added)" or "id" or "none" for a special token. */
@@ -112,8 +110,8 @@ const char *host_vocab_describe(const host_vocab_t *h, char *buf, size_t size)
     snprintf(buf, size,
              "tokenizer model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s, "
              "arena %zu bytes (+%zu for the GGUF index)",
-             file_str(h, "tokenizer.ggml.model", model, sizeof model),
-             file_str(h, "tokenizer.ggml.pre", pre, sizeof pre), split_name(v), v->n_tokens, v->n_merges,
+             host_vocab_model(h, model, sizeof model), host_vocab_pre(h, pre, sizeof pre), host_vocab_split(h),
+             v->n_tokens, v->n_merges,
              v->n_specials, special(v->bos, v->add_bos, bos, sizeof bos), special(v->eos, v->add_eos, eos, sizeof eos),
              v->arena_bytes, h->file.arena_bytes);
     return buf;

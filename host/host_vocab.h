@@ -24,10 +24,11 @@ typedef struct host_vocab {
 
 /*
  * Maps path (reads it when it cannot be mapped, e.g. a pipe) and loads its
- * tokenizer: a model's tensor data is never read. On failure prints
- * "tool: path: reason" to stderr, frees everything and returns -1.
+ * tokenizer: a model's tensor data is never read. On failure fills err (the
+ * system's reason for a file that cannot be read, else the parser's or
+ * tok_load's, the path not included), frees everything and returns its code.
  */
-int host_vocab_open(host_vocab_t *h, const char *tool, const char *path);
+err_code_t host_vocab_open(host_vocab_t *h, const char *path, err_t *err);
 void host_vocab_close(host_vocab_t *h);
 
 /*
@@ -39,7 +40,11 @@ void host_vocab_close(host_vocab_t *h);
  */
 const char *host_vocab_describe(const host_vocab_t *h, char *buf, size_t size);
 
-/* The file's tokenizer.ggml.model and the engine's split for it, escaped into buf (e.g. "gpt2/smollm"). */
-const char *host_vocab_kind(const host_vocab_t *h, char *buf, size_t size);
+/* The file's tokenizer.ggml.model and tokenizer.ggml.pre, escaped into buf ("-" when absent). */
+const char *host_vocab_model(const host_vocab_t *h, char *buf, size_t size);
+const char *host_vocab_pre(const host_vocab_t *h, char *buf, size_t size);
+
+/* The pre-tokenizer split the engine runs for it ("gpt2", "llama3", ...; "-" when it runs none). */
+const char *host_vocab_split(const host_vocab_t *h);
 
 #endif

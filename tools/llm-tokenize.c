@@ -314,8 +314,15 @@ int main(int argc, char **argv)
     host_vocab_t h;
     memset(&h, 0, sizeof h);
     int rc = parse(argc, argv, &o);
-    if (!rc)
-        rc = host_vocab_open(&h, "llm-tokenize", o.model) ? 1 : run(&o, &h);
+    if (!rc) {
+        err_t e;
+        if (host_vocab_open(&h, o.model, &e) == ERR_OK) {
+            rc = run(&o, &h);
+        } else {
+            fprintf(stderr, "llm-tokenize: %s: %s\n", o.model, e.msg);
+            rc = 1;
+        }
+    }
     if (!rc && fflush(stdout) != 0) {
         fprintf(stderr, "llm-tokenize: writing stdout: %s\n", strerror(errno));
         rc = 1;
