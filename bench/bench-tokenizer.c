@@ -77,13 +77,13 @@ static void bench_vocab(bench_t *b, const char *path)
         t1 = host_now_s();
     }
     char model_buf[32], pre_buf[32];
-    const char *model = host_vocab_model(&h, model_buf, sizeof model_buf);
-    const char *pre = host_vocab_pre(&h, pre_buf, sizeof pre_buf);
+    const char *model = host_vocab_model(&h.file, model_buf, sizeof model_buf);
+    const char *pre = host_vocab_pre(&h.file, pre_buf, sizeof pre_buf);
     if (rc != ERR_OK) {
-        printf("  %-32s %-6s %-16s %-8s encode failed: %s\n", name, model, pre, host_vocab_split(&h), e.msg);
+        printf("  %-32s %-6s %-16s %-8s encode failed: %s\n", name, model, pre, host_vocab_split(&h.vocab), e.msg);
     } else {
         double per_run = (t1 - t0) / runs;
-        printf("  %-32s %-6s %-16s %-8s %7.2f %10.0f %8zu %8u %12zu\n", name, model, pre, host_vocab_split(&h),
+        printf("  %-32s %-6s %-16s %-8s %7.2f %10.0f %8zu %8u %12zu\n", name, model, pre, host_vocab_split(&h.vocab),
                b->len / per_run / 1e6, n / per_run, n, h.vocab.n_tokens, h.vocab.arena_bytes);
     }
     fflush(stdout);

@@ -71,27 +71,27 @@ void host_vocab_close(host_vocab_t *h)
 }
 
 /* The string value of key, escaped into buf, or "-" when the file has none. */
-static const char *file_str(const host_vocab_t *h, const char *key, char *buf, size_t size)
+static const char *file_str(const gguf_file_t *file, const char *key, char *buf, size_t size)
 {
     str_view_t s;
-    if (gguf_get_str(&h->file, key, &s, NULL) != ERR_OK)
+    if (gguf_get_str(file, key, &s, NULL) != ERR_OK)
         return "-";
     return llm_escape(buf, size, s.ptr, s.len);
 }
 
-const char *host_vocab_model(const host_vocab_t *h, char *buf, size_t size)
+const char *host_vocab_model(const gguf_file_t *file, char *buf, size_t size)
 {
-    return file_str(h, "tokenizer.ggml.model", buf, size);
+    return file_str(file, "tokenizer.ggml.model", buf, size);
 }
 
-const char *host_vocab_pre(const host_vocab_t *h, char *buf, size_t size)
+const char *host_vocab_pre(const gguf_file_t *file, char *buf, size_t size)
 {
-    return file_str(h, "tokenizer.ggml.pre", buf, size);
+    return file_str(file, "tokenizer.ggml.pre", buf, size);
 }
 
-const char *host_vocab_split(const host_vocab_t *h)
+const char *host_vocab_split(const tok_vocab_t *v)
 {
-    return h->vocab.kind == TOK_BPE ? pretok_kind_name(h->vocab.pre) : "-";
+    return v->kind == TOK_BPE ? pretok_kind_name(v->pre) : "-";
 }
 
 /* "id (added)" or "id" or "none" for a special token. */
@@ -103,16 +103,15 @@ static const char *special(int32_t id, bool added, char *buf, size_t size)
     return buf;
 }
 
-const char *host_vocab_describe(const host_vocab_t *h, char *buf, size_t size)
+const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, char *buf, size_t size)
 {
-    const tok_vocab_t *v = &h->vocab;
     char model[64], pre[64], bos[32], eos[32];
     snprintf(buf, size,
-             "tokenizer model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s, "
+             "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s, "
              "arena %zu bytes (+%zu for the GGUF index)",
-             host_vocab_model(h, model, sizeof model), host_vocab_pre(h, pre, sizeof pre), host_vocab_split(h),
+             host_vocab_model(file, model, sizeof model), host_vocab_pre(file, pre, sizeof pre), host_vocab_split(v),
              v->n_tokens, v->n_merges,
              v->n_specials, special(v->bos, v->add_bos, bos, sizeof bos), special(v->eos, v->add_eos, eos, sizeof eos),
-             v->arena_bytes, h->file.arena_bytes);
+             v->arena_bytes, file->arena_bytes);
     return buf;
 }

@@ -32,19 +32,19 @@ err_code_t host_vocab_open(host_vocab_t *h, const char *path, err_t *err);
 void host_vocab_close(host_vocab_t *h);
 
 /*
- * One line (no newline) describing the loaded vocabulary into buf: the file's
+ * One line (no newline) describing a loaded vocabulary into buf: the file's
  * tokenizer.ggml.model and tokenizer.ggml.pre names (escaped; "-" when
  * absent), the split the engine uses for it, the token, merge and special
  * counts, BOS/EOS and whether they are added, and the arena bytes the
- * tokenizer's tables took. Returns buf.
+ * tokenizer's tables took (and the GGUF index, apart). Returns buf.
  */
-const char *host_vocab_describe(const host_vocab_t *h, char *buf, size_t size);
+const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, char *buf, size_t size);
 
 /* The file's tokenizer.ggml.model and tokenizer.ggml.pre, escaped into buf ("-" when absent). */
-const char *host_vocab_model(const host_vocab_t *h, char *buf, size_t size);
-const char *host_vocab_pre(const host_vocab_t *h, char *buf, size_t size);
+const char *host_vocab_model(const gguf_file_t *file, char *buf, size_t size);
+const char *host_vocab_pre(const gguf_file_t *file, char *buf, size_t size);
 
-/* The pre-tokenizer split the engine runs for it ("gpt2", "llama3", ...; "-" when it runs none). */
-const char *host_vocab_split(const host_vocab_t *h);
+/* The pre-tokenizer split the engine runs for v ("gpt2", "llama3", ...; "-" when it runs none). */
+const char *host_vocab_split(const tok_vocab_t *v);
 
 #endif

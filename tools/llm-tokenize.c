@@ -286,7 +286,7 @@ static int run(const options_t *o, const host_vocab_t *h)
 {
     if (o->info) {
         char line[512];
-        printf("%s: %s\n", o->model, host_vocab_describe(h, line, sizeof line));
+        printf("%s: tokenizer %s\n", o->model, host_vocab_describe(&h->file, &h->vocab, line, sizeof line));
         if (!o->text && !o->file && !o->from_stdin && !o->n_positional)
             return 0;
     }
