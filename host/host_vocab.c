@@ -110,8 +110,7 @@ const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, c
              "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s, "
              "arena %zu bytes (+%zu for the GGUF index)",
              host_vocab_model(file, model, sizeof model), host_vocab_pre(file, pre, sizeof pre), host_vocab_split(v),
-             v->n_tokens, v->n_merges,
-             v->n_specials, special(v->bos, v->add_bos, bos, sizeof bos), special(v->eos, v->add_eos, eos, sizeof eos),
-             v->arena_bytes, file->arena_bytes);
+             v->n_tokens, v->n_merges, v->n_specials, special(v->bos, v->add_bos, bos, sizeof bos),
+             special(v->eos, v->add_eos, eos, sizeof eos), v->arena_bytes, file->arena_bytes);
     return buf;
 }

@@ -110,7 +110,8 @@ static int parse(int argc, char **argv, options_t *o)
         return bad("give one input of TEXT, -p, -f and --stdin, not several; saw",
                    o->from_stdin ? "--stdin" : o->file ? "-f" : "-p");
     if (sources == 0 && !o->info)
-        return bad(o->decode ? "nothing to decode: give ids or" : "nothing to tokenize: give TEXT, -p, -f or", "--stdin");
+        return bad(o->decode ? "nothing to decode: give ids or" : "nothing to tokenize: give TEXT, -p, -f or",
+                   "--stdin");
     return 0;
 }
 
