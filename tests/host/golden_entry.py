@@ -7,6 +7,12 @@ spaces on one line, "NA" for an entry marked not applicable.
 
 golden_entry.py --index CORPUS CATEGORY:K...: the corpus index of the K-th
 entry of each category (numbers, see corpus_categories.txt), one a line.
+
+golden_entry.py --vectors FILE.gguf.inp OUTDIR: llama.cpp's tokenizer test
+vectors (models/ggml-vocab-*.gguf.inp and .out, split as its
+test-tokenizer-0 splits them: strings between lines "__ggml_vocab_test__",
+one line of ids per string) as OUTDIR/<i> (the string's bytes) and
+OUTDIR/<i>.ids (its ids); prints the count.
 Standard library only.
 """
 import os
@@ -39,7 +45,24 @@ def entries(path):
                 off += n
 
 
+def vectors(inp, outdir):
+    raw = open(inp, "rb").read()
+    texts, pos, sep = [], 0, b"\n__ggml_vocab_test__\n"
+    while pos < len(raw):
+        nxt = raw.find(sep, pos)
+        texts.append(raw[pos:] if nxt < 0 else raw[pos:nxt])
+        pos = len(raw) if nxt < 0 else nxt + len(sep)
+    ids = open(inp[:-len(".inp")] + ".out", "rb").read().decode().split("\n")[:len(texts)]
+    for i, (text, line) in enumerate(zip(texts, ids)):
+        open(os.path.join(outdir, str(i)), "wb").write(text)
+        open(os.path.join(outdir, f"{i}.ids"), "w").write(" ".join(line.split()) + "\n")
+    print(len(texts))
+
+
 def main():
+    if sys.argv[1] == "--vectors":
+        vectors(sys.argv[2], sys.argv[3])
+        return
     if sys.argv[1] == "--index":
         cats = [c for _, c, _ in entries(sys.argv[2])]
         for pick in sys.argv[3:]:

@@ -5,6 +5,7 @@
 # SmolLM2 (GPT-2 byte-level BPE), the Llama 2 vocabulary-only file
 # (SentencePiece) and Gemma 3 (SentencePiece, 262,144 tokens), on corpus
 # entries of every category read from stdin, from a file and as an argument;
+# llama.cpp's own test vectors on four of its vocabulary-only files;
 # --special against llama.cpp's special=True ids; --add-special; --decode of
 # llama.cpp's ids against llama.cpp's detokenized bytes, and round trips of
 # any bytes (NUL included) through stdin; --info; each error with one line
@@ -85,6 +86,29 @@ encode_set() {
 encode_set smollm2 "$smol" smollm2_plain.bin smollm2_special.bin smollm2_detok.bin
 encode_set llama2 "$llama2" llama2_llamacpp.bin - -
 encode_set gemma3 "$gemma" gemma_plain.bin gemma_special.bin gemma_detok.bin
+
+# llama.cpp's own test vectors (test_models/llama-vocabs/, fetched by make
+# models from the llama-cpp-python sdist): vocabulary-only files of both
+# families, every string from stdin, ids as in its .out files (no special
+# tokens added); byte-level GPT-2 decodes each back to its bytes.
+vocabs=$models/llama-vocabs
+if [ -d "$vocabs" ]; then
+    for v in gpt-2 llama-spm llama-bpe qwen2; do
+        mkdir "$tmp/$v"
+        n=$("$entry" --vectors "$vocabs/ggml-vocab-$v.gguf.inp" "$tmp/$v") || { fail "reading $v's vectors"; continue; }
+        for i in $(seq 0 $((n - 1))); do
+            got=$("$tool" -m "$vocabs/ggml-vocab-$v.gguf" --ids --stdin <"$tmp/$v/$i")
+            same "$v vector $i" "$(cat "$tmp/$v/$i.ids")" "$got"
+            if [ $v == gpt-2 ]; then
+                "$tool" -m "$vocabs/ggml-vocab-$v.gguf" --decode --stdin <<<"$got" >"$tmp/got"
+                cmp -s "$tmp/$v/$i" "$tmp/got" && pass=$((pass + 1)) || fail "$v vector $i: decode(ids) != text"
+            fi
+        done
+        echo "  $v: $n llama.cpp test vectors checked"
+    done
+else
+    echo "  (no $vocabs: llama.cpp's test vectors skipped; make models fetches them)"
+fi
 
 # The text as an argument; --special makes a difference only where asked.
 same "smollm2 text as an argument" "$(g smollm2_plain.bin "$hello")" \
