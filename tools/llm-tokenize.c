@@ -8,7 +8,6 @@
  * Exit status: 0, 1 for what the file or the input holds, 2 for the command line.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +35,7 @@ static const char usage[] =
 
 typedef struct options {
     const char *model, *text, *file;
-    const char **positional;
+    char **positional; /* the arguments that are no option (TEXT, or ids to decode) */
     int n_positional;
     bool from_stdin, ids_only, special, add_special, decode, info;
 } options_t;
@@ -56,26 +55,13 @@ static int value(const char *flag, const char *val, const char **out)
     return 0;
 }
 
+/* Parses argv; the arguments that are no option are gathered at the front of argv (o->positional). */
 static int parse(int argc, char **argv, options_t *o)
 {
-    static const struct {
-        const char *name;
-        size_t offset;
-    } switches[] = {
-        { "--stdin", offsetof(options_t, from_stdin) },   { "--ids", offsetof(options_t, ids_only) },
-        { "--special", offsetof(options_t, special) },    { "--add-special", offsetof(options_t, add_special) },
-        { "--decode", offsetof(options_t, decode) },      { "--info", offsetof(options_t, info) },
-    };
-    o->positional = calloc((size_t)argc, sizeof *o->positional);
+    o->positional = argv;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
-        bool is_switch = false;
-        for (size_t s = 0; s < sizeof switches / sizeof switches[0]; s++)
-            if (!strcmp(a, switches[s].name))
-                *(bool *)((char *)o + switches[s].offset) = is_switch = true;
-        if (is_switch)
-            continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
             exit(0);
@@ -85,13 +71,25 @@ static int parse(int argc, char **argv, options_t *o)
             rc = value(a, val, &o->text), i++;
         } else if (!strcmp(a, "-f") || !strcmp(a, "--file")) {
             rc = value(a, val, &o->file), i++;
+        } else if (!strcmp(a, "--stdin")) {
+            o->from_stdin = true;
+        } else if (!strcmp(a, "--ids")) {
+            o->ids_only = true;
+        } else if (!strcmp(a, "--special")) {
+            o->special = true;
+        } else if (!strcmp(a, "--add-special")) {
+            o->add_special = true;
+        } else if (!strcmp(a, "--decode")) {
+            o->decode = true;
+        } else if (!strcmp(a, "--info")) {
+            o->info = true;
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
                 o->positional[o->n_positional++] = argv[i];
         } else if (a[0] == '-' && a[1] != '\0') {
             return bad("unknown option", a);
         } else {
-            o->positional[o->n_positional++] = a;
+            o->positional[o->n_positional++] = argv[i];
         }
         if (rc)
             return rc;
@@ -329,6 +327,5 @@ int main(int argc, char **argv)
         rc = 1;
     }
     host_vocab_close(&h);
-    free(o.positional);
     return rc;
 }
