@@ -8,11 +8,13 @@ spaces on one line, "NA" for an entry marked not applicable.
 golden_entry.py --index CORPUS CATEGORY:K...: the corpus index of the K-th
 entry of each category (numbers, see corpus_categories.txt), one a line.
 
-golden_entry.py --vectors FILE.gguf.inp OUTDIR: llama.cpp's tokenizer test
-vectors (models/ggml-vocab-*.gguf.inp and .out, split as its
-test-tokenizer-0 splits them: strings between lines "__ggml_vocab_test__",
-one line of ids per string) as OUTDIR/<i> (the string's bytes) and
-OUTDIR/<i>.ids (its ids); prints the count.
+golden_entry.py --vectors INP OUT OUTDIR [DETOK NAME]: llama.cpp's tokenizer
+test vectors (models/ggml-vocab-*.gguf.inp and .out, or another .out for the
+same strings, split as its test-tokenizer-0 splits them: strings between
+lines "__ggml_vocab_test__", one line of ids per string) as OUTDIR/<i> (the string's bytes) and
+OUTDIR/<i>.ids (its ids); with DETOK (tests/golden/llama_vocabs/detok.txt)
+also OUTDIR/<i>.detok, llama.cpp's detokenized text of those ids for
+vocabulary NAME. Prints the count.
 Standard library only.
 """
 import os
@@ -45,23 +47,52 @@ def entries(path):
                 off += n
 
 
-def vectors(inp, outdir):
+def unescape(t):
+    """detok.txt's escapes undone (tests/ref/make_llama_vocab_goldens.py's escape)."""
+    out, i, names = bytearray(), 0, {ord("s"): 0x20, ord("n"): 0x0A, ord("t"): 0x09, ord("r"): 0x0D, 0x5C: 0x5C}
+    while i < len(t):
+        if t[i] != 0x5C:
+            out.append(t[i])
+            i += 1
+        elif t[i + 1] == ord("x"):
+            out.append(int(t[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out.append(names[t[i + 1]])
+            i += 2
+    return bytes(out)
+
+
+def detok(path, name, texts):
+    """Vocabulary name's detokenized texts from detok.txt ("=": the input string)."""
+    got = {}
+    for line in open(path, "rb").read().split(b"\n"):
+        if line.startswith(name.encode() + b" "):
+            index, rest = line[len(name) + 1:].split(b" ", 1)
+            got[int(index)] = texts[int(index)] if rest == b"=" else unescape(rest[1:])
+    return [got[i] for i in range(len(texts))]
+
+
+def vectors(inp, out, outdir, detok_path=None, name=None):
     raw = open(inp, "rb").read()
     texts, pos, sep = [], 0, b"\n__ggml_vocab_test__\n"
     while pos < len(raw):
         nxt = raw.find(sep, pos)
         texts.append(raw[pos:] if nxt < 0 else raw[pos:nxt])
         pos = len(raw) if nxt < 0 else nxt + len(sep)
-    ids = open(inp[:-len(".inp")] + ".out", "rb").read().decode().split("\n")[:len(texts)]
+    ids = open(out, "rb").read().decode().split("\n")[:len(texts)]
     for i, (text, line) in enumerate(zip(texts, ids)):
         open(os.path.join(outdir, str(i)), "wb").write(text)
         open(os.path.join(outdir, f"{i}.ids"), "w").write(" ".join(line.split()) + "\n")
+    if detok_path:
+        for i, text in enumerate(detok(detok_path, name, texts)):
+            open(os.path.join(outdir, f"{i}.detok"), "wb").write(text)
     print(len(texts))
 
 
 def main():
     if sys.argv[1] == "--vectors":
-        vectors(sys.argv[2], sys.argv[3])
+        vectors(*sys.argv[2:7])
         return
     if sys.argv[1] == "--index":
         cats = [c for _, c, _ in entries(sys.argv[2])]

@@ -5,7 +5,8 @@
 # SmolLM2 (GPT-2 byte-level BPE), the Llama 2 vocabulary-only file
 # (SentencePiece) and Gemma 3 (SentencePiece, 262,144 tokens), on corpus
 # entries of every category read from stdin, from a file and as an argument;
-# llama.cpp's own test vectors on four of its vocabulary-only files;
+# llama.cpp's own test vectors on six of its vocabulary-only files (one per
+# tokenizer model);
 # --special against llama.cpp's special=True ids; --add-special; --decode of
 # llama.cpp's ids against llama.cpp's detokenized bytes, and round trips of
 # any bytes (NUL included) through stdin; --info; each error with one line
@@ -88,22 +89,30 @@ encode_set llama2 "$llama2" llama2_llamacpp.bin - -
 encode_set gemma3 "$gemma" gemma_plain.bin gemma_special.bin gemma_detok.bin
 
 # llama.cpp's own test vectors (test_models/llama-vocabs/, fetched by make
-# models from the llama-cpp-python sdist): vocabulary-only files of both
-# families, every string from stdin, ids as in its .out files (no special
-# tokens added); byte-level GPT-2 decodes each back to its bytes.
+# models from the llama-cpp-python sdist): vocabulary-only files of each
+# tokenizer model (gpt2, llama, bert, gemma4, t5: nomic-bert-moe on
+# bert-bge's strings with llama.cpp's ids from tests/golden/llama_vocabs/),
+# each string from stdin, ids as in the .out file (no special tokens added),
+# and --decode of those ids equal to llama.cpp's detokenized text
+# (tests/golden/llama_vocabs/detok.txt). The two slowest files to load take
+# every fourth string.
 vocabs=$models/llama-vocabs
 if [ -d "$vocabs" ]; then
-    for v in gpt-2 llama-spm llama-bpe qwen2; do
+    for spec in gpt-2:gpt-2:1 llama-spm:llama-spm:1 qwen2:qwen2:4 bert-bge:bert-bge:1 gemma-4:gemma-4:4 \
+        nomic-bert-moe:bert-bge:1; do
+        IFS=: read -r v strings stride <<<"$spec"
+        out=$vocabs/ggml-vocab-$v.gguf.out
+        [ -f "$out" ] || out=tests/golden/llama_vocabs/$v.out
         mkdir "$tmp/$v"
-        n=$("$entry" --vectors "$vocabs/ggml-vocab-$v.gguf.inp" "$tmp/$v") || { fail "reading $v's vectors"; continue; }
-        for i in $(seq 0 $((n - 1))); do
-            got=$("$tool" -m "$vocabs/ggml-vocab-$v.gguf" --ids --stdin <"$tmp/$v/$i")
-            same "$v vector $i" "$(cat "$tmp/$v/$i.ids")" "$got"
-            if [ $v == gpt-2 ]; then
-                "$tool" -m "$vocabs/ggml-vocab-$v.gguf" --decode --stdin <<<"$got" >"$tmp/got"
-                cmp -s "$tmp/$v/$i" "$tmp/got" && pass=$((pass + 1)) || fail "$v vector $i: decode(ids) != text"
-            fi
+        n=$("$entry" --vectors "$vocabs/ggml-vocab-$strings.gguf.inp" "$out" "$tmp/$v" \
+            tests/golden/llama_vocabs/detok.txt "$v") || { fail "reading $v's vectors"; continue; }
+        for i in $(seq 0 "$stride" $((n - 1))); do
+            same "$v vector $i" "$(cat "$tmp/$v/$i.ids")" \
+                "$("$tool" -m "$vocabs/ggml-vocab-$v.gguf" --ids --stdin <"$tmp/$v/$i")"
+            "$tool" -m "$vocabs/ggml-vocab-$v.gguf" --decode --stdin <"$tmp/$v/$i.ids" >"$tmp/got"
+            cmp -s "$tmp/$v/$i.detok" "$tmp/got" && pass=$((pass + 1)) || fail "$v vector $i: --decode"
         done
+        n=$(( (n + stride - 1) / stride ))
         echo "  $v: $n llama.cpp test vectors checked"
     done
 else
