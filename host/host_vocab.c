@@ -91,7 +91,9 @@ const char *host_vocab_pre(const gguf_file_t *file, char *buf, size_t size)
 
 const char *host_vocab_split(const tok_vocab_t *v)
 {
-    return v->kind == TOK_BPE ? pretok_kind_name(v->pre) : "-";
+    if (v->kind == TOK_BPE)
+        return pretok_kind_name(v->pre);
+    return v->kind == TOK_WPM ? "wordpiece" : "-"; /* WordPiece splits words its own way, whatever the name */
 }
 
 /* "id (added)" or "id" or "none" for a special token. */
@@ -105,12 +107,14 @@ static const char *special(int32_t id, bool added, char *buf, size_t size)
 
 const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, char *buf, size_t size)
 {
-    char model[64], pre[64], bos[32], eos[32];
+    char model[64], pre[64], bos[32], eos[32], sep[32];
     snprintf(buf, size,
-             "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s, "
+             "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s%s%s, "
              "arena %zu bytes (+%zu for the GGUF index)",
              host_vocab_model(file, model, sizeof model), host_vocab_pre(file, pre, sizeof pre), host_vocab_split(v),
              v->n_tokens, v->n_merges, v->n_specials, special(v->bos, v->add_bos, bos, sizeof bos),
-             special(v->eos, v->add_eos, eos, sizeof eos), v->arena_bytes, file->arena_bytes);
+             special(v->eos, v->add_eos, eos, sizeof eos), v->sep == TOK_NONE ? "" : ", sep ",
+             v->sep == TOK_NONE ? "" : special(v->sep, v->kind == TOK_WPM, sep, sizeof sep), v->arena_bytes,
+             file->arena_bytes);
     return buf;
 }

@@ -35,8 +35,9 @@ void host_vocab_close(host_vocab_t *h);
  * One line (no newline) describing a loaded vocabulary into buf: the file's
  * tokenizer.ggml.model and tokenizer.ggml.pre names (escaped; "-" when
  * absent), the split the engine uses for it, the token, merge and special
- * counts, BOS/EOS and whether they are added, and the arena bytes the
- * tokenizer's tables took (and the GGUF index, apart). Returns buf.
+ * counts, BOS/EOS (and WordPiece's SEP) and whether they are added, and the
+ * arena bytes the tokenizer's tables took (and the GGUF index, apart).
+ * Returns buf.
  */
 const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, char *buf, size_t size);
 
@@ -44,7 +45,7 @@ const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, c
 const char *host_vocab_model(const gguf_file_t *file, char *buf, size_t size);
 const char *host_vocab_pre(const gguf_file_t *file, char *buf, size_t size);
 
-/* The pre-tokenizer split the engine runs for v ("gpt2", "llama3", ...; "-" when it runs none). */
+/* The pre-tokenizer split the engine runs for v ("gpt2", "llama3", ..., "wordpiece"; "-" when it runs none). */
 const char *host_vocab_split(const tok_vocab_t *v);
 
 #endif

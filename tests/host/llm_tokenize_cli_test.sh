@@ -113,6 +113,12 @@ if [ -d "$vocabs" ]; then
             cmp -s "$tmp/$v/$i.detok" "$tmp/got" && pass=$((pass + 1)) || fail "$v vector $i: --decode"
         done
         n=$(( (n + stride - 1) / stride ))
+        if [ "$v" == bert-bge ]; then # WordPiece adds [CLS] (101) and [SEP] (102)
+            same "bert-bge --add-special" "101 $(cat "$tmp/$v/11.ids") 102" \
+                "$("$tool" -m "$vocabs/ggml-vocab-$v.gguf" --ids --add-special -f "$tmp/$v/11")"
+            t "--info of WordPiece" 0 "model bert, pre-tokenizer bert-bge \(split wordpiece\).*bos 101 \(added\), eos none, sep 102 \(added\)" \
+                -m "$vocabs/ggml-vocab-$v.gguf" --info
+        fi
         echo "  $v: $n llama.cpp test vectors checked"
     done
 else
