@@ -80,10 +80,10 @@ static void bench_vocab(bench_t *b, const char *path)
     const char *model = host_vocab_model(&h.file, model_buf, sizeof model_buf);
     const char *pre = host_vocab_pre(&h.file, pre_buf, sizeof pre_buf);
     if (rc != ERR_OK) {
-        printf("  %-32s %-6s %-16s %-8s encode failed: %s\n", name, model, pre, host_vocab_split(&h.vocab), e.msg);
+        printf("  %-32s %-6s %-16s %-14s encode failed: %s\n", name, model, pre, host_vocab_split(&h.vocab), e.msg);
     } else {
         double per_run = (t1 - t0) / runs;
-        printf("  %-32s %-6s %-16s %-8s %7.2f %10.0f %8zu %8u %12zu\n", name, model, pre, host_vocab_split(&h.vocab),
+        printf("  %-32s %-6s %-16s %-14s %7.2f %10.0f %8zu %8u %12zu\n", name, model, pre, host_vocab_split(&h.vocab),
                b->len / per_run / 1e6, n / per_run, n, h.vocab.n_tokens, h.vocab.arena_bytes);
     }
     fflush(stdout);
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
     host_arena_init(&b.scratch, 64u << 20);
     b.ids = malloc((b.len + 4) * sizeof *b.ids);
     printf("tokenizer encode throughput on the %u-byte corpus document (%.1f s a vocabulary):\n", b.len, b.seconds);
-    printf("  %-32s %-6s %-16s %-8s %7s %10s %8s %8s %12s\n", "vocabulary", "model", "pre-tokenizer", "split",
+    printf("  %-32s %-6s %-16s %-14s %7s %10s %8s %8s %12s\n", "vocabulary", "model", "pre-tokenizer", "split",
            "MB/s", "tokens/s", "tokens", "n_vocab", "arena bytes");
     for (int i = first; i < argc; i++) {
         struct stat st;
