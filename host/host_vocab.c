@@ -105,14 +105,23 @@ static const char *special(int32_t id, bool added, char *buf, size_t size)
     return buf;
 }
 
+/* The special tokens matched in any text, --special or not (llama.cpp's USER_DEFINED type). */
+static uint32_t n_user_defined(const tok_vocab_t *v)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < v->n_specials; i++)
+        n += v->types[v->specials[i]] == TOK_TYPE_USER_DEFINED;
+    return n;
+}
+
 const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, char *buf, size_t size)
 {
     char model[64], pre[64], bos[32], eos[32], sep[32];
     snprintf(buf, size,
-             "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special, bos %s, eos %s%s%s, "
-             "arena %zu bytes (+%zu for the GGUF index)",
+             "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special (%u user-defined), "
+             "bos %s, eos %s%s%s, arena %zu bytes (+%zu for the GGUF index)",
              host_vocab_model(file, model, sizeof model), host_vocab_pre(file, pre, sizeof pre), host_vocab_split(v),
-             v->n_tokens, v->n_merges, v->n_specials, special(v->bos, v->add_bos, bos, sizeof bos),
+             v->n_tokens, v->n_merges, v->n_specials, n_user_defined(v), special(v->bos, v->add_bos, bos, sizeof bos),
              special(v->eos, v->add_eos, eos, sizeof eos), v->sep == TOK_NONE ? "" : ", sep ",
              v->sep == TOK_NONE ? "" : special(v->sep, v->kind == TOK_WPM, sep, sizeof sep), v->arena_bytes,
              file->arena_bytes);

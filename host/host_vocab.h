@@ -35,7 +35,8 @@ void host_vocab_close(host_vocab_t *h);
  * One line (no newline) describing a loaded vocabulary into buf: the file's
  * tokenizer.ggml.model and tokenizer.ggml.pre names (escaped; "-" when
  * absent), the split the engine uses for it, the token, merge and special
- * counts, BOS/EOS (and WordPiece's SEP) and whether they are added, and the
+ * counts (and how many of the special tokens are user-defined: matched in
+ * text even without parse_special), BOS/EOS (and WordPiece's SEP) and whether they are added, and the
  * arena bytes the tokenizer's tables took (and the GGUF index, apart).
  * Returns buf.
  */
