@@ -86,7 +86,7 @@ static int parse(int argc, char **argv, options_t *o)
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
                 o->positional[o->n_positional++] = argv[i];
-        } else if (a[0] == '-' && a[1] != '\0') {
+        } else if (a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9')) { /* "-1": an argument */
             return bad("unknown option", a);
         } else {
             o->positional[o->n_positional++] = argv[i];

@@ -186,7 +186,8 @@ t "--decode with --add-special" 2 "^llm-tokenize: --decode .* does not take '--a
 t "id out of range" 1 "^llm-tokenize: token id 49152 is out of range \(the vocabulary has 49152 tokens\)$" \
     -m "$smol" --decode 1 49152
 t "huge id" 1 "token id 99999999999999999999 is out of range" -m "$smol" --decode 99999999999999999999
-t "negative id" 1 "^llm-tokenize: '-1' is not a token id$" -m "$smol" --decode -- -1
+t "negative id" 1 "^llm-tokenize: '-1' is not a token id$" -m "$smol" --decode 5 -1
+t "an id after --" 1 "^llm-tokenize: '-x' is not a token id$" -m "$smol" --decode -- -x
 t "not an id" 1 "^llm-tokenize: '12x' is not a token id$" -m "$smol" --decode 5 12x
 t "missing -f file" 1 "^llm-tokenize: $tmp/nosuch: No such file or directory$" -m "$smol" -f "$tmp/nosuch"
 out=$("$tool" -m "$smol" --bogus 2>&1 >/dev/null | wc -l)
