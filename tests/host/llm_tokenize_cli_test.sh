@@ -6,7 +6,7 @@
 # (SentencePiece) and Gemma 3 (SentencePiece, 262,144 tokens), on corpus
 # entries of every category read from stdin, from a file and as an argument;
 # llama.cpp's own test vectors on six of its vocabulary-only files (one per
-# tokenizer model);
+# tokenizer model; tests/golden/llama_vocabs/ for the decoded text);
 # --special against llama.cpp's special=True ids; --add-special; --decode of
 # llama.cpp's ids against llama.cpp's detokenized bytes, and round trips of
 # any bytes (NUL included) through stdin; --info; each error with one line
@@ -135,7 +135,7 @@ plain=$("$tool" -m "$smol" --ids '<|im_start|>')
 [ "$plain" != 1 ] && [ "$(wc -w <<<"$plain")" -gt 1 ] && pass=$((pass + 1)) ||
     fail "<|im_start|> without --special is text: got '$plain'"
 
-# --add-special: BOS where the vocabulary asks (Llama 2: 1, Gemma 3: 2; SmolLM2 adds none).
+# --add-special: BOS where the file asks (add_bos_token: Llama 2 adds 1, Gemma 3 adds 2; SmolLM2 says false).
 same "llama2 --add-special" "1 $(g llama2_llamacpp.bin "$hello")" \
     "$("$tool" -m "$llama2" --ids --add-special "$(cat "$tmp/corpus.bin/$hello")")"
 same "gemma3 --add-special" "2 $(g gemma_plain.bin "$hello")" \
