@@ -15,11 +15,15 @@ lines "__ggml_vocab_test__", one line of ids per string) as OUTDIR/<i> (the stri
 OUTDIR/<i>.ids (its ids); with DETOK (tests/golden/llama_vocabs/detok.txt)
 also OUTDIR/<i>.detok, llama.cpp's detokenized text of those ids for
 vocabulary NAME. Prints the count.
-Standard library only.
+Standard library only (the .inp reader and detok.txt's unescaping are
+tests/ref/make_llama_vocab_goldens.py's).
 """
 import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ref"))
+import make_llama_vocab_goldens as vocab_goldens  # noqa: E402  (its readers: standard library only)
 
 NA = 0xFFFFFFFF
 
@@ -47,39 +51,18 @@ def entries(path):
                 off += n
 
 
-def unescape(t):
-    """detok.txt's escapes undone (tests/ref/make_llama_vocab_goldens.py's escape)."""
-    out, i, names = bytearray(), 0, {ord("s"): 0x20, ord("n"): 0x0A, ord("t"): 0x09, ord("r"): 0x0D, 0x5C: 0x5C}
-    while i < len(t):
-        if t[i] != 0x5C:
-            out.append(t[i])
-            i += 1
-        elif t[i + 1] == ord("x"):
-            out.append(int(t[i + 2:i + 4], 16))
-            i += 4
-        else:
-            out.append(names[t[i + 1]])
-            i += 2
-    return bytes(out)
-
-
 def detok(path, name, texts):
     """Vocabulary name's detokenized texts from detok.txt ("=": the input string)."""
     got = {}
     for line in open(path, "rb").read().split(b"\n"):
         if line.startswith(name.encode() + b" "):
             index, rest = line[len(name) + 1:].split(b" ", 1)
-            got[int(index)] = texts[int(index)] if rest == b"=" else unescape(rest[1:])
+            got[int(index)] = texts[int(index)] if rest == b"=" else vocab_goldens.unescape(rest[1:])
     return [got[i] for i in range(len(texts))]
 
 
 def vectors(inp, out, outdir, detok_path=None, name=None):
-    raw = open(inp, "rb").read()
-    texts, pos, sep = [], 0, b"\n__ggml_vocab_test__\n"
-    while pos < len(raw):
-        nxt = raw.find(sep, pos)
-        texts.append(raw[pos:] if nxt < 0 else raw[pos:nxt])
-        pos = len(raw) if nxt < 0 else nxt + len(sep)
+    texts = vocab_goldens.read_strings(inp[:-len(".inp")])
     ids = open(out, "rb").read().decode().split("\n")[:len(texts)]
     for i, (text, line) in enumerate(zip(texts, ids)):
         open(os.path.join(outdir, str(i)), "wb").write(text)
