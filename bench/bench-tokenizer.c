@@ -7,7 +7,9 @@
  * one fixed text (the 100 KB corpus document: prose, code, tables and
  * paragraphs in many scripts), and the arena bytes the vocabulary takes.
  * A vocabulary the engine refuses gets its refusal on its line, and the
- * run goes on. Figures only, never pass/fail.
+ * run goes on. First, each pre-tokenizer split alone on the same text
+ * (pretok_split over its codepoints), whatever vocabulary uses it.
+ * Figures only, never pass/fail.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "llm/tokenizer/tokenizer.h"
+#include "llm/tokenizer/unicode.h"
 #include "host/host_clock.h"
 #include "host/host_file.h"
 #include "host/host_threads.h"
@@ -90,6 +93,30 @@ static void bench_vocab(bench_t *b, const char *path)
     host_vocab_close(&h);
 }
 
+/* Every pre-tokenizer split on the text's codepoints: MB/s of the text and the words it makes. */
+static void bench_splitters(const bench_t *b)
+{
+    uint32_t *cpts = malloc(b->len * sizeof *cpts), *ends = malloc(b->len * sizeof *ends);
+    size_t n_cpts = cpts && ends ? utf8_to_cpts((const uint8_t *)b->text, b->len, cpts) : 0;
+    double seconds = b->seconds < 0.25 ? b->seconds : 0.25;
+    printf("pre-tokenizer splits alone on the same text (%zu codepoints, %g s each):\n", n_cpts, seconds);
+    printf("  %-16s %7s %8s\n", "split", "MB/s", "words");
+    for (int kind = 0; kind < PRETOK_KIND_COUNT && n_cpts; kind++) {
+        size_t n_words = 0;
+        int runs = 0;
+        double t0 = host_now_s(), t1 = t0;
+        while (runs == 0 || t1 - t0 < seconds) {
+            n_words = pretok_split((pretok_kind_t)kind, cpts, n_cpts, ends);
+            runs++;
+            t1 = host_now_s();
+        }
+        printf("  %-16s %7.2f %8zu\n", pretok_kind_name((pretok_kind_t)kind), b->len / ((t1 - t0) / runs) / 1e6,
+               n_words);
+    }
+    free(cpts);
+    free(ends);
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -145,7 +172,8 @@ int main(int argc, char **argv)
     }
     host_arena_init(&b.scratch, 64u << 20);
     b.ids = malloc((b.len + 4) * sizeof *b.ids);
-    printf("tokenizer encode throughput on the %u-byte corpus document (%.1f s a vocabulary):\n", b.len, b.seconds);
+    bench_splitters(&b);
+    printf("tokenizer encode throughput on the %u-byte corpus document (%g s a vocabulary):\n", b.len, b.seconds);
     printf("  %-32s %-6s %-16s %-14s %7s %10s %8s %8s %12s\n", "vocabulary", "model", "pre-tokenizer", "split",
            "MB/s", "tokens/s", "tokens", "n_vocab", "arena bytes");
     for (int i = first; i < argc; i++) {
