@@ -100,7 +100,7 @@ static void bench_splitters(const bench_t *b)
     size_t n_cpts = cpts && ends ? utf8_to_cpts((const uint8_t *)b->text, b->len, cpts) : 0;
     double seconds = b->seconds < 0.25 ? b->seconds : 0.25;
     printf("pre-tokenizer splits alone on the same text (%zu codepoints, %g s each):\n", n_cpts, seconds);
-    printf("  %-16s %7s %8s\n", "split", "MB/s", "words");
+    printf("  %-24s %7s %8s\n", "split", "MB/s", "words");
     for (int kind = 0; kind < PRETOK_KIND_COUNT && n_cpts; kind++) {
         size_t n_words = 0;
         int runs = 0;
@@ -110,7 +110,7 @@ static void bench_splitters(const bench_t *b)
             runs++;
             t1 = host_now_s();
         }
-        printf("  %-16s %7.2f %8zu\n", pretok_kind_name((pretok_kind_t)kind), b->len / ((t1 - t0) / runs) / 1e6,
+        printf("  %-24s %7.2f %8zu\n", pretok_kind_name((pretok_kind_t)kind), b->len / ((t1 - t0) / runs) / 1e6,
                n_words);
     }
     free(cpts);
