@@ -118,9 +118,10 @@ const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, c
 {
     char model[64], pre[64], bos[32], eos[32], sep[32];
     snprintf(buf, size,
-             "model %s, pre-tokenizer %s (split %s), %u tokens, %u merges, %u special (%u user-defined), "
+             "model %s (%s), pre-tokenizer %s (split %s), %u tokens, %u merges, %u special (%u user-defined), "
              "bos %s, eos %s%s%s, arena %zu bytes (+%zu for the GGUF index)",
-             host_vocab_model(file, model, sizeof model), host_vocab_pre(file, pre, sizeof pre), host_vocab_split(v),
+             host_vocab_model(file, model, sizeof model), tok_kind_name(v->kind),
+             host_vocab_pre(file, pre, sizeof pre), host_vocab_split(v),
              v->n_tokens, v->n_merges, v->n_specials, n_user_defined(v), special(v->bos, v->add_bos, bos, sizeof bos),
              special(v->eos, v->add_eos, eos, sizeof eos), v->sep == TOK_NONE ? "" : ", sep ",
              v->sep == TOK_NONE ? "" : special(v->sep, v->kind == TOK_WPM, sep, sizeof sep), v->arena_bytes,

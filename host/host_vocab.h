@@ -33,12 +33,13 @@ void host_vocab_close(host_vocab_t *h);
 
 /*
  * One line (no newline) describing a loaded vocabulary into buf: the file's
- * tokenizer.ggml.model and tokenizer.ggml.pre names (escaped; "-" when
- * absent), the split the engine uses for it, the token, merge and special
- * counts (and how many of the special tokens are user-defined: matched in
- * text even without parse_special), BOS/EOS (and WordPiece's SEP) and whether they are added, and the
- * arena bytes the tokenizer's tables took (and the GGUF index, apart).
- * Returns buf.
+ * tokenizer.ggml.model (and llama.cpp's type for it: SPM, BPE, WPM, UGM) and
+ * tokenizer.ggml.pre names (escaped; "-" when absent), the split the engine
+ * uses for it, the token, merge and special counts (and how many of the
+ * special tokens are user-defined: matched in text even without
+ * parse_special), BOS/EOS (and WordPiece's SEP) and whether they are added,
+ * and the arena bytes the tokenizer's tables took (and the GGUF index,
+ * apart). Returns buf.
  */
 const char *host_vocab_describe(const gguf_file_t *file, const tok_vocab_t *v, char *buf, size_t size);
 

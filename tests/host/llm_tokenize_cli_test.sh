@@ -116,7 +116,7 @@ if [ -d "$vocabs" ]; then
         if [ "$v" == bert-bge ]; then # WordPiece adds [CLS] (101) and [SEP] (102)
             same "bert-bge --add-special" "101 $(cat "$tmp/$v/11.ids") 102" \
                 "$("$tool" -m "$vocabs/ggml-vocab-$v.gguf" --ids --add-special -f "$tmp/$v/11")"
-            t "--info of WordPiece" 0 "model bert, pre-tokenizer bert-bge \(split wordpiece\).*bos 101 \(added\), eos none, sep 102 \(added\)" \
+            t "--info of WordPiece" 0 "model bert \(WPM\), pre-tokenizer bert-bge \(split wordpiece\).*bos 101 \(added\), eos none, sep 102 \(added\)" \
                 -m "$vocabs/ggml-vocab-$v.gguf" --info
         fi
         echo "  $v: $n llama.cpp test vectors checked"
@@ -165,9 +165,9 @@ same "--decode --special writes them" "<|im_start|><|im_end|>" "$("$tool" -m "$s
 t "listing" 0 "^ +19556 -> 'Hello'$" -m "$smol" "Hello world"
 out=$(printf 'a\0b' | "$tool" -m "$llama2" --stdin)
 check "listing of a NUL byte" 0 "^ +3 -> '\\\\x00'$" $? "$out"
-t "--info" 0 "tokenizer model gpt2, pre-tokenizer smollm \(split smollm\), 49152 tokens, 48900 merges.*arena [0-9]+ bytes" \
+t "--info" 0 "tokenizer model gpt2 \(BPE\), pre-tokenizer smollm \(split smollm\), 49152 tokens, 48900 merges.*arena [0-9]+ bytes" \
     -m "$smol" --info
-t "--info of a vocabulary-only file" 0 "tokenizer model llama, pre-tokenizer - \(split -\), 32000 tokens.*bos 1 \(added\)" \
+t "--info of a vocabulary-only file" 0 "tokenizer model llama \(SPM\), pre-tokenizer - \(split -\), 32000 tokens.*bos 1 \(added\)" \
     -m "$llama2" --info
 
 # Errors: one line naming what was wrong; 1 for the file or the input, 2 for the command line.
