@@ -273,7 +273,8 @@ bench: setup
 	$(BUILD)/host/tools/bench-quant test_models/smollm2-135m-q4_1.gguf
 	@echo "== kernels, NEON levels against the scalar reference (qemu-aarch64 -cpu max)"
 	QEMU_CPU=max qemu-aarch64 -L /usr/aarch64-linux-gnu $(BUILD)/host-arm64/tools/bench-kernels
-	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf
+	$(BUILD)/host/tools/bench-tokenizer test_models/smollm2-135m-q4_1.gguf test_models/llama2-vocab.gguf \
+		test_models/gemma-3-270m-q4_k_m.gguf $$(test -d test_models/llama-vocabs && echo test_models/llama-vocabs)
 	$(BUILD)/host/tools/bench-generate test_models/smollm2-135m-q4_1.gguf test_models/smollm2-135m-q4_0.gguf \
 		test_models/smollm2-135m-q8_0.gguf
 
@@ -409,10 +410,14 @@ $(REAL_RUNS): $(HOST_TESTS)
 		{ cat $(BUILD)/$@.log; exit 1; }
 	@cat $(BUILD)/$@.log
 
-# llm-run's command line and chat input (tests/host/llm_run_cli_test.sh).
-test-host-tools: $(BUILD)/host/tools/llm-run
+# llm-run's command line and chat input (tests/host/llm_run_cli_test.sh);
+# llm-tokenize's ids, texts and errors against llama.cpp's goldens
+# (tests/host/llm_tokenize_cli_test.sh).
+test-host-tools: $(BUILD)/host/tools/llm-run $(BUILD)/host/tools/llm-tokenize
 	@echo "== llm-run: integer flags, long chat lines, chat formats"
 	tests/host/llm_run_cli_test.sh $(BUILD)/host/tools/llm-run test_models
+	@echo "== llm-tokenize: ids and texts as llama.cpp's, --special, --add-special, --decode, errors"
+	tests/host/llm_tokenize_cli_test.sh $(BUILD)/host/tools/llm-tokenize test_models
 
 # The kernel-table suites: each runs every level the emulated CPU has.
 # forward_q8_0_l1 checks logits and greedy tokens of the 1-layer SmolLM2 against llama.cpp's,

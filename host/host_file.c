@@ -29,6 +29,33 @@ uint8_t *host_read_file(const char *path, size_t *len)
     return buf;
 }
 
+uint8_t *host_read_stream(FILE *stream, size_t *len)
+{
+    size_t n = 0, cap = 1 << 16;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, stream);
+        if (n < cap)
+            break;
+        uint8_t *more = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (!more) {
+            free(buf);
+            errno = ENOMEM;
+            return NULL;
+        }
+        buf = more;
+        cap *= 2;
+    }
+    if (buf && ferror(stream)) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    if (buf)
+        *len = n;
+    return buf;
+}
+
 int host_write_file(const char *path, const void *data, size_t len)
 {
     size_t n = strlen(path) + 8;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "llm/gguf/gguf.h"
 #include "llm/llm.h"
@@ -14,6 +15,9 @@
 
 /* The file's bytes in a 64-byte-aligned malloc'd buffer (free() it), or NULL with errno set. */
 uint8_t *host_read_file(const char *path, size_t *len);
+
+/* All of stream's bytes up to EOF (a pipe too) in a malloc'd buffer (free() it), or NULL with errno set. */
+uint8_t *host_read_stream(FILE *stream, size_t *len);
 
 /* Writes len bytes to path (replacing it via a temporary file); 0 on success, -1 with errno. */
 int host_write_file(const char *path, const void *data, size_t len);

@@ -2,7 +2,9 @@
  * gguf-dump FILE: prints a GGUF file as the engine's parser sees it — header,
  * every metadata entry with its type and value (long arrays and strings
  * abbreviated), the tensor table (name, type, shape, offset, bytes) and
- * totals — or the parser's error. Exit status 1 on a rejected file.
+ * totals, and the tokenizer the engine loads from it (its names, counts and
+ * the arena bytes its tables take) or why it loads none — or the parser's
+ * error. Exit status 1 on a rejected file (a vocabulary refused is not).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "llm/gguf/gguf.h"
 #include "llm/llm.h"
 #include "host/host_file.h"
+#include "host/host_vocab.h"
 
 #define SHOW_ELEMS 6
 #define SHOW_CHARS 60
@@ -124,6 +127,13 @@ int main(int argc, char **argv)
         printf("\n");
     }
     print_tensors(&g);
+    tok_vocab_t v;
+    err_t e;
+    char line[512];
+    if (tok_load(&v, &g, &h.arena, &e) == ERR_OK)
+        printf("tokenizer: %s\n", host_vocab_describe(&g, &v, line, sizeof line));
+    else
+        printf("tokenizer: none loaded: %s\n", e.msg);
     host_gguf_close(&h);
     return 0;
 }
